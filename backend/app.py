@@ -1,0 +1,40 @@
+"""The Sanic app factory: the one place where everything is wired."""
+
+from __future__ import annotations
+
+from sanic import Sanic
+
+from backend.api import api_blueprints
+from backend.db.engine import Database
+from backend.domain.calendar import WorkingCalendar
+from backend.institutions import load_profile
+from backend.settings import Settings
+from bot import gateway_blueprints
+from bot.rasa_client import RasaClient
+
+
+def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
+    """Build the app; resources are opened when the server starts, never at import."""
+    settings = settings or Settings.from_env()
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = 2 * 1024 * 1024
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+    app.ctx.profile = load_profile(settings.institution)
+    app.ctx.calendar = WorkingCalendar(cuti_bersama=app.ctx.profile.cuti_bersama_counts)
+
+    @app.before_server_start
+    async def open_resources(app: Sanic) -> None:
+        app.ctx.db = Database(settings.database_url)
+        app.ctx.rasa = RasaClient(
+            settings.rasa_url, settings.rasa_auth_token, timeout=settings.http_timeout_seconds
+        )
+
+    @app.after_server_stop
+    async def close_resources(app: Sanic) -> None:
+        await app.ctx.rasa.aclose()
+        await app.ctx.db.dispose()
+
+    app.blueprint(api_blueprints())
+    app.blueprint(gateway_blueprints())
+    return app

@@ -1,0 +1,99 @@
+"""Typed settings, read once from the environment (and `.env` in the repository root)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str
+    app_api_token: str
+    rasa_auth_token: str
+    rasa_url: str
+    actions_url: str
+    app_port: int = 8000
+    app_host: str = "127.0.0.1"
+    institution: str = "kreditpro"
+    environment: str = "development"
+    var_dir: Path = field(default=ROOT / "var")
+    max_message_chars: int = 4000
+    http_timeout_seconds: float = 30.0
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    whatsapp_verify_token: str = ""
+    whatsapp_app_secret: str = ""
+    whatsapp_access_token: str = ""
+    whatsapp_phone_number_id: str = ""
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.app_host}:{self.app_port}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+        """Read settings from `environ` (default: the process) over the `.env` file."""
+        values: dict[str, str] = {}
+        dotenv_path = env_file if env_file is not None else ROOT / ".env"
+        if dotenv_path.exists():
+            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        var_dir = Path(values.get("VAR_DIR") or ROOT / "var")
+        port = _int(values, "APP_PORT", 8000)
+        settings = cls(
+            database_url=values.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'app.db'}",
+            app_api_token=values.get("APP_API_TOKEN", ""),
+            rasa_auth_token=values.get("RASA_AUTH_TOKEN", ""),
+            rasa_url=(values.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            actions_url=(values.get("ACTIONS_URL") or "http://127.0.0.1:5055").rstrip("/"),
+            app_port=port,
+            app_host=values.get("APP_HOST") or "127.0.0.1",
+            institution=values.get("INSTITUTION") or "kreditpro",
+            environment=values.get("ENVIRONMENT") or "development",
+            var_dir=var_dir,
+            max_message_chars=_int(values, "MAX_MESSAGE_CHARS", 4000),
+            http_timeout_seconds=float(values.get("HTTP_TIMEOUT_SECONDS") or 30.0),
+            telegram_bot_token=values.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=values.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            whatsapp_verify_token=values.get("WHATSAPP_VERIFY_TOKEN", ""),
+            whatsapp_app_secret=values.get("WHATSAPP_APP_SECRET", ""),
+            whatsapp_access_token=values.get("WHATSAPP_ACCESS_TOKEN", ""),
+            whatsapp_phone_number_id=values.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse a configuration the service cannot run safely with."""
+        for name, value in (("APP_API_TOKEN", self.app_api_token), ("RASA_AUTH_TOKEN", self.rasa_auth_token)):
+            if value.strip().lower() in PLACEHOLDER_SECRETS:
+                raise SettingsError(f"{name} is not set: run `make run` once to create .env")
+            if self.environment == "production" and len(value) < 24:
+                raise SettingsError(f"{name} is too short for production (24 characters at least)")
+        if not self.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
+            raise SettingsError("DATABASE_URL must be a sqlite+aiosqlite or postgresql+asyncpg URL")
+
+
+def _int(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
