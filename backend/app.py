@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import httpx
 from sanic import Sanic
 
 from backend.api import api_blueprints
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
+from backend.health import health
 from backend.institutions import load_profile
 from backend.settings import Settings
 from bot import gateway_blueprints
 from bot.rasa_client import RasaClient
+from bot.router import Router
 
 
 def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
@@ -25,16 +28,19 @@ def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
+        timeout = settings.http_timeout_seconds
         app.ctx.db = Database(settings.database_url)
-        app.ctx.rasa = RasaClient(
-            settings.rasa_url, settings.rasa_auth_token, timeout=settings.http_timeout_seconds
-        )
+        app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+        app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
+        app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
         await app.ctx.rasa.aclose()
+        await app.ctx.http.aclose()
         await app.ctx.db.dispose()
 
+    app.blueprint(health)
     app.blueprint(api_blueprints())
     app.blueprint(gateway_blueprints())
     return app

@@ -1,0 +1,13 @@
+"""The channel gateway: every channel in, routed to Rasa or (during a handoff) to an agent."""
+
+from __future__ import annotations
+
+from sanic import Blueprint
+
+from bot.channels.demo import demo
+from bot.channels.rest import rest
+
+
+def gateway_blueprints() -> Blueprint:
+    """All channel routes, mounted at the root of the app."""
+    return Blueprint.group(rest, demo)

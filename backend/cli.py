@@ -1,0 +1,161 @@
+"""Command line: `python -m backend.cli <command>` (init-env, migrate, train, serve, actions, run)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
+
+from backend.settings import ROOT, Settings, SettingsError
+
+ENV_TEMPLATE = """\
+# Written by `make run` because no .env existed. Edit freely; never commit it.
+# Every name is documented in README.md.
+APP_API_TOKEN={app_token}
+RASA_AUTH_TOKEN={rasa_token}
+# DATABASE_URL=postgresql+asyncpg://user@127.0.0.1:5432/aduan   (default: SQLite in var/)
+RASA_URL=http://127.0.0.1:5005
+ACTIONS_URL=http://127.0.0.1:5055
+APP_PORT=8000
+INSTITUTION=kreditpro
+# Channels stay off while their secrets are empty.
+TELEGRAM_BOT_TOKEN=
+TELEGRAM_WEBHOOK_SECRET=
+WHATSAPP_VERIFY_TOKEN=
+WHATSAPP_APP_SECRET=
+WHATSAPP_ACCESS_TOKEN=
+WHATSAPP_PHONE_NUMBER_ID=
+"""
+
+
+def init_env(path: Path = ROOT / ".env") -> bool:
+    """Write `.env` with fresh random secrets unless it exists; never overwrite."""
+    if path.exists():
+        return False
+    text = ENV_TEMPLATE.format(
+        app_token=secrets.token_urlsafe(32), rasa_token=secrets.token_urlsafe(32)
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    return True
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the database schema to the newest revision."""
+    from backend.db.migrate import upgrade
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+
+
+def train() -> Path:
+    """Train the Rasa model unless one exists for the current data."""
+    from backend.stack import rasa_bin
+    from backend.training import ensure_model
+
+    return ensure_model(ROOT, rasa_bin())
+
+
+def serve(settings: Settings) -> None:
+    """Run the app server (gateway, case API, console) in this process."""
+    from backend.app import create_app
+
+    app = create_app(settings)
+    app.run(
+        host=settings.app_host, port=settings.app_port, single_process=True, access_log=False,
+        motd=False,
+    )
+
+
+def actions(port: int) -> None:
+    """Run the rasa_sdk action server on loopback with the project's actions."""
+    from rasa_sdk.endpoint import run
+    from rasa_sdk.executor import ActionExecutor
+
+    os.environ.setdefault("SANIC_HOST", "127.0.0.1")
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    run(executor, port=port, endpoints=str(ROOT / "endpoints.yml"))
+
+
+def run_stack(settings: Settings) -> int:
+    """Start the three servers, print where to chat, and stop them all on Ctrl-C."""
+    from backend.stack import Stack, StackError
+
+    model = train()
+    migrate(settings)
+    stack = Stack(settings, model)
+    print("Starting the Rasa server, the action server and the app…", flush=True)
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"\nCannot start: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"\nReady. Chat in the browser: {settings.app_url}/\n"
+        f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"halo\"}'\n"
+        f"Logs: {stack.log_dir}/  ·  Ctrl-C stops everything.",
+        flush=True,
+    )
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stopping and stack.alive():
+        time.sleep(1)
+    died = not stopping
+    print("\nStopping…", flush=True)
+    stack.stop()
+    if died:
+        print("A server stopped on its own; see the logs in var/logs/.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init-env", help="write .env with random secrets if it is missing")
+    commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    commands.add_parser("train", help="train the Rasa model if the training data changed")
+    commands.add_parser("serve", help="run the app server only")
+    actions_parser = commands.add_parser("actions", help="run the action server only")
+    actions_parser.add_argument("--port", type=int, default=5055)
+    commands.add_parser("run", help="run the whole service: Rasa, actions and app")
+    args = parser.parse_args(argv)
+
+    if args.command == "init-env":
+        print(".env written with new secrets" if init_env() else ".env exists; left as it is")
+        return 0
+    if args.command == "train":
+        print(train())
+        return 0
+    if args.command == "actions":
+        actions(args.port)
+        return 0
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        migrate(settings)
+        return 0
+    if args.command == "serve":
+        serve(settings)
+        return 0
+    return run_stack(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

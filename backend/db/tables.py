@@ -1,0 +1,188 @@
+"""Tables: conversations and their transcript, cases and their audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from backend.domain.lifecycle import (
+    Category,
+    Channel,
+    ComplainantType,
+    ComplaintType,
+    Priority,
+    Status,
+    SubmissionMode,
+    UserRole,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware timestamp stored in UTC; naive values are refused, read values are UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime refused: {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _enum(kind: type[StrEnum]) -> Enum:
+    """A VARCHAR holding the enum's value: no database type, no constraint to migrate."""
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Conversation(Base):
+    """A chat, keyed by the channel's conversation id (Rasa's sender id)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        CheckConstraint("handled_by IN ('bot', 'agent')", name="handled_by"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+    )
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    handled_by: Mapped[str] = mapped_column(String(8), default="bot")
+    rating: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.id", lazy="raise"
+    )
+
+
+class Message(Base):
+    """One line of a transcript."""
+
+    __tablename__ = "messages"
+    __table_args__ = (CheckConstraint("sender IN ('user', 'bot', 'agent')", name="sender"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    sender: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    payload: Mapped[Any | None] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
+
+
+class RegisterCounter(Base):
+    """The last sequence number handed out for a register-number prefix and period."""
+
+    __tablename__ = "register_counters"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class CaseRecord(Base):
+    """A registered complaint, question or feedback: the case fields of INTERFACES.md."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_number: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    status: Mapped[Status] = mapped_column(_enum(Status), index=True)
+    complainant_type: Mapped[ComplainantType] = mapped_column(_enum(ComplainantType))
+    user_role: Mapped[UserRole | None] = mapped_column(_enum(UserRole))
+    complaint_type: Mapped[ComplaintType] = mapped_column(_enum(ComplaintType))
+    category: Mapped[Category] = mapped_column(_enum(Category))
+    priority: Mapped[Priority] = mapped_column(_enum(Priority))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    description: Mapped[str] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(String(100))
+    officer: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    submission_mode: Mapped[SubmissionMode] = mapped_column(_enum(SubmissionMode))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    first_response_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolution_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", lazy="raise"
+    )
+
+
+class CaseEvent(Base):
+    """The audit trail: who changed what on a case, and when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    before: Mapped[Any | None] = mapped_column(JSONDocument)
+    after: Mapped[Any | None] = mapped_column(JSONDocument)
+
+    case: Mapped[CaseRecord] = relationship(back_populates="events", lazy="raise")

@@ -1,0 +1,49 @@
+"""Bot or agent? Routes each inbound message and keeps the transcript."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from backend import services
+from backend.db.engine import Database
+from bot.messages import Inbound
+from bot.rasa_client import RasaClient
+
+log = logging.getLogger(__name__)
+
+
+class Router:
+    """Stores every message first, then hands it to Rasa unless an agent holds the chat."""
+
+    def __init__(self, db: Database, rasa: RasaClient) -> None:
+        self._db = db
+        self._rasa = rasa
+
+    async def handle(self, inbound: Inbound) -> list[dict[str, Any]]:
+        """Record the user's message, ask the bot when it is the bot's turn, record its answers."""
+        async with self._db.session() as session:
+            conversation = await services.record_message(
+                session,
+                inbound.conversation_id,
+                inbound.channel,
+                "user",
+                inbound.text,
+                payload=inbound.metadata or None,
+            )
+            handled_by = conversation.handled_by
+        if handled_by == "agent":
+            return []
+        metadata = {**inbound.metadata, "channel": inbound.channel}
+        answers = await self._rasa.send(inbound.conversation_id, inbound.text, metadata)
+        async with self._db.session() as session:
+            for answer in answers:
+                await services.record_message(
+                    session,
+                    inbound.conversation_id,
+                    inbound.channel,
+                    "bot",
+                    answer.get("text") or "",
+                    payload=answer,
+                )
+        return answers
