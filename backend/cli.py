@@ -1,4 +1,4 @@
-"""Command line: `python -m backend.cli <command>` (init-env, migrate, train, serve, actions, run)."""
+"""Command line: `python -m backend.cli <command>`; see `--help` for the commands."""
 
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ def serve(settings: Settings) -> None:
 
     app = create_app(settings)
     app.run(
-        host=settings.app_host, port=settings.app_port, single_process=True, access_log=False,
+        host=settings.app_host,
+        port=settings.app_port,
+        single_process=True,
+        access_log=False,
         motd=False,
     )
 
@@ -99,7 +102,7 @@ def run_stack(settings: Settings) -> int:
     print(
         f"\nReady. Chat in the browser: {settings.app_url}/\n"
         f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
-        "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"halo\"}'\n"
+        '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "halo"}\'\n'
         f"Logs: {stack.log_dir}/  ·  Ctrl-C stops everything.",
         flush=True,
     )

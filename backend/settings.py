@@ -31,6 +31,7 @@ class Settings:
     institution: str = "kreditpro"
     environment: str = "development"
     var_dir: Path = field(default=ROOT / "var")
+    tracker_store_url: str = ""
     max_message_chars: int = 4000
     http_timeout_seconds: float = 30.0
     telegram_bot_token: str = ""
@@ -45,7 +46,9 @@ class Settings:
         return f"http://{self.app_host}:{self.app_port}"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None
+    ) -> Settings:
         """Read settings from `environ` (default: the process) over the `.env` file."""
         values: dict[str, str] = {}
         dotenv_path = env_file if env_file is not None else ROOT / ".env"
@@ -66,6 +69,8 @@ class Settings:
             institution=values.get("INSTITUTION") or "kreditpro",
             environment=values.get("ENVIRONMENT") or "development",
             var_dir=var_dir,
+            tracker_store_url=values.get("TRACKER_STORE_URL")
+            or f"sqlite:///{var_dir / 'tracker.db'}",
             max_message_chars=_int(values, "MAX_MESSAGE_CHARS", 4000),
             http_timeout_seconds=float(values.get("HTTP_TIMEOUT_SECONDS") or 30.0),
             telegram_bot_token=values.get("TELEGRAM_BOT_TOKEN", ""),
@@ -80,7 +85,10 @@ class Settings:
 
     def validate(self) -> None:
         """Refuse a configuration the service cannot run safely with."""
-        for name, value in (("APP_API_TOKEN", self.app_api_token), ("RASA_AUTH_TOKEN", self.rasa_auth_token)):
+        for name, value in (
+            ("APP_API_TOKEN", self.app_api_token),
+            ("RASA_AUTH_TOKEN", self.rasa_auth_token),
+        ):
             if value.strip().lower() in PLACEHOLDER_SECRETS:
                 raise SettingsError(f"{name} is not set: run `make run` once to create .env")
             if self.environment == "production" and len(value) < 24:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -60,7 +61,12 @@ class Stack:
     """Starts the three servers, waits for `/health`, and stops them together."""
 
     def __init__(
-        self, settings: Settings, model: Path, *, root: Path = ROOT, extra_env: dict[str, str] | None = None
+        self,
+        settings: Settings,
+        model: Path,
+        *,
+        root: Path = ROOT,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.settings = settings
         self.model = model
@@ -72,18 +78,35 @@ class Stack:
             Process(
                 "rasa",
                 [
-                    str(rasa_bin(root)), "run", "--enable-api",
-                    "--auth-token", settings.rasa_auth_token,
-                    "--interface", "127.0.0.1", "--port", str(port_of(settings.rasa_url)),
-                    "--model", str(model),
-                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                    str(rasa_bin(root)),
+                    "run",
+                    "--enable-api",
+                    "--auth-token",
+                    settings.rasa_auth_token,
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(port_of(settings.rasa_url)),
+                    "--model",
+                    str(model),
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
                 ],
                 port_of(settings.rasa_url),
                 self.log_dir / "rasa.log",
             ),
             Process(
                 "actions",
-                [python, "-m", "backend.cli", "actions", "--port", str(port_of(settings.actions_url))],
+                [
+                    python,
+                    "-m",
+                    "backend.cli",
+                    "actions",
+                    "--port",
+                    str(port_of(settings.actions_url)),
+                ],
                 port_of(settings.actions_url),
                 self.log_dir / "actions.log",
             ),
@@ -107,7 +130,8 @@ class Stack:
             "APP_URL": s.app_url,
             "INSTITUTION": s.institution,
             "VAR_DIR": str(s.var_dir),
-            "TRACKER_DB": str(s.var_dir / "tracker.db"),
+            "TRACKER_STORE_URL": s.tracker_store_url or f"sqlite:///{s.var_dir / 'tracker.db'}",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "SANIC_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
@@ -118,7 +142,8 @@ class Stack:
         busy = [f"{p.name} (port {p.port})" for p in self.processes if not port_is_free(p.port)]
         if busy:
             raise StackError(
-                "These ports are already in use: " + ", ".join(busy)
+                "These ports are already in use: "
+                + ", ".join(busy)
                 + ". Stop whatever runs there, or set RASA_URL / ACTIONS_URL / APP_PORT in .env."
             )
         if not rasa_bin(self.root).exists():
@@ -127,8 +152,12 @@ class Stack:
         for process in self.processes:
             log = process.log_path.open("ab")
             process.popen = subprocess.Popen(
-                process.command, cwd=self.root, env=self.env, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                process.command,
+                cwd=self.root,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             log.close()
         try:
@@ -178,7 +207,5 @@ class Stack:
 
 def _signal_group(process: Process, sig: signal.Signals) -> None:
     assert process.popen is not None
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.popen.pid, sig)
-    except ProcessLookupError:
-        pass

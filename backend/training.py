@@ -42,11 +42,21 @@ def ensure_model(root: Path, rasa_bin: Path, cache_dir: Path | None = None) -> P
         shutil.copyfile(cache, target)
         return target
     command = [
-        str(rasa_bin), "train", "--fixed-model-name", name, "--out", str(models),
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        str(rasa_bin),
+        "train",
+        "--fixed-model-name",
+        name,
+        "--out",
+        str(models),
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
     ]
     print(f"Training the Rasa model ({name}); this takes a few minutes…", flush=True)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     subprocess.run(command, cwd=root, env=env, check=True)
     cache.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(target, cache)

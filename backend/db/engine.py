@@ -45,12 +45,12 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work; whatever the caller has not committed is rolled back."""
+        """One unit of work; closing it rolls back whatever the caller has not committed.
+
+        Loaded objects stay readable afterwards (detached, not expired).
+        """
         async with self._sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+            yield session
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""

@@ -35,7 +35,9 @@ async def ensure_conversation(
     """The conversation row, inserted first if missing (safe against a concurrent insert)."""
     statement = (
         _insert(session, Conversation)
-        .values(id=conversation_id, channel=channel, handled_by="bot", created_at=now, updated_at=now)
+        .values(
+            id=conversation_id, channel=channel, handled_by="bot", created_at=now, updated_at=now
+        )
         .on_conflict_do_nothing(index_elements=[Conversation.id])
     )
     await session.execute(statement)
@@ -64,7 +66,9 @@ async def case_by_idempotency_key(session: AsyncSession, key: str) -> CaseRecord
     return result.scalar_one_or_none()
 
 
-async def cases_of_conversation(session: AsyncSession, conversation_id: str) -> Sequence[CaseRecord]:
+async def cases_of_conversation(
+    session: AsyncSession, conversation_id: str
+) -> Sequence[CaseRecord]:
     result = await session.execute(
         select(CaseRecord)
         .where(CaseRecord.conversation_id == conversation_id)

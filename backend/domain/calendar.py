@@ -1,4 +1,4 @@
-"""Indonesian working days: Monday to Friday, except national holidays (and optionally cuti bersama)."""
+"""Indonesian working days: Monday to Friday except national holidays (and maybe cuti bersama)."""
 
 from __future__ import annotations
 

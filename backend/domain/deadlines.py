@@ -53,7 +53,7 @@ def working_day_deadline(received_at: datetime, days: int, calendar: WorkingCale
 
 
 def extend_deadline(due_at: datetime, days: int, calendar: WorkingCalendar) -> datetime:
-    """17:00 WIB on the `days`-th working day after the WIB day of `due_at` (its time is ignored)."""
+    """17:00 WIB on the `days`-th working day after the WIB day of `due_at` (time ignored)."""
     return at_close(add_working_days(to_wib(due_at).date(), days, calendar))
 
 
@@ -133,4 +133,3 @@ def case_deadlines(
         ),
         resolution_due_at=working_day_deadline(received_at, days, calendar),
     )
-

@@ -108,9 +108,7 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = MappingProxyType(
         Status.IN_PROGRESS: frozenset(
             {Status.WAITING_DOCUMENTS, Status.RESOLVED, Status.REJECTED, Status.ESCALATED}
         ),
-        Status.WAITING_DOCUMENTS: frozenset(
-            {Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED}
-        ),
+        Status.WAITING_DOCUMENTS: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED}),
         # The customer disagrees with the resolution and goes to OJK, a LAPS or court.
         Status.RESOLVED: frozenset({Status.ESCALATED}),
         Status.REJECTED: frozenset(),

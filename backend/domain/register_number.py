@@ -29,8 +29,13 @@ SEQUENCE_WIDTH = 5
 MAX_INPUT_LENGTH = 80
 
 REGISTER_NUMBER_PATTERN = (
-    r"(?<![0-9A-Za-z])[A-Za-z]{2,4}" + _SEPARATOR + r"[0-9]{4}" + _SEPARATOR
-    + r"[0-9]{5,}" + _SEPARATOR + r"[0-9A-Za-z](?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])[A-Za-z]{2,4}"
+    + _SEPARATOR
+    + r"[0-9]{4}"
+    + _SEPARATOR
+    + r"[0-9]{5,}"
+    + _SEPARATOR
+    + r"[0-9A-Za-z](?![0-9A-Za-z])"
 )
 
 _CANONICAL_PARTS = re.compile(r"([A-Z]{2,4})([0-9]{2})([0-9]{2})([0-9]{5,})([0-9A-Z])")

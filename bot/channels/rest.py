@@ -38,7 +38,10 @@ async def receive(request: Request) -> HTTPResponse:
         answers = await request.app.ctx.router.handle(inbound)
     except RasaUnavailable:
         return _error(
-            503, "assistant_unavailable", None, "the message was saved; the assistant is not answering"
+            503,
+            "assistant_unavailable",
+            None,
+            "the message was saved; the assistant is not answering",
         )
     return json_response(answers)
 
