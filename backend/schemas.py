@@ -114,10 +114,7 @@ class CaseCreate:
 
     @classmethod
     def from_json(cls, body: Any) -> CaseCreate:
-        """Validate a decoded JSON body; unknown and read-only fields are ignored.
-
-        `contact` (the intake form's slot) is accepted in place of phone/email.
-        """
+        """Validate a JSON body (unknown fields ignored; the `contact` slot fills phone/email)."""
         if not isinstance(body, Mapping):
             raise InvalidField("body", "must be a JSON object", error="invalid_body")
         phone = _text(body, "phone", 32)

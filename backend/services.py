@@ -36,10 +36,7 @@ async def open_case(
     now: datetime | None = None,
     actor: str = "api",
 ) -> tuple[CaseRecord, bool]:
-    """Register a case with its deadlines and register number; (case, created).
-
-    With an idempotency key, a repeated request returns the case the first one made.
-    """
+    """Register a case with deadlines and register number; (case, created)."""
     if idempotency_key and (
         existing := await repository.case_by_idempotency_key(session, idempotency_key)
     ):

@@ -45,10 +45,7 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work; closing it rolls back whatever the caller has not committed.
-
-        Loaded objects stay readable afterwards (detached, not expired).
-        """
+        """One unit of work; on exit uncommitted work is rolled back, objects stay usable."""
         async with self._sessions() as session:
             yield session
 
