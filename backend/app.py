@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 import httpx
 from sanic import Sanic
 
@@ -11,12 +14,24 @@ from backend.domain.calendar import WorkingCalendar
 from backend.health import health
 from backend.institutions import load_profile
 from backend.settings import Settings
+from backend.storage import DocumentStore
 from bot import gateway_blueprints
+from bot.messaging import open_messaging_channels
 from bot.rasa_client import RasaClient
 from bot.router import Router
 
 
-def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Settings | None = None,
+    name: str = "aduan",
+    *,
+    clock: Callable[[], datetime] = utc_now,
+) -> Sanic:
     """Build the app; resources are opened when the server starts, never at import."""
     settings = settings or Settings.from_env()
     app = Sanic(name)
@@ -25,6 +40,8 @@ def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
     app.ctx.settings = settings
     app.ctx.profile = load_profile(settings.institution)
     app.ctx.calendar = WorkingCalendar(cuti_bersama=app.ctx.profile.cuti_bersama_counts)
+    app.ctx.clock = clock
+    app.ctx.documents = DocumentStore(settings.var_dir / "documents")
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
@@ -33,9 +50,11 @@ def create_app(settings: Settings | None = None, name: str = "aduan") -> Sanic:
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
         app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
         app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
+        app.ctx.senders = await open_messaging_channels(settings, app.ctx.router, app.ctx.db)
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.senders.aclose()
         await app.ctx.rasa.aclose()
         await app.ctx.http.aclose()
         await app.ctx.db.dispose()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import phonenumbers
 
-from backend.domain.calendar import WIB
+from backend.domain.calendar import WIB, WorkingCalendar
+from backend.domain.handling import deadline_standing, effective_resolution_due
 from backend.domain.lifecycle import (
     Category,
     Channel,
@@ -153,9 +154,64 @@ def format_wib(moment: datetime) -> str:
     return moment.astimezone(WIB).isoformat()
 
 
+def format_optional_wib(moment: datetime | None) -> str | None:
+    """`format_wib`, passing None through."""
+    return format_wib(moment) if moment is not None else None
+
+
+def _value(member: StrEnum | str | None) -> str | None:
+    return str(member) if member is not None else None
+
+
+def case_snapshot(case: CaseRecord) -> dict[str, Any]:
+    """The stored fields of a case as JSON: what the audit trail records before and after."""
+    return {
+        "register_number": case.register_number,
+        "status": str(case.status),
+        "complainant_type": str(case.complainant_type),
+        "user_role": _value(case.user_role),
+        "complaint_type": str(case.complaint_type),
+        "category": str(case.category),
+        "priority": str(case.priority),
+        "full_name": case.full_name,
+        "phone": case.phone,
+        "email": case.email,
+        "description": case.description,
+        "product": case.product,
+        "officer": case.officer,
+        "channel": str(case.channel),
+        "submission_mode": str(case.submission_mode),
+        "received_at": format_wib(case.received_at),
+        "first_response_due_at": format_wib(case.first_response_due_at),
+        "resolution_due_at": format_wib(case.resolution_due_at),
+        "conversation_id": case.conversation_id,
+        "complainant_id": case.complainant_id,
+        "extended_resolution_due_at": format_optional_wib(case.extended_resolution_due_at),
+        "extension_notice": case.extension_notice,
+        "extension_sent_at": format_optional_wib(case.extension_sent_at),
+        "resolution_response": case.resolution_response,
+        "resolved_at": format_optional_wib(case.resolved_at),
+        "facilitation_window_ends_at": format_optional_wib(case.facilitation_window_ends_at),
+        "rejection_ground": _value(case.rejection_ground),
+        "rejection_reason": case.rejection_reason,
+        "rejected_at": format_optional_wib(case.rejected_at),
+        "requested_documents": case.requested_documents,
+        "documents_requested_at": format_optional_wib(case.documents_requested_at),
+        "documents_due_at": format_optional_wib(case.documents_due_at),
+    }
+
+
+def snapshot_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields that differ, as (before, after)."""
+    changed = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in changed}, {name: after[name] for name in changed}
+
+
 @dataclass(frozen=True)
 class CasePublic:
-    """A case as the API shows it: the fields of INTERFACES.md, times in +07:00."""
+    """A case as the API shows it: its stored fields plus its deadline standing, times in +07:00."""
 
     register_number: str
     status: str
@@ -176,30 +232,38 @@ class CasePublic:
     first_response_due_at: str
     resolution_due_at: str
     conversation_id: str | None
+    complainant_id: int
+    extended_resolution_due_at: str | None
+    extension_notice: str | None
+    extension_sent_at: str | None
+    resolution_response: str | None
+    resolved_at: str | None
+    facilitation_window_ends_at: str | None
+    rejection_ground: str | None
+    rejection_reason: str | None
+    rejected_at: str | None
+    requested_documents: str | None
+    documents_requested_at: str | None
+    documents_due_at: str | None
+    remaining_working_days: int | None
+    overdue: bool
 
     @classmethod
-    def from_record(cls, case: CaseRecord) -> CasePublic:
-        return cls(
-            register_number=case.register_number,
-            status=str(case.status),
-            complainant_type=str(case.complainant_type),
-            user_role=str(case.user_role) if case.user_role is not None else None,
-            complaint_type=str(case.complaint_type),
-            category=str(case.category),
-            priority=str(case.priority),
-            full_name=case.full_name,
-            phone=case.phone,
-            email=case.email,
-            description=case.description,
-            product=case.product,
-            officer=case.officer,
-            channel=str(case.channel),
-            submission_mode=str(case.submission_mode),
-            received_at=format_wib(case.received_at),
-            first_response_due_at=format_wib(case.first_response_due_at),
-            resolution_due_at=format_wib(case.resolution_due_at),
-            conversation_id=case.conversation_id,
+    def from_record(
+        cls,
+        case: CaseRecord,
+        *,
+        calendar: WorkingCalendar | None = None,
+        now: datetime | None = None,
+    ) -> CasePublic:
+        """The case as of `now` (default: the current time), counted in `calendar`."""
+        remaining, overdue = deadline_standing(
+            case.status,
+            effective_resolution_due(case.resolution_due_at, case.extended_resolution_due_at),
+            now or datetime.now(UTC),
+            calendar or WorkingCalendar(),
         )
+        return cls(**case_snapshot(case), remaining_working_days=remaining, overdue=overdue)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

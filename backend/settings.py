@@ -40,6 +40,12 @@ class Settings:
     whatsapp_app_secret: str = ""
     whatsapp_access_token: str = ""
     whatsapp_phone_number_id: str = ""
+    telegram_mode: str = "webhook"
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_template_name: str = ""
+    whatsapp_template_language: str = "id"
 
     @property
     def app_url(self) -> str:
@@ -79,6 +85,14 @@ class Settings:
             whatsapp_app_secret=values.get("WHATSAPP_APP_SECRET", ""),
             whatsapp_access_token=values.get("WHATSAPP_ACCESS_TOKEN", ""),
             whatsapp_phone_number_id=values.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+            telegram_mode=(values.get("TELEGRAM_MODE") or "webhook").strip().lower(),
+            telegram_api_url=values.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
+            telegram_webhook_url=values.get("TELEGRAM_WEBHOOK_URL", ""),
+            whatsapp_api_url=(
+                values.get("WHATSAPP_API_URL") or "https://graph.facebook.com/v21.0"
+            ).rstrip("/"),
+            whatsapp_template_name=values.get("WHATSAPP_TEMPLATE_NAME", ""),
+            whatsapp_template_language=values.get("WHATSAPP_TEMPLATE_LANGUAGE") or "id",
         )
         settings.validate()
         return settings
@@ -95,6 +109,8 @@ class Settings:
                 raise SettingsError(f"{name} is too short for production (24 characters at least)")
         if not self.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be a sqlite+aiosqlite or postgresql+asyncpg URL")
+        if self.telegram_mode not in ("webhook", "polling"):
+            raise SettingsError("TELEGRAM_MODE must be webhook or polling")
 
 
 def _int(values: Mapping[str, str], name: str, default: int) -> int:

@@ -1,4 +1,4 @@
-"""The case API: blueprints under /api, all behind the bearer token."""
+"""The case API: blueprints under /api, all behind the bearer token but the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ from sanic.blueprint_group import BlueprintGroup
 from backend.api.auth import require_token
 from backend.api.cases import cases_blueprint
 from backend.api.conversations import conversations_blueprint
+from backend.api.documents import documents_blueprint
+from backend.api.handling import handling_blueprint
+from backend.api.openapi import openapi_blueprint
 
 
 def api_blueprints() -> BlueprintGroup:
     """Fresh blueprints for one app, mounted at /api."""
-    group = Blueprint.group(cases_blueprint(), conversations_blueprint(), url_prefix="/api")
+    group = Blueprint.group(
+        cases_blueprint(),
+        handling_blueprint(),
+        documents_blueprint(),
+        conversations_blueprint(),
+        url_prefix="/api",
+    )
     group.middleware(require_token, "request")
-    return group
+    return Blueprint.group(group, openapi_blueprint())

@@ -1,25 +1,43 @@
-"""`/api/cases`: list a chat's cases, look one up, register one."""
+"""`/api/cases`: search cases, look one up, register one, read its history."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend import services
 from backend.api.errors import ApiError, install_error_handlers, not_found, read_json
-from backend.schemas import CaseCreate, CasePublic, InvalidField
+from backend.db.tables import CaseRecord
+from backend.schemas import CaseCreate, CasePublic
+from backend.schemas_handling import CaseQuery, EventPublic
 
 IDEMPOTENCY_KEY_MAX_CHARS = 128
 
 
+def case_json(request: Request, case: CaseRecord) -> dict[str, Any]:
+    """The case as JSON, its deadline standing as of the app's clock."""
+    return CasePublic.from_record(
+        case, calendar=request.app.ctx.calendar, now=request.app.ctx.clock()
+    ).as_dict()
+
+
 async def list_cases(request: Request) -> HTTPResponse:
-    """`GET /api/cases?conversation_id=ID` → {"items": [case, ...]}."""
-    conversation_id = request.args.get("conversation_id", "").strip()
-    if not conversation_id:
-        raise InvalidField("conversation_id", "required")
+    """`GET /api/cases?status=…&overdue=true&limit=…` → {"items", "total", "limit", "offset"}."""
+    query = CaseQuery.from_args(request.args)
     async with request.app.ctx.db.session() as session:
-        cases = await services.list_cases_for_conversation(session, conversation_id)
-    return json({"items": [CasePublic.from_record(case).as_dict() for case in cases]})
+        cases, total = await services.find_cases(
+            session, query, calendar=request.app.ctx.calendar, now=request.app.ctx.clock()
+        )
+    return json(
+        {
+            "items": [case_json(request, case) for case in cases],
+            "total": total,
+            "limit": query.limit,
+            "offset": query.offset,
+        }
+    )
 
 
 async def get_case(request: Request, register_number: str) -> HTTPResponse:
@@ -28,7 +46,7 @@ async def get_case(request: Request, register_number: str) -> HTTPResponse:
         case = await services.get_case(session, register_number)
     if case is None:
         raise not_found("case")
-    return json(CasePublic.from_record(case).as_dict())
+    return json(case_json(request, case))
 
 
 async def create_case(request: Request) -> HTTPResponse:
@@ -42,8 +60,16 @@ async def create_case(request: Request) -> HTTPResponse:
             profile=request.app.ctx.profile,
             calendar=request.app.ctx.calendar,
             idempotency_key=key,
+            now=request.app.ctx.clock(),
         )
-    return json(CasePublic.from_record(case).as_dict(), status=201 if created else 200)
+    return json(case_json(request, case), status=201 if created else 200)
+
+
+async def list_events(request: Request, register_number: str) -> HTTPResponse:
+    """`GET /api/cases/<register_number>/events` → {"items": [event, ...]}, oldest first."""
+    async with request.app.ctx.db.session() as session:
+        events = await services.case_events(session, register_number)
+    return json({"items": [EventPublic.from_record(event).as_dict() for event in events]})
 
 
 def idempotency_key(request: Request) -> str | None:
@@ -68,5 +94,6 @@ def cases_blueprint() -> Blueprint:
     blueprint.add_route(list_cases, "", methods=["GET"])
     blueprint.add_route(create_case, "", methods=["POST"])
     blueprint.add_route(get_case, "/<register_number:str>", methods=["GET"])
+    blueprint.add_route(list_events, "/<register_number:str>/events", methods=["GET"])
     install_error_handlers(blueprint)
     return blueprint

@@ -1,4 +1,4 @@
-"""Tables: conversations and their transcript, cases and their audit trail."""
+"""Tables: conversations, complainants, cases with their audit trail and documents, agents."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -18,16 +20,19 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from backend.domain.agents import AgentRole
 from backend.domain.lifecycle import (
     Category,
     Channel,
     ComplainantType,
     ComplaintType,
     Priority,
+    RejectionGround,
     Status,
     SubmissionMode,
     UserRole,
@@ -108,6 +113,20 @@ class Conversation(Base):
     )
 
 
+class Rating(Base):
+    """A customer's 1-5 rating of a chat; the conversation keeps the latest one."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Message(Base):
     """One line of a transcript."""
 
@@ -134,6 +153,35 @@ class RegisterCounter(Base):
     prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Complainant(Base):
+    """A person who complained; cases with the same phone or e-mail link to one complainant."""
+
+    __tablename__ = "complainants"
+    __table_args__ = (CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="contact"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Agent(Base):
+    """A CS agent or supervisor of the console (the console sets and checks the password)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[AgentRole] = mapped_column(_enum(AgentRole))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class CaseRecord(Base):
@@ -164,6 +212,19 @@ class CaseRecord(Base):
     conversation_id: Mapped[str | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
+    complainant_id: Mapped[int] = mapped_column(ForeignKey("complainants.id"), index=True)
+    extended_resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    extension_notice: Mapped[str | None] = mapped_column(Text)
+    extension_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution_response: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    facilitation_window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_ground: Mapped[RejectionGround | None] = mapped_column(_enum(RejectionGround))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requested_documents: Mapped[str | None] = mapped_column(Text)
+    documents_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    documents_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -186,3 +247,20 @@ class CaseEvent(Base):
     after: Mapped[Any | None] = mapped_column(JSONDocument)
 
     case: Mapped[CaseRecord] = relationship(back_populates="events", lazy="raise")
+
+
+class Document(Base):
+    """A supporting document of a case: metadata here, the file under var/documents/."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_documents_case_id_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    original_filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

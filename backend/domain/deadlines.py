@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from backend.domain.calendar import WIB, WorkingCalendar
@@ -133,3 +133,12 @@ def case_deadlines(
         ),
         resolution_due_at=working_day_deadline(received_at, days, calendar),
     )
+
+
+# Clocks of agents' machines and the server may differ a little.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def is_in_the_future(moment: datetime, now: datetime) -> bool:
+    """Whether `moment` is later than `now` by more than the clock tolerance."""
+    return moment > now + CLOCK_TOLERANCE

@@ -6,6 +6,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,8 +26,13 @@ class RunningApp:
 
 
 @pytest.fixture
-async def running_app(db: Database, database_url: str) -> AsyncIterator[RunningApp]:
-    """`create_app` served on 127.0.0.1:<spare port> until the test ends."""
+async def running_app(
+    db: Database, database_url: str, tmp_path: Path
+) -> AsyncIterator[RunningApp]:
+    """`create_app` served on 127.0.0.1:<spare port> until the test ends (var/ in tmp_path).
+
+    Tests may set `running_app.app.ctx.clock` to fix the server's idea of now.
+    """
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -37,6 +43,7 @@ async def running_app(db: Database, database_url: str) -> AsyncIterator[RunningA
         rasa_url="http://127.0.0.1:9",
         actions_url="http://127.0.0.1:9",
         app_port=port,
+        var_dir=tmp_path / "var",
     )
     app = create_app(settings, name=f"test_{secrets.token_hex(4)}")
     app.config.TOUCHUP = False  # touch-up rewrites shared classes once; a second app breaks it

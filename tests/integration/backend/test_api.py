@@ -187,6 +187,7 @@ async def test_a_retry_with_the_same_idempotency_key_answers_200_with_the_same_c
 
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
+    assert listed.status_code == 200, listed.text
     assert [case["register_number"] for case in listed.json()["items"]] == [
         first.json()["register_number"]
     ]
@@ -213,11 +214,15 @@ async def test_an_overlong_idempotency_key_answers_422(api: httpx.AsyncClient) -
     assert response.json()["field"] == "Idempotency-Key"
 
 
-async def test_listing_cases_needs_a_conversation_id(api: httpx.AsyncClient) -> None:
+async def test_listing_cases_without_filters_answers_every_case_with_the_total(
+    api: httpx.AsyncClient,
+) -> None:
+    created = [(await api.post("/api/cases", json=body())).json() for _ in range(2)]
+
     response = await api.get("/api/cases")
 
-    assert response.status_code == 422
-    assert response.json()["field"] == "conversation_id"
+    assert response.status_code == 200
+    assert response.json() == {"items": created, "total": 2, "limit": 50, "offset": 0}
 
 
 async def test_listing_the_cases_of_a_chat_without_cases_answers_an_empty_list(
@@ -226,7 +231,7 @@ async def test_listing_the_cases_of_a_chat_without_cases_answers_an_empty_list(
     response = await api.get("/api/cases", params={"conversation_id": "nobody"})
 
     assert response.status_code == 200
-    assert response.json() == {"items": []}
+    assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
 async def test_a_conversation_shows_its_handler_rating_and_cases(

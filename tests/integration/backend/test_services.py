@@ -19,10 +19,11 @@ from tests.integration.backend.support import PROFILE, case_body
 
 CALENDAR = WorkingCalendar()
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+DECEMBER = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
 
 async def open_case(
-    session: AsyncSession, key: str | None = None, **overrides: object
+    session: AsyncSession, key: str | None = None, now: datetime = NOW, **overrides: object
 ) -> tuple[CaseRecord, bool]:
     return await services.open_case(
         session,
@@ -30,7 +31,7 @@ async def open_case(
         profile=PROFILE,
         calendar=CALENDAR,
         idempotency_key=key,
-        now=NOW,
+        now=now,
     )
 
 
@@ -68,7 +69,9 @@ async def test_register_numbers_count_up_per_month_and_carry_a_valid_check_chara
 ) -> None:
     first, _ = await open_case(session)
     second, _ = await open_case(session)
-    next_month, _ = await open_case(session, received_at="2026-12-01T09:00:00+07:00")
+    next_month, _ = await open_case(
+        session, received_at="2026-12-01T09:00:00+07:00", now=DECEMBER
+    )
 
     assert first.register_number.startswith("KP-2611-00001")
     assert second.register_number.startswith("KP-2611-00002")
@@ -80,7 +83,7 @@ async def test_register_numbers_count_up_per_month_and_carry_a_valid_check_chara
 async def test_the_month_of_a_register_number_is_the_month_in_jakarta(
     session: AsyncSession,
 ) -> None:
-    case, _ = await open_case(session, received_at="2026-11-30T18:00:00Z")
+    case, _ = await open_case(session, received_at="2026-11-30T18:00:00Z", now=DECEMBER)
 
     assert case.register_number.startswith("KP-2612-")
 

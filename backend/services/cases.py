@@ -1,29 +1,31 @@
-"""Use cases of the case API and the gateway; each takes a session and commits its work."""
+"""Use cases of registering and finding cases."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import repository
-from backend.db.tables import CaseEvent, CaseRecord, Conversation, Message
+from backend.db.tables import CaseRecord
 from backend.domain.calendar import WIB, WorkingCalendar
-from backend.domain.deadlines import case_deadlines
+from backend.domain.deadlines import case_deadlines, is_in_the_future
+from backend.domain.handling import ANSWERED_STATUSES, due_within_cutoff, start_of_day
 from backend.domain.lifecycle import Status
 from backend.domain.policy import InstitutionProfile
 from backend.domain.register_number import make_register_number, parse_register_number
-from backend.schemas import CaseCreate, CasePublic, InvalidField
+from backend.schemas import CaseCreate, InvalidField, case_snapshot
+from backend.schemas_handling import CaseQuery
+from backend.services.audit import record_event
+from backend.services.complainants import link_complainant
 
-SENDERS = frozenset({"user", "bot", "agent"})
-HANDLERS = frozenset({"bot", "agent"})
+RUNNING_STATUSES = tuple(status.value for status in Status if status not in ANSWERED_STATUSES)
 
 
-class ConversationNotFound(LookupError):
-    """No conversation has this id."""
+class CaseNotFound(LookupError):
+    """No case has this register number."""
 
 
 async def open_case(
@@ -43,11 +45,14 @@ async def open_case(
         return existing, False
     _check_against_profile(data, profile)
     now = now or datetime.now(UTC)
+    if data.received_at is not None and is_in_the_future(data.received_at, now):
+        raise InvalidField("received_at", "must not be in the future")
     received_at = data.received_at or now.replace(microsecond=0)
     submission_mode = profile.submission_mode(data.channel)
     deadlines = case_deadlines(received_at, submission_mode, profile, calendar)
     if data.conversation_id:
         await repository.ensure_conversation(session, data.conversation_id, data.channel, now)
+    complainant_id = await link_complainant(session, data.full_name, data.phone, data.email, now)
     period = register_period(received_at)
     sequence = await repository.next_register_sequence(session, profile.register_prefix, period)
     case = CaseRecord(
@@ -71,13 +76,22 @@ async def open_case(
         first_response_due_at=deadlines.first_response_due_at,
         resolution_due_at=deadlines.resolution_due_at,
         conversation_id=data.conversation_id,
+        complainant_id=complainant_id,
         created_at=now,
         updated_at=now,
     )
     session.add(case)
     try:
         await session.flush()
-        _audit(session, case, now, actor, "opened", before=None)
+        record_event(
+            session,
+            case,
+            at=now,
+            actor=actor,
+            action="opened",
+            before=None,
+            after=case_snapshot(case),
+        )
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -95,6 +109,14 @@ async def get_case(session: AsyncSession, register_number: str) -> CaseRecord | 
     return await repository.case_by_register_number(session, parse_register_number(register_number))
 
 
+async def require_case(session: AsyncSession, register_number: str) -> CaseRecord:
+    """The case with this register number; CaseNotFound if there is none."""
+    case = await get_case(session, register_number)
+    if case is None:
+        raise CaseNotFound(register_number)
+    return case
+
+
 async def list_cases_for_conversation(
     session: AsyncSession, conversation_id: str
 ) -> Sequence[CaseRecord]:
@@ -102,65 +124,32 @@ async def list_cases_for_conversation(
     return await repository.cases_of_conversation(session, conversation_id)
 
 
-async def record_message(
-    session: AsyncSession,
-    conversation_id: str,
-    channel: str,
-    sender: str,
-    text: str,
-    payload: Any = None,
-    *,
-    now: datetime | None = None,
-) -> Conversation:
-    """Append a message to the transcript, opening the conversation on its first message."""
-    if sender not in SENDERS:
-        raise ValueError(f"unknown sender {sender!r}")
-    now = now or datetime.now(UTC)
-    conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
-    repository.add_message(
-        session,
-        Message(
-            conversation_id=conversation_id,
-            sender=sender,
-            text=text,
-            payload=payload,
-            created_at=now,
+async def find_cases(
+    session: AsyncSession, query: CaseQuery, *, calendar: WorkingCalendar, now: datetime
+) -> tuple[Sequence[CaseRecord], int]:
+    """One page of the cases matching `query`, oldest first, and how many match in all."""
+    criteria = repository.CaseCriteria(
+        statuses=query.statuses,
+        priorities=query.priorities,
+        categories=query.categories,
+        channels=query.channels,
+        conversation_id=query.conversation_id,
+        complainant_id=query.complainant_id,
+        received_from=start_of_day(query.received_from) if query.received_from else None,
+        received_before=(
+            start_of_day(query.received_to + timedelta(days=1)) if query.received_to else None
+        ),
+        running_statuses=RUNNING_STATUSES,
+        overdue_at=now if query.overdue is True else None,
+        not_overdue_at=now if query.overdue is False else None,
+        due_after=now if query.due_within is not None else None,
+        due_until=(
+            due_within_cutoff(now, query.due_within, calendar)
+            if query.due_within is not None
+            else None
         ),
     )
-    conversation.updated_at = now
-    await session.commit()
-    return conversation
-
-
-async def get_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:
-    """The conversation with this id, or None."""
-    return await repository.get_conversation(session, conversation_id)
-
-
-async def set_rating(session: AsyncSession, conversation_id: str, rating: int) -> Conversation:
-    """Store the customer's 1-5 rating of the chat (a later rating replaces an earlier one)."""
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise InvalidField("rating", "must be a whole number from 1 to 5")
-    conversation = await repository.get_conversation(session, conversation_id)
-    if conversation is None:
-        raise ConversationNotFound(conversation_id)
-    conversation.rating = rating
-    await session.commit()
-    return conversation
-
-
-async def set_handled_by(
-    session: AsyncSession, conversation_id: str, handled_by: str
-) -> Conversation:
-    """Hand the chat to an agent or back to the bot."""
-    if handled_by not in HANDLERS:
-        raise ValueError(f"unknown handler {handled_by!r}")
-    conversation = await repository.get_conversation(session, conversation_id)
-    if conversation is None:
-        raise ConversationNotFound(conversation_id)
-    conversation.handled_by = handled_by
-    await session.commit()
-    return conversation
+    return await repository.search_cases(session, criteria, limit=query.limit, offset=query.offset)
 
 
 def register_period(received_at: datetime) -> str:
@@ -174,25 +163,3 @@ def _check_against_profile(data: CaseCreate, profile: InstitutionProfile) -> Non
         raise InvalidField("product", f"must be one of: {', '.join(profile.products)}")
     if data.user_role is not None and data.user_role not in profile.roles:
         raise InvalidField("user_role", f"must be one of: {', '.join(profile.roles)}")
-
-
-def _audit(
-    session: AsyncSession,
-    case: CaseRecord,
-    at: datetime,
-    actor: str,
-    action: str,
-    *,
-    before: dict[str, Any] | None,
-) -> None:
-    """Write the case's audit-trail entry for a change."""
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=at,
-            actor=actor,
-            action=action,
-            before=before,
-            after=CasePublic.from_record(case).as_dict(),
-        )
-    )

@@ -1,0 +1,169 @@
+"""The only HTTP client of the case API (the app server) used by the custom actions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from actions.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+JSON = dict[str, Any]
+
+
+class BackendError(Exception):
+    """The case API could not do what was asked."""
+
+
+class BackendUnavailable(BackendError):
+    """The case API did not answer, or kept failing after the retries."""
+
+
+class CaseNotFound(BackendError):
+    """No case has this register number."""
+
+
+class ConversationNotFound(BackendError):
+    """The app server knows no conversation with this id."""
+
+
+class InvalidRegisterNumber(BackendError):
+    """The register number is malformed or mistyped (its check character does not match)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"invalid register number: {reason}")
+        self.reason = reason
+
+
+class RequestRejected(BackendError):
+    """The case API refused the request (4xx); `field` names the culprit when it says so."""
+
+    def __init__(self, status: int, field: str | None, detail: str) -> None:
+        super().__init__(f"{status} on field {field!r}: {detail}")
+        self.status = status
+        self.field = field
+
+
+class BackendClient:
+    """Calls the case API with a bearer token, timeouts and retries on connect errors and 5xx."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        retries: int = 2,
+        backoff_seconds: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._retries = retries
+        self._backoff_seconds = backoff_seconds
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> BackendClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def create_case(self, case: JSON, idempotency_key: str) -> JSON:
+        """Register a case; the same idempotency key always gives back the same case."""
+        response = await self._request(
+            "POST", "/api/cases", json=case, headers={"Idempotency-Key": idempotency_key}
+        )
+        if response.status_code in (200, 201):
+            return _json(response)
+        raise _rejection(response)
+
+    async def get_case(self, register_number: str) -> JSON:
+        """The case with this register number; CaseNotFound or InvalidRegisterNumber otherwise."""
+        response = await self._request("GET", f"/api/cases/{quote(register_number, safe='')}")
+        if response.status_code == 200:
+            return _json(response)
+        if response.status_code == 404:
+            raise CaseNotFound(register_number)
+        body = _json_or_empty(response)
+        if response.status_code == 422 and body.get("error") == "invalid_register_number":
+            raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
+        raise _rejection(response)
+
+    async def rate_conversation(self, conversation_id: str, rating: int) -> None:
+        """Store the customer's 1-5 rating of the conversation."""
+        response = await self._request(
+            "PUT",
+            f"/api/conversations/{quote(conversation_id, safe='')}/rating",
+            json={"rating": rating},
+        )
+        if response.status_code == 200:
+            return
+        if response.status_code == 404:
+            raise ConversationNotFound(conversation_id)
+        raise _rejection(response)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send once, and again after connect errors, timeouts and 5xx answers."""
+        attempts = self._retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                response = await self._http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                problem = f"{exc.__class__.__name__}"
+            else:
+                if response.status_code < 500:
+                    return response
+                problem = f"HTTP {response.status_code}"
+            logger.warning("case API %s %s failed (%s), attempt %d", method, path, problem, attempt)
+            if attempt < attempts:
+                await asyncio.sleep(self._backoff_seconds * attempt)
+        raise BackendUnavailable(f"{method} {path}: {problem} after {attempts} attempts")
+
+
+def backend_client() -> BackendClient:
+    """A client configured from the settings; actions call this, tests pass their own factory."""
+    settings = get_settings()
+    return BackendClient(
+        settings.app_url, settings.app_api_token, timeout=settings.http_timeout_seconds
+    )
+
+
+def _json(response: httpx.Response) -> JSON:
+    body = _json_or_empty(response)
+    if not body:
+        raise BackendUnavailable(f"HTTP {response.status_code} without a JSON object")
+    return body
+
+
+def _json_or_empty(response: httpx.Response) -> JSON:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _rejection(response: httpx.Response) -> BackendError:
+    body = _json_or_empty(response)
+    return RequestRejected(
+        response.status_code, body.get("field"), str(body.get("detail") or body.get("error"))
+    )

@@ -1,0 +1,86 @@
+"""Use cases of chats: the transcript, who handles the chat, the customer's rating."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import repository
+from backend.db.tables import Conversation, Message, Rating
+from backend.schemas import InvalidField
+
+SENDERS = frozenset({"user", "bot", "agent"})
+HANDLERS = frozenset({"bot", "agent"})
+
+
+class ConversationNotFound(LookupError):
+    """No conversation has this id."""
+
+
+async def record_message(
+    session: AsyncSession,
+    conversation_id: str,
+    channel: str,
+    sender: str,
+    text: str,
+    payload: Any = None,
+    *,
+    now: datetime | None = None,
+) -> Conversation:
+    """Append a message to the transcript, opening the conversation on its first message."""
+    if sender not in SENDERS:
+        raise ValueError(f"unknown sender {sender!r}")
+    now = now or datetime.now(UTC)
+    conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
+    repository.add_message(
+        session,
+        Message(
+            conversation_id=conversation_id,
+            sender=sender,
+            text=text,
+            payload=payload,
+            created_at=now,
+        ),
+    )
+    conversation.updated_at = now
+    await session.commit()
+    return conversation
+
+
+async def get_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:
+    """The conversation with this id, or None."""
+    return await repository.get_conversation(session, conversation_id)
+
+
+async def set_rating(
+    session: AsyncSession, conversation_id: str, rating: int, *, now: datetime | None = None
+) -> Conversation:
+    """Store the customer's 1-5 rating of the chat (the latest counts; all are kept)."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise InvalidField("rating", "must be a whole number from 1 to 5")
+    conversation = await repository.get_conversation(session, conversation_id)
+    if conversation is None:
+        raise ConversationNotFound(conversation_id)
+    now = now or datetime.now(UTC)
+    conversation.rating = rating
+    repository.add_rating(
+        session, Rating(conversation_id=conversation_id, rating=rating, created_at=now)
+    )
+    await session.commit()
+    return conversation
+
+
+async def set_handled_by(
+    session: AsyncSession, conversation_id: str, handled_by: str
+) -> Conversation:
+    """Hand the chat to an agent or back to the bot."""
+    if handled_by not in HANDLERS:
+        raise ValueError(f"unknown handler {handled_by!r}")
+    conversation = await repository.get_conversation(session, conversation_id)
+    if conversation is None:
+        raise ConversationNotFound(conversation_id)
+    conversation.handled_by = handled_by
+    await session.commit()
+    return conversation

@@ -1,0 +1,96 @@
+"""The only HTTP client of the WhatsApp Cloud API: POST /{phone_number_id}/messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+
+from bot.masking import mask_digits
+from bot.outbound import DeliveryFailed
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class WhatsAppApiError(DeliveryFailed):
+    """The Graph API refused a message, or kept failing; `status` and `code` say how."""
+
+    def __init__(self, detail: str, *, status: int | None = None, code: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+
+
+class WhatsAppClient:
+    """Sends messages with the access token; retries 5xx, 429 and failed connections with backoff.
+
+    A request whose answer timed out is not retried: Meta may have sent the message already.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        phone_number_id: str,
+        access_token: str,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 3,
+        backoff_seconds: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._path = f"/{phone_number_id}/messages"
+        self._attempts = attempts
+        self._backoff = backoff_seconds
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=httpx.Timeout(timeout, connect=5.0),
+            transport=transport,
+        )
+
+    async def send(self, message: dict[str, Any]) -> str:
+        """Post one message; its WhatsApp message id (`wamid.…`), or WhatsAppApiError."""
+        for attempt in range(1, self._attempts + 1):
+            last = attempt == self._attempts
+            try:
+                response = await self._http.post(self._path, json=message)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                if last:
+                    raise WhatsAppApiError(f"Graph API unreachable: {type(exc).__name__}") from exc
+                reason = type(exc).__name__
+            except httpx.HTTPError as exc:
+                raise WhatsAppApiError(f"Graph API did not answer: {type(exc).__name__}") from exc
+            else:
+                if response.status_code not in RETRY_STATUSES or last:
+                    return _message_id(response)
+                reason = f"status {response.status_code}"
+            log.info("whatsapp: Graph API attempt %d failed (%s), retrying", attempt, reason)
+            await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _message_id(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code >= 400 or not isinstance(body, dict):
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        detail = mask_digits(str(error.get("message") or "no error message"))
+        raise WhatsAppApiError(
+            f"Graph API answered {response.status_code}: {detail}",
+            status=response.status_code,
+            code=error.get("code") if isinstance(error.get("code"), int) else None,
+        )
+    try:
+        return str(body["messages"][0]["id"])
+    except (KeyError, IndexError, TypeError):
+        raise WhatsAppApiError("Graph API answered without a message id") from None

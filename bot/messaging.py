@@ -1,0 +1,32 @@
+"""Opens the messaging channels whose secrets are set and registers their senders."""
+
+from __future__ import annotations
+
+import logging
+
+from backend.db.engine import Database
+from backend.settings import Settings
+from bot.channels.relay import Routes
+from bot.channels.store import ChannelStore
+from bot.channels.telegram import TelegramChannel, telegram_enabled
+from bot.channels.whatsapp import WhatsAppChannel, whatsapp_enabled
+from bot.outbound import ChannelSenders
+
+log = logging.getLogger(__name__)
+
+
+async def open_messaging_channels(
+    settings: Settings, router: Routes, db: Database
+) -> ChannelSenders:
+    """Telegram and WhatsApp when configured; `aclose()` on the result stops them."""
+    senders = ChannelSenders()
+    store = ChannelStore(db)
+    if telegram_enabled(settings):
+        telegram = TelegramChannel(settings, router, store)
+        await telegram.open()
+        senders.register(telegram)
+        log.info("telegram channel on (%s)", settings.telegram_mode)
+    if whatsapp_enabled(settings):
+        senders.register(WhatsAppChannel(settings, router, store))
+        log.info("whatsapp channel on")
+    return senders

@@ -1,0 +1,115 @@
+"""Fakes for the action tests: the case API in memory, and trackers as Rasa sends them."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.backend_client import BackendError, CaseNotFound, ConversationNotFound
+
+CASE = {
+    "register_number": "KP-2611-00042X",
+    "status": "received",
+    "first_response_due_at": "2026-11-24T17:00:00+07:00",
+    "resolution_due_at": "2026-12-04T17:00:00+07:00",
+    "officer": None,
+}
+
+
+class FakeBackend:
+    """The case API as the actions see it, in memory; `failure` makes every call raise it."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.created: list[tuple[dict[str, Any], str]] = []
+        self.ratings: list[tuple[str, int]] = []
+        self.failure: BackendError | None = None
+
+    def __call__(self) -> FakeBackend:
+        return self
+
+    async def __aenter__(self) -> FakeBackend:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def create_case(self, case: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        self.created.append((case, idempotency_key))
+        if self.failure:
+            raise self.failure
+        created = {**CASE, **case}
+        self.cases[created["register_number"]] = created
+        return created
+
+    async def get_case(self, register_number: str) -> dict[str, Any]:
+        if self.failure:
+            raise self.failure
+        if register_number not in self.cases:
+            raise CaseNotFound(register_number)
+        return self.cases[register_number]
+
+    async def rate_conversation(self, conversation_id: str, rating: int) -> None:
+        if self.failure:
+            raise self.failure
+        if conversation_id == "unknown":
+            raise ConversationNotFound(conversation_id)
+        self.ratings.append((conversation_id, rating))
+
+
+KREDITPRO_SLOTS = {
+    "institution_name": "KreditPro",
+    "institution_kind": "p2p",
+    "institution_roles": ["lender", "borrower"],
+    "language": "id",
+}
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    *,
+    text: str = "",
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    sender_id: str = "chat-1",
+    message_id: str = "m-1",
+) -> Tracker:
+    """A tracker whose latest user message is `text`, with the KreditPro session slots."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "message_id": message_id,
+        "metadata": metadata or {},
+    }
+    user_event = {
+        "event": "user",
+        "timestamp": 1_790_000_000.0,
+        "text": text,
+        "parse_data": latest,
+        "message_id": message_id,
+        "metadata": metadata or {},
+    }
+    return Tracker(
+        sender_id=sender_id,
+        slots={**KREDITPRO_SLOTS, **(slots or {})},
+        latest_message=latest,
+        events=[user_event],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def sent(dispatcher: Any) -> list[str]:
+    """The names of the responses the dispatcher was asked to send."""
+    return [message.get("response") for message in dispatcher.messages]

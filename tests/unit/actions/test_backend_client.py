@@ -1,0 +1,144 @@
+"""The case API client: auth, idempotency, typed errors and retries (against a mock transport)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from actions.backend_client import (
+    BackendClient,
+    BackendUnavailable,
+    CaseNotFound,
+    ConversationNotFound,
+    InvalidRegisterNumber,
+    RequestRejected,
+    backend_client,
+)
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def client(handler: Handler, retries: int = 2) -> BackendClient:
+    return BackendClient(
+        "http://app.test/",
+        "secret-token",
+        retries=retries,
+        backoff_seconds=0,
+        transport=httpx.MockTransport(handler),
+    )
+
+
+async def test_a_case_is_created_with_the_token_and_the_idempotency_key() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, json={"register_number": "KP-2611-00042X"})
+
+    async with client(handler) as api:
+        case = await api.create_case({"full_name": "Budi"}, idempotency_key="chat-1:m-1")
+    assert case == {"register_number": "KP-2611-00042X"}
+    [request] = seen
+    assert (request.method, request.url.path) == ("POST", "/api/cases")
+    assert request.headers["Authorization"] == "Bearer secret-token"
+    assert request.headers["Idempotency-Key"] == "chat-1:m-1"
+    assert json.loads(request.content) == {"full_name": "Budi"}
+
+
+async def test_a_retried_creation_answered_200_gives_back_the_same_case() -> None:
+    async with client(lambda r: httpx.Response(200, json={"register_number": "KP-1"})) as api:
+        assert await api.create_case({}, "k") == {"register_number": "KP-1"}
+
+
+async def test_a_server_error_is_retried_and_the_next_answer_used() -> None:
+    answers = iter([httpx.Response(503), httpx.Response(201, json={"register_number": "KP-1"})])
+    async with client(lambda r: next(answers)) as api:
+        assert await api.create_case({}, "k") == {"register_number": "KP-1"}
+
+
+async def test_connect_errors_are_retried_then_reported_as_unavailable() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(BackendUnavailable):
+        async with client(handler, retries=2) as api:
+            await api.get_case("KP-2611-00042X")
+    assert calls == 3
+
+
+async def test_a_refused_case_is_not_retried_and_names_the_field() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(422, json={"error": "invalid_field", "field": "phone"})
+
+    with pytest.raises(RequestRejected) as refused:
+        async with client(handler) as api:
+            await api.create_case({}, "k")
+    assert (calls, refused.value.field) == (1, "phone")
+
+
+async def test_an_unknown_case_raises_case_not_found() -> None:
+    with pytest.raises(CaseNotFound):
+        async with client(lambda r: httpx.Response(404, json={"error": "not_found"})) as api:
+            await api.get_case("KP-2611-00042X")
+
+
+@pytest.mark.parametrize("reason", ["malformed", "mistyped"])
+async def test_an_invalid_register_number_says_why(reason: str) -> None:
+    body = {"error": "invalid_register_number", "field": "register_number", "reason": reason}
+    with pytest.raises(InvalidRegisterNumber) as invalid:
+        async with client(lambda r: httpx.Response(422, json=body)) as api:
+            await api.get_case("KP-2611-00042Y")
+    assert invalid.value.reason == reason
+
+
+async def test_the_register_number_is_escaped_in_the_path() -> None:
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.raw_path.decode())
+        return httpx.Response(404)
+
+    with pytest.raises(CaseNotFound):
+        async with client(handler) as api:
+            await api.get_case("KP 2611/00042X")
+    assert paths == ["/api/cases/KP%202611%2F00042X"]
+
+
+async def test_a_rating_is_put_on_the_conversation() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"rating": 4})
+
+    async with client(handler) as api:
+        await api.rate_conversation("chat-1", 4)
+    assert (seen[0].method, seen[0].url.path) == ("PUT", "/api/conversations/chat-1/rating")
+    assert json.loads(seen[0].content) == {"rating": 4}
+
+
+async def test_rating_an_unknown_conversation_raises_conversation_not_found() -> None:
+    with pytest.raises(ConversationNotFound):
+        async with client(lambda r: httpx.Response(404)) as api:
+            await api.rate_conversation("nobody", 4)
+
+
+async def test_the_default_client_reads_the_app_url_and_token_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_URL", "http://app.example:9000/")
+    monkeypatch.setenv("APP_API_TOKEN", "from-env")
+    async with backend_client() as api:
+        assert str(api._http.base_url) == "http://app.example:9000"
+        assert api._http.headers["Authorization"] == "Bearer from-env"

@@ -1,0 +1,205 @@
+"""Creating the case after the confirmation, and the status lookup by register number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendUnavailable, InvalidRegisterNumber
+from actions.cases import ActionCheckStatus, ActionSubmitIntake
+from tests.unit.actions.fakes import CASE, FakeBackend, sent, tracker
+
+CONFIRMED = {
+    "complainant_type": "user",
+    "user_role": "borrower",
+    "complaint_type": "complaint",
+    "category": "transaction",
+    "full_name": "Budi Santoso",
+    "contact": "+6281234567890",
+    "description": "Dana pinjaman saya belum cair padahal sudah disetujui",
+    "priority": "high",
+    "confirmed": True,
+}
+
+
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def submit(
+    backend: FakeBackend, slots: dict[str, Any], **message: Any
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitIntake(backend).run(
+        dispatcher, tracker(slots, text="/affirm", intent="affirm", **message), {}
+    )
+    return dispatcher, events
+
+
+async def test_a_confirmed_intake_becomes_a_case_with_its_number_and_deadline_in_words(
+    backend: FakeBackend,
+) -> None:
+    dispatcher, events = await submit(backend, CONFIRMED)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_case_created"
+    assert message["register_number"] == "KP-2611-00042X"
+    assert message["first_response_date"] == "Selasa, 24 November 2026"
+    assert message["first_response_time"] == "17.00"
+    slots = slot_values(events)
+    assert slots["register_number"] == "KP-2611-00042X"
+    assert slots["full_name"] is None and slots["confirmed"] is None
+
+
+async def test_the_case_carries_the_answers_the_channel_and_the_conversation(
+    backend: FakeBackend,
+) -> None:
+    await submit(backend, CONFIRMED, metadata={"channel": "telegram"}, sender_id="tg-77")
+    [(case, key)] = backend.created
+    assert case == {
+        "complainant_type": "user",
+        "user_role": "borrower",
+        "complaint_type": "complaint",
+        "category": "transaction",
+        "priority": "high",
+        "full_name": "Budi Santoso",
+        "phone": "+6281234567890",
+        "description": "Dana pinjaman saya belum cair padahal sudah disetujui",
+        "channel": "telegram",
+        "conversation_id": "tg-77",
+    }
+    assert key == "tg-77:m-1"
+
+
+async def test_without_channel_metadata_the_channel_is_rest_and_defaults_fill_the_gaps(
+    backend: FakeBackend,
+) -> None:
+    slots = {**CONFIRMED, "complaint_type": None, "category": None, "contact": "a@b.co"}
+    await submit(backend, slots, metadata={"channel": "pigeon"})
+    [(case, _)] = backend.created
+    assert case["channel"] == "rest"
+    assert case["complaint_type"] == "complaint"
+    assert case["category"] == "other"
+    assert case["email"] == "a@b.co" and "phone" not in case
+
+
+async def test_a_reporter_case_has_no_user_role(backend: FakeBackend) -> None:
+    await submit(backend, {**CONFIRMED, "complainant_type": "reporter", "user_role": "borrower"})
+    assert backend.created[0][0]["user_role"] is None
+
+
+async def test_saying_no_to_the_summary_creates_nothing_and_forgets_the_answers(
+    backend: FakeBackend,
+) -> None:
+    dispatcher, events = await submit(backend, {**CONFIRMED, "confirmed": False})
+    assert sent(dispatcher) == ["utter_intake_cancelled"]
+    assert backend.created == []
+    assert slot_values(events)["description"] is None
+
+
+async def test_when_the_case_api_is_down_the_customer_is_told_and_the_answers_are_kept(
+    backend: FakeBackend,
+) -> None:
+    backend.failure = BackendUnavailable("down")
+    dispatcher, events = await submit(backend, CONFIRMED)
+    assert sent(dispatcher) == ["utter_case_not_registered"]
+    assert slot_values(events) == {"intake_submission_key": "chat-1:m-1", "confirmed": None}
+    assert {"event": "followup", "name": "intake_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+async def test_confirming_again_after_a_failure_reuses_the_same_idempotency_key(
+    backend: FakeBackend,
+) -> None:
+    backend.failure = BackendUnavailable("down")
+    _, events = await submit(backend, CONFIRMED, message_id="first-yes")
+    backend.failure = None
+    retry = {**CONFIRMED, **slot_values(events), "confirmed": True}
+    dispatcher, _ = await submit(backend, retry, message_id="second-yes")
+    assert [key for _, key in backend.created] == ["chat-1:first-yes", "chat-1:first-yes"]
+    assert sent(dispatcher) == ["utter_case_created"]
+
+
+async def test_a_very_long_conversation_id_gives_a_hashed_key_the_api_accepts(
+    backend: FakeBackend,
+) -> None:
+    await submit(backend, CONFIRMED, sender_id="x" * 200)
+    key = backend.created[0][1]
+    assert key.startswith("sha256:") and len(key) <= 128
+
+
+async def check(
+    backend: FakeBackend, text: str, entities: list[dict[str, Any]], **slots: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckStatus(backend).run(
+        dispatcher, tracker(slots, text=text, intent="check_status", entities=entities), {}
+    )
+    return dispatcher.messages, events
+
+
+def number(value: str) -> list[dict[str, Any]]:
+    return [{"entity": "register_number", "value": value}]
+
+
+async def test_a_received_case_is_told_with_both_deadlines_in_words(backend: FakeBackend) -> None:
+    backend.cases["KP-2611-00042X"] = dict(CASE)
+    messages, events = await check(backend, "status kp-2611-00042x", number("kp-2611-00042x"))
+    assert [m["response"] for m in messages] == [
+        "utter_case_status_received",
+        "utter_case_first_response_due",
+        "utter_case_resolution_due",
+    ]
+    assert messages[0]["register_number"] == "KP-2611-00042X"
+    assert messages[1]["first_response_date"] == "Selasa, 24 November 2026"
+    assert messages[2]["resolution_date"] == "Jumat, 4 Desember 2026"
+    assert slot_values(events) == {"register_number": "KP-2611-00042X"}
+
+
+async def test_the_officer_is_named_when_one_is_assigned(backend: FakeBackend) -> None:
+    backend.cases["KP-2611-00042X"] = {**CASE, "status": "in_progress", "officer": "Rina"}
+    messages, _ = await check(backend, "status KP-2611-00042X", number("KP-2611-00042X"))
+    assert messages[0]["response"] == "utter_case_status_in_progress"
+    assert messages[-1] == {**messages[-1], "response": "utter_case_officer", "officer": "Rina"}
+
+
+async def test_a_resolved_case_has_no_deadlines_left(backend: FakeBackend) -> None:
+    backend.cases["KP-2611-00042X"] = {**CASE, "status": "resolved"}
+    messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
+    assert [m["response"] for m in messages] == ["utter_case_status_resolved"]
+
+
+async def test_an_unknown_number_is_said_to_be_unknown(backend: FakeBackend) -> None:
+    messages, _ = await check(backend, "KP-2611-00099A", number("KP-2611-00099A"))
+    assert [(m["response"], m["register_number"]) for m in messages] == [
+        ("utter_case_not_found", "KP-2611-00099A")
+    ]
+
+
+async def test_a_mistyped_number_is_said_to_look_mistyped(backend: FakeBackend) -> None:
+    backend.failure = InvalidRegisterNumber("mistyped")
+    messages, _ = await check(backend, "KP-2611-00042Y", number("KP-2611-00042Y"))
+    assert [m["response"] for m in messages] == ["utter_register_number_invalid"]
+
+
+async def test_a_status_request_without_a_number_asks_for_it(backend: FakeBackend) -> None:
+    messages, events = await check(backend, "cek status pengaduan saya", [])
+    assert [m["response"] for m in messages] == ["utter_ask_register_number"]
+    assert events == []
+
+
+async def test_without_a_number_the_case_of_this_conversation_is_looked_up(
+    backend: FakeBackend,
+) -> None:
+    backend.cases["KP-2611-00042X"] = dict(CASE)
+    messages, _ = await check(backend, "cek pengaduan saya", [], register_number="KP-2611-00042X")
+    assert messages[0]["response"] == "utter_case_status_received"
+
+
+async def test_when_the_case_api_is_down_the_customer_is_asked_to_try_later(
+    backend: FakeBackend,
+) -> None:
+    backend.failure = BackendUnavailable("down")
+    messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
+    assert [m["response"] for m in messages] == ["utter_status_unavailable"]
