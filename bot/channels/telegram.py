@@ -65,6 +65,7 @@ class ConversationOrderedProcessor(BaseUpdateProcessor):
         self._locks = ConversationLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers after those of the chat's earlier updates."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine

@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -86,7 +87,10 @@ async def button(update: Update, context: Context) -> None:
     """A click on an inline-keyboard button: its payload goes to the bot as the message."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    try:
+        await query.answer()
+    except TelegramError as exc:  # e.g. "query is too old": the click itself still counts
+        log.info("telegram: a button click was not acknowledged (%s)", type(exc).__name__)
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
         return

@@ -78,10 +78,14 @@ class FakeSender:
 
 
 class MemoryBotApi(BaseRequest):
-    """The Bot API answered in memory for PTB (its `request`): every call recorded, no network."""
+    """The Bot API answered in memory for PTB (its `request`): every call recorded, no network.
+
+    `refused[method] = "Bad Request: …"` makes that method fail the way Telegram refuses.
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.refused: dict[str, str] = {}
 
     @property
     def read_timeout(self) -> float:
@@ -110,6 +114,9 @@ class MemoryBotApi(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
         self.calls.append((name, params))
+        if name in self.refused:
+            refusal = {"ok": False, "error_code": 400, "description": self.refused[name]}
+            return 400, json.dumps(refusal).encode()
         result: Any = True
         if name == "getMe":
             result = BOT_USER

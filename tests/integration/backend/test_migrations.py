@@ -154,11 +154,15 @@ async def test_the_handling_revision_downgrades_cleanly(unmigrated_url: str) -> 
     await upgrade_async(unmigrated_url)
 
     await asyncio.to_thread(downgrade, alembic_config(unmigrated_url), "0002")
-    async with Database(unmigrated_url).engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-        columns = await connection.run_sync(
-            lambda sync: {c["name"] for c in inspect(sync).get_columns("cases")}
-        )
+    database = Database(unmigrated_url)
+    try:
+        async with database.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            columns = await connection.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("cases")}
+            )
+    finally:
+        await database.dispose()
 
     assert not {"complainants", "agents", "documents", "ratings"} & set(tables)
     assert "complainant_id" not in columns

@@ -9,17 +9,18 @@ import pytest
 
 from backend.db.engine import Database
 from backend.settings import Settings
-from tests.fakes.payloads import WHATSAPP_PHONE_NUMBER_ID
-from tests.fakes.platforms import FakeGraph, FakeRasa, FakeTelegram
-from tests.integration.bot.support import (
-    BOT_TOKEN,
-    TELEGRAM_SECRET,
+from tests.fakes.platforms import (
+    TELEGRAM_BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET,
     WHATSAPP_ACCESS_TOKEN,
     WHATSAPP_APP_SECRET,
+    WHATSAPP_PHONE_NUMBER_ID,
     WHATSAPP_VERIFY_TOKEN,
-    Gateway,
-    serve,
+    FakeGraph,
+    FakeRasa,
+    FakeTelegram,
 )
+from tests.integration.bot.support import Gateway, serve
 
 
 @pytest.fixture
@@ -51,8 +52,8 @@ def settings(
         rasa_auth_token=secrets.token_urlsafe(24),
         rasa_url=fake_rasa.url,
         actions_url="http://127.0.0.1:9",
-        telegram_bot_token=BOT_TOKEN,
-        telegram_webhook_secret=TELEGRAM_SECRET,
+        telegram_bot_token=TELEGRAM_BOT_TOKEN,
+        telegram_webhook_secret=TELEGRAM_WEBHOOK_SECRET,
         telegram_api_url=fake_telegram.api_url,
         whatsapp_verify_token=WHATSAPP_VERIFY_TOKEN,
         whatsapp_app_secret=WHATSAPP_APP_SECRET,

@@ -19,8 +19,7 @@ from backend.db.engine import Database
 from backend.db.tables import Conversation, Message
 from backend.settings import Settings
 from tests.fakes.payloads import whatsapp_body, whatsapp_signature
-from tests.fakes.platforms import TELEGRAM_WEBHOOK_SECRET as TELEGRAM_SECRET
-from tests.fakes.platforms import WHATSAPP_APP_SECRET
+from tests.fakes.platforms import TELEGRAM_WEBHOOK_SECRET, WHATSAPP_APP_SECRET
 
 
 @dataclass
@@ -31,7 +30,7 @@ class Gateway:
     client: httpx.AsyncClient
 
     async def post_update(
-        self, update: dict[str, Any], secret: str | None = TELEGRAM_SECRET
+        self, update: dict[str, Any], secret: str | None = TELEGRAM_WEBHOOK_SECRET
     ) -> httpx.Response:
         """POST a Telegram update the way Telegram does, with the secret header."""
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}

@@ -9,15 +9,13 @@ from dataclasses import replace
 from backend.db.engine import Database
 from backend.settings import Settings
 from tests.fakes.payloads import telegram_callback, telegram_photo, telegram_text
-from tests.fakes.platforms import FakeRasa, FakeTelegram
-from tests.integration.bot.support import (
-    NOTHING,
-    TELEGRAM_SECRET,
-    Gateway,
-    counts,
-    serve,
-    transcript,
+from tests.fakes.platforms import (
+    TELEGRAM_BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET,
+    FakeRasa,
+    FakeTelegram,
 )
+from tests.integration.bot.support import NOTHING, Gateway, counts, serve, transcript
 
 CHAT = 5_123_456_789
 CONVERSATION = f"telegram-{CHAT}"
@@ -41,7 +39,7 @@ async def test_a_message_is_answered_by_send_message_with_an_inline_keyboard(
 
     assert response.status_code == 200
     [sent] = await fake_telegram.wait("sendMessage")
-    assert sent.path == "/bot123456789:AAH-test-token/sendMessage"
+    assert sent.path == f"/bot{TELEGRAM_BOT_TOKEN}/sendMessage"
     assert sent.params["chat_id"] == str(CHAT)
     assert sent.params["text"] == "Halo! Ada yang bisa kami bantu?"
     assert sent.params["reply_markup"] == {
@@ -102,7 +100,7 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(
 async def test_malformed_odd_and_oversized_bodies_are_refused(
     gateway: Gateway, db: Database
 ) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_WEBHOOK_SECRET}
     post = gateway.client.post
 
     malformed = await post("/webhooks/telegram", content=b"{not json", headers=headers)
@@ -151,7 +149,7 @@ async def test_with_a_public_url_the_app_registers_its_webhook_and_secret_at_sta
         [registered] = fake_telegram.named("setWebhook")
 
     assert registered.params["url"] == url
-    assert registered.params["secret_token"] == TELEGRAM_SECRET
+    assert registered.params["secret_token"] == TELEGRAM_WEBHOOK_SECRET
     assert registered.params["allowed_updates"] == ["message", "callback_query"]
 
 

@@ -13,7 +13,6 @@ from bot.channels.conventions import UNAVAILABLE_REPLY, UNSUPPORTED_REPLY
 from bot.channels.store import ChannelStore
 from bot.outbound import DeliveryFailed
 from tests.fakes.payloads import (
-    WHATSAPP_PHONE_NUMBER_ID,
     wa_button_reply,
     wa_image,
     wa_status,
@@ -23,17 +22,15 @@ from tests.fakes.payloads import (
     whatsapp_delivery,
     whatsapp_signature,
 )
-from tests.fakes.platforms import FakeGraph, FakeRasa
-from tests.integration.bot.support import (
-    NOTHING,
+from tests.fakes.platforms import (
     WHATSAPP_ACCESS_TOKEN,
     WHATSAPP_APP_SECRET,
+    WHATSAPP_PHONE_NUMBER_ID,
     WHATSAPP_VERIFY_TOKEN,
-    Gateway,
-    counts,
-    serve,
-    transcript,
+    FakeGraph,
+    FakeRasa,
 )
+from tests.integration.bot.support import NOTHING, Gateway, counts, serve, transcript
 
 WA_ID = "6281234567890"
 CONVERSATION = f"whatsapp-{WA_ID}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import Update
 
-from backend.settings import Settings
+from backend.settings import Settings, SettingsError
 from bot.channels.button_payloads import payload_key
 from bot.channels.conventions import (
     EXPIRED_BUTTON_REPLY,
@@ -115,6 +116,18 @@ async def test_a_button_click_sends_its_payload_and_stops_the_spinner(
     assert router.inbound[0].conversation_id == f"telegram-{CHAT}"
     assert router.texts == ['/inform{"priority":"high"}']
     assert len(api.named("answerCallbackQuery")) == 1
+
+
+async def test_a_click_still_counts_when_telegram_refuses_to_acknowledge_it(
+    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+) -> None:
+    api.refused["answerCallbackQuery"] = (
+        "Bad Request: query is too old and response timeout expired"
+    )
+
+    await deliver(channel, telegram_callback(CHAT, "/affirm"))
+
+    assert router.texts == ["/affirm"]
 
 
 async def test_a_click_on_a_long_payloads_key_sends_the_whole_payload_even_after_a_restart(
@@ -299,3 +312,17 @@ def test_the_channel_is_on_only_with_a_token_and_a_webhook_secret_unless_it_poll
     changes: dict[str, str], enabled: bool
 ) -> None:
     assert telegram_enabled(replace(SETTINGS, **changes)) is enabled
+
+
+def test_the_mode_is_read_from_the_environment_and_anything_but_webhook_or_polling_refused(
+    tmp_path: Path,
+) -> None:
+    tokens = {"APP_API_TOKEN": "a" * 32, "RASA_AUTH_TOKEN": "b" * 32}
+    none = tmp_path / "none"
+
+    assert Settings.from_env(tokens, env_file=none).telegram_mode == "webhook"
+    assert Settings.from_env(
+        {**tokens, "TELEGRAM_MODE": "Polling"}, env_file=none
+    ).telegram_mode == ("polling")
+    with pytest.raises(SettingsError, match="TELEGRAM_MODE"):
+        Settings.from_env({**tokens, "TELEGRAM_MODE": "push"}, env_file=none)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +20,6 @@ from bot.channels.whatsapp_messages import graph_messages, translate, user_messa
 from bot.outbound import DeliveryFailed
 from tests.fakes.gateway import FakeChannelStore, FakeRouter
 from tests.fakes.payloads import (
-    WHATSAPP_PHONE_NUMBER_ID,
     wa_button_reply,
     wa_document,
     wa_image,
@@ -32,6 +32,7 @@ from tests.fakes.payloads import (
     whatsapp_delivery,
     whatsapp_signature,
 )
+from tests.fakes.platforms import WHATSAPP_PHONE_NUMBER_ID
 
 WA_ID = "6281234567890"
 CONVERSATION = f"whatsapp-{WA_ID}"
@@ -478,3 +479,28 @@ async def test_the_client_does_not_retry_a_timed_out_answer_which_may_have_been_
 
     assert len(seen) == 1
     await client.aclose()
+
+
+def test_the_platform_urls_default_to_the_real_apis_and_can_point_at_fakes(tmp_path: Path) -> None:
+    tokens = {"APP_API_TOKEN": "a" * 32, "RASA_AUTH_TOKEN": "b" * 32}
+    none = tmp_path / "none"
+
+    default = Settings.from_env(tokens, env_file=none)
+    pointed = Settings.from_env(
+        {
+            **tokens,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+            "WHATSAPP_API_URL": "http://127.0.0.1:8082/v21.0/",
+            "WHATSAPP_TEMPLATE_NAME": "tindak_lanjut",
+        },
+        env_file=none,
+    )
+
+    assert (default.telegram_api_url, default.whatsapp_api_url) == (
+        "https://api.telegram.org/bot",
+        "https://graph.facebook.com/v21.0",
+    )
+    assert (default.whatsapp_template_name, default.whatsapp_template_language) == ("", "id")
+    assert pointed.telegram_api_url == "http://127.0.0.1:8081/bot"
+    assert pointed.whatsapp_api_url == "http://127.0.0.1:8082/v21.0"
+    assert pointed.whatsapp_template_name == "tindak_lanjut"
