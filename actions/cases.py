@@ -117,10 +117,13 @@ class ActionSubmitIntake(Action):
 
 
 def register_number_asked(tracker: Tracker) -> str | None:
-    """The register number in the latest message, else the one this conversation last used."""
+    """The register number in the latest message, else the one this conversation last used.
+
+    Spaces become dashes ("kp 2611 00042m" → "KP-2611-00042M"); the case API checks the rest.
+    """
     typed = next(tracker.get_latest_entity_values("register_number"), None)
     number = typed or tracker.get_slot("register_number")
-    return str(number).strip().upper() if number else None
+    return "-".join(str(number).upper().split()) if number else None
 
 
 class ActionCheckStatus(Action):

@@ -170,6 +170,12 @@ async def test_a_resolved_case_has_no_deadlines_left(backend: FakeBackend) -> No
     assert [m["response"] for m in messages] == ["utter_case_status_resolved"]
 
 
+async def test_a_number_typed_with_spaces_is_looked_up_with_dashes(backend: FakeBackend) -> None:
+    backend.cases["KP-2611-00042X"] = dict(CASE)
+    messages, _ = await check(backend, "kp 2611 00042x", number("kp 2611 00042x"))
+    assert messages[0]["register_number"] == "KP-2611-00042X"
+
+
 async def test_an_unknown_number_is_said_to_be_unknown(backend: FakeBackend) -> None:
     messages, _ = await check(backend, "KP-2611-00099A", number("KP-2611-00099A"))
     assert [(m["response"], m["register_number"]) for m in messages] == [
