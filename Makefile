@@ -8,18 +8,25 @@ PY311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shel
 APP := .venv/bin/python
 RASA_ENV := .venv-rasa
 
-.PHONY: run test setup model migrate lint lock benchmark clean
+.PHONY: run test setup browser model migrate lint lock clean
 
 ## Set everything up and run the Rasa server, the action server and the app.
 run: setup
 	@$(APP) -m backend.cli run
 
 ## Set everything up and run the whole test suite (unit, integration, end to end).
-test: setup model
+test: setup model browser
 	$(APP) -m ruff check .
 	$(APP) -m pytest $(PYTEST_ARGS)
 
 setup: .venv/.installed $(RASA_ENV)/.installed .env
+
+## Debian's Chromium for the browser tests (installed when missing and we are root).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: sudo apt-get install chromium (browser tests will skip)"; fi; \
+	fi
 
 model: setup
 	@$(APP) -m backend.cli train
