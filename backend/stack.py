@@ -150,7 +150,22 @@ class Stack:
             raise StackError("The Rasa environment is missing: run `make setup` first.")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for process in self.processes:
-            log = process.log_path.open("ab")
+            self._launch(process)
+        try:
+            self.wait_healthy(timeout)
+        except StackError:
+            self.stop()
+            raise
+
+    def restart(self, name: str, timeout: float = 240.0) -> None:
+        """Stop one server (as a crash or a deploy would) and start it again."""
+        process = next(p for p in self.processes if p.name == name)
+        self._stop([process], grace=15.0)
+        self._launch(process)
+        self.wait_healthy(timeout)
+
+    def _launch(self, process: Process) -> None:
+        with process.log_path.open("ab") as log:
             process.popen = subprocess.Popen(
                 process.command,
                 cwd=self.root,
@@ -159,12 +174,6 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-            log.close()
-        try:
-            self.wait_healthy(timeout)
-        except StackError:
-            self.stop()
-            raise
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -192,7 +201,11 @@ class Stack:
 
     def stop(self, grace: float = 15.0) -> None:
         """Ask every server to stop, and kill those that do not within the grace period."""
-        running = [p for p in self.processes if p.popen is not None and p.popen.poll() is None]
+        self._stop(self.processes, grace)
+
+    @staticmethod
+    def _stop(processes: list[Process], grace: float) -> None:
+        running = [p for p in processes if p.popen is not None and p.popen.poll() is None]
         for process in running:
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
