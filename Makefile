@@ -17,6 +17,7 @@ run: setup
 ## Set everything up and run the whole test suite (unit, integration, end to end).
 test: setup model browser
 	$(APP) -m ruff check .
+	RASA_TELEMETRY_ENABLED=false $(RASA_ENV)/bin/rasa data validate --fail-on-warnings
 	$(APP) -m pytest $(PYTEST_ARGS)
 
 setup: .venv/.installed $(RASA_ENV)/.installed .env

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from actions.chat_words import mentions, plain
+
 Vocabulary = Sequence[tuple[str, Sequence[str]]]
 
 COMPLAINANT_TYPES: Vocabulary = (
@@ -22,6 +24,8 @@ COMPLAINANT_TYPES: Vocabulary = (
         (
             "bukan pengguna",
             "bukan nasabah",
+            "bukan peminjam",
+            "bukan pemberi pinjaman",
             "pihak luar",
             "pihak lain",
             "pihak ketiga",
@@ -57,13 +61,35 @@ USER_ROLES: Vocabulary = (
 )
 
 PRIORITIES: Vocabulary = (
-    ("low", ("tidak mendesak", "tidak terlalu mendesak", "tidak penting", "rendah", "low")),
+    (
+        "low",
+        (
+            "tidak mendesak",
+            "tidak terlalu mendesak",
+            "tidak terlalu penting",
+            "tidak penting",
+            "tidak buru buru",
+            "tidak urgent",
+            "santai",
+            "rendah",
+            "not urgent",
+            "low",
+        ),
+    ),
     (
         "emergency",
-        ("sangat mendesak", "darurat", "emergency", "urgent", "gawat"),
+        (
+            "sangat mendesak",
+            "mendesak banget",
+            "urgent banget",
+            "darurat",
+            "emergency",
+            "urgent",
+            "gawat",
+        ),
     ),
-    ("high", ("mendesak", "tinggi", "penting", "high")),
-    ("medium", ("medium", "sedang", "menengah", "biasa", "normal")),
+    ("high", ("mendesak", "tinggi", "penting", "segera", "secepatnya", "asap", "high")),
+    ("medium", ("medium", "sedang", "menengah", "biasa", "normal", "lumayan")),
 )
 
 YES_NO: Sequence[tuple[bool | None, Sequence[str]]] = (
@@ -137,8 +163,8 @@ def user_role(value: Any, allowed: Sequence[str]) -> str | None:
 
 
 def priority(value: Any) -> str | None:
-    """`low`, `medium`, `high` or `emergency`, from a button value or words like "darurat"."""
-    return _first(_text(value), PRIORITIES)
+    """`low`, `medium`, `high` or `emergency`, from a button value or words like "urgent bgt"."""
+    return _first(plain(value), PRIORITIES)
 
 
 def yes_or_no(value: Any) -> bool | None:
@@ -175,3 +201,226 @@ def full_name(value: Any) -> str | None:
     if text.lower().strip(".") in NOT_NAMES:
         return None
     return text.title() if text.islower() else text
+
+
+# Who is writing, when the opening message says it ("saya peminjam di KreditPro ...").
+# Only first-person statements count: "teman saya peminjam" says nothing about the writer.
+SELF = r"(?:saya|i am|i'm|im)(?:\s+(?:adalah|ini|sebagai|seorang|salah satu|juga|a|an))*"
+OPENING_REPORTER = re.compile(
+    rf"{SELF}\s+(?:bukan\s+(?:pengguna|nasabah|peminjam|pemberi pinjaman)|pelapor"
+    r"|not a (?:user|customer|borrower))"
+    r"|(?:sebagai|jadi|dijadikan|as (?:an? )?)\s*kontak darurat|emergency contact"
+    r"|saya\s+(?:kontak darurat|keluarga (?:dari )?peminjam|tetangga|atasan|rekan kerja)"
+)
+OPENING_ROLES = (
+    ("representative", r"(?:perwakilan|kuasa)(?:\s+(?:dari|hukum))?(?:\s+nasabah)?|representative"),
+    ("lender", r"pemberi pinjaman|pendana|lender|investor"),
+    ("borrower", r"peminjam|debitur|borrower|nasabah pinjaman"),
+    ("customer", r"nasabah|customer"),
+)
+
+
+RELATIVES = frozenset(
+    [
+        "teman",
+        "kawan",
+        "keluarga",
+        "suami",
+        "istri",
+        "anak",
+        "ibu",
+        "bapak",
+        "ayah",
+        "adik",
+        "kakak",
+        "orang",
+        "tua",
+        "saudara",
+        "tetangga",
+        "atasan",
+        "bos",
+        "rekan",
+        "pacar",
+        "friend",
+        "husband",
+        "wife",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+    ]
+)
+
+
+def opening_complainant(value: Any, allowed: Sequence[str]) -> dict[str, str | None]:
+    """`complainant_type` (and `user_role`) when the writer says who they are; else empty."""
+    text = plain(value)
+    if OPENING_REPORTER.search(text):
+        return {"complainant_type": "reporter", "user_role": None}
+    for role, words in OPENING_ROLES:
+        if role in allowed and _says_self(text, words):
+            return {"complainant_type": "user", "user_role": role}
+    if _says_self(text, r"pengguna|user"):
+        return {"complainant_type": "user"}
+    return {}
+
+
+def _says_self(text: str, words: str) -> bool:
+    """Whether `text` has "saya <words>" said of the writer (not "teman saya <words>")."""
+    for found in re.finditer(rf"(?<!\w){SELF}\s+(?:{words})(?!\w)", text):
+        before = text[: found.start()].split()
+        if not before or before[-1] not in RELATIVES:
+            return True
+    return False
+
+
+# What a customer wants to change at the summary ("ganti nomor hp", "salah nama").
+CORRECTABLE: Vocabulary = (
+    ("full_name", ("nama", "name")),
+    ("contact", ("nomor", "ponsel", "kontak", "telepon", "email", "e-mail", "contact", "phone")),
+    ("incident_date", ("tanggal", "waktu kejadian", "kapan", "date", "when")),
+    ("loss_amount", ("kerugian", "rugi", "jumlah", "nominal", "loss", "amount")),
+    ("priority", ("prioritas", "urgensi", "priority")),
+    ("category", ("jenis masalah", "kategori", "problem", "category")),
+    ("description", ("uraian", "cerita", "kronologi", "deskripsi", "keterangan", "description")),
+    ("complainant_type", ("pengadu", "peran", "complainant", "role")),
+)
+CORRECTION = re.compile(
+    r"(?<!\w)(?:ganti|ubah|ubahkan|koreksi|perbaiki|perbaikan|salah|keliru|ralat|revisi|edit|"
+    r"change|correct|fix|wrong|update)(?!\w)"
+)
+
+
+def wants_correction(value: Any) -> bool:
+    """Whether the message asks to change something ("ubah data", "ganti nomor hp")."""
+    text = str(value or "").lower()
+    return CORRECTION.search(text) is not None
+
+
+def correction_field(value: Any) -> str | None:
+    """The slot a correction names ("ganti nomor hp" → contact), or None."""
+    text = " ".join(str(value or "").lower().replace("hp", "ponsel").split())
+    return _first(text, CORRECTABLE)
+
+
+# Signs that a complaint may need the emergency priority (the customer decides).
+URGENT_SIGNS: Vocabulary = (
+    (
+        "account_takeover",
+        (
+            "diambil alih",
+            "dibobol",
+            "diretas",
+            "retas",
+            "dihack",
+            "tidak bisa login",
+            "password diganti",
+            "taken over",
+            "hacked",
+        ),
+    ),
+    (
+        "threat",
+        ("mengancam", "diancam", "ancam", "ancaman", "teror", "diteror", "threat", "threatened"),
+    ),
+)
+
+
+def urgent_reason(description: Any, category: str | None) -> str | None:
+    """`fraud`, `account_takeover` or `threat` when the complaint shows it; None otherwise."""
+    text = plain(description)
+    found = _first_mention(text, URGENT_SIGNS)
+    if found:
+        return str(found)
+    return "fraud" if category == "fraud" else None
+
+
+# Opening words that only say what the customer wants, not what happened.
+REQUEST_WORDS = frozenset(
+    [
+        "halo",
+        "hallo",
+        "hai",
+        "hi",
+        "hello",
+        "selamat",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "kak",
+        "admin",
+        "min",
+        "cs",
+        "permisi",
+        "assalamualaikum",
+        "saya",
+        "mau",
+        "ingin",
+        "pengen",
+        "akan",
+        "mengadu",
+        "komplain",
+        "complain",
+        "pengaduan",
+        "aduan",
+        "keluhan",
+        "lapor",
+        "melapor",
+        "melaporkan",
+        "menyampaikan",
+        "sampaikan",
+        "buat",
+        "membuat",
+        "ajukan",
+        "mengajukan",
+        "bertanya",
+        "tanya",
+        "pertanyaan",
+        "menanyakan",
+        "kritik",
+        "saran",
+        "masukan",
+        "memberi",
+        "memberikan",
+        "kasih",
+        "usulan",
+        "dong",
+        "tolong",
+        "bantu",
+        "ya",
+        "dan",
+        "tentang",
+        "soal",
+        "mengenai",
+        "i",
+        "want",
+        "to",
+        "make",
+        "a",
+        "file",
+        "complaint",
+        "question",
+        "feedback",
+        "give",
+        "some",
+        "have",
+        "ada",
+        "punya",
+        "yang",
+    ]
+)
+MIN_STORY_WORDS = 4
+
+
+def tells_a_story(value: Any) -> bool:
+    """Whether an opening message already describes the matter (not just "saya mau mengadu")."""
+    words = [w for w in plain(value).split() if w not in REQUEST_WORDS]
+    return len(words) >= MIN_STORY_WORDS
+
+
+def _first_mention(text: str, vocabulary: Vocabulary) -> Any:
+    for value, phrases in vocabulary:
+        if any(mentions(text, phrase) for phrase in phrases):
+            return value
+    return None

@@ -121,6 +121,17 @@ class BackendClient:
             raise ConversationNotFound(conversation_id)
         raise _rejection(response)
 
+    async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> JSON:
+        """Queue the chat for an agent: {"handed_off", "open", "next_opening", "conversation"}."""
+        response = await self._request(
+            "POST",
+            f"/api/conversations/{quote(conversation_id, safe='')}/handoff",
+            json={"reason": reason, "channel": channel},
+        )
+        if response.status_code == 200:
+            return _json(response)
+        raise _rejection(response)
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send once, and again after connect errors, timeouts and 5xx answers."""
         attempts = self._retries + 1

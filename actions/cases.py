@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import messages
+from actions.amounts import rupiah
 from actions.backend_client import (
     BackendClient,
     BackendError,
@@ -19,9 +22,15 @@ from actions.backend_client import (
     InvalidRegisterNumber,
     backend_client,
 )
+from actions.categories import detect_known_category
+from actions.clock import Clock, system_clock
 from actions.contact import split_contact
-from actions.dates import deadline_in_words
-from actions.forms import reset_intake
+from actions.dates import date_in_words, deadline_in_words
+from actions.forms import UNKNOWN_DATE, request_kind, reset_intake
+from actions.messages import say
+from actions.session import load_institution
+from actions.settings import get_settings
+from backend.domain.deadlines import is_open, next_opening
 
 logger = logging.getLogger(__name__)
 
@@ -56,21 +65,46 @@ def submission_key(tracker: Tracker) -> str:
     return key
 
 
+# Feedback and questions are not asked for a category or a priority.
+DEFAULT_CATEGORY = {"complaint": "other", "feedback": "service", "question": "other"}
+DEFAULT_PRIORITY = {"complaint": "medium", "feedback": "low", "question": "medium"}
+AGENTS_LANGUAGE = "id"  # the case is read by the institution's agents
+
+
 def case_request(tracker: Tracker) -> dict[str, Any]:
     """The body of `POST /api/cases` from the intake slots."""
     slots = tracker.current_slot_values()
+    kind = request_kind(tracker)
+    description = str(slots.get("description") or "")
+    category = slots.get("category") or (
+        detect_known_category(description) if kind != "complaint" else None
+    )
     return {
         "complainant_type": slots.get("complainant_type"),
         "user_role": slots.get("user_role") if slots.get("complainant_type") == "user" else None,
-        "complaint_type": slots.get("complaint_type") or "complaint",
-        "category": slots.get("category") or "other",
-        "priority": slots.get("priority"),
+        "complaint_type": kind,
+        "category": category or DEFAULT_CATEGORY[kind],
+        "priority": slots.get("priority") or DEFAULT_PRIORITY[kind],
         "full_name": slots.get("full_name"),
         **split_contact(str(slots.get("contact") or "")),
-        "description": slots.get("description"),
+        "description": case_description(slots),
         "channel": channel_of(tracker),
         "conversation_id": tracker.sender_id,
     }
+
+
+def case_description(slots: dict[str, Any]) -> str:
+    """The customer's words, then when it happened and the loss, for the agent who reads it."""
+    lines = [str(slots.get("description") or "")]
+    incident = slots.get("incident_date")
+    if incident and incident != UNKNOWN_DATE:
+        day = date_in_words(datetime.fromisoformat(incident).date(), AGENTS_LANGUAGE)
+        lines.append(f"{messages.text('field_incident_date', AGENTS_LANGUAGE)}: {day}")
+    if slots.get("loss_amount") is not None:
+        loss = int(slots["loss_amount"])
+        amount = rupiah(loss) if loss else messages.text("no_loss", AGENTS_LANGUAGE)
+        lines.append(f"{messages.text('field_loss_amount', AGENTS_LANGUAGE)}: {amount}")
+    return "\n".join(lines)
 
 
 def language_of(tracker: Tracker) -> str:
@@ -81,8 +115,11 @@ def language_of(tracker: Tracker) -> str:
 class ActionSubmitIntake(Action):
     """When the form ends: registers the confirmed case, or drops the answers (no, or "batal")."""
 
-    def __init__(self, client_factory: ClientFactory = backend_client) -> None:
+    def __init__(
+        self, client_factory: ClientFactory = backend_client, clock: Clock = system_clock
+    ) -> None:
         self._client = client_factory
+        self._clock = clock
 
     def name(self) -> str:
         return "action_submit_intake"
@@ -91,7 +128,7 @@ class ActionSubmitIntake(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("confirmed") is not True:
-            dispatcher.utter_message(response="utter_intake_cancelled")
+            say(dispatcher, tracker, "intake_cancelled")
             return reset_intake()
         key = tracker.get_slot("intake_submission_key") or submission_key(tracker)
         try:
@@ -99,7 +136,7 @@ class ActionSubmitIntake(Action):
                 case = await backend.create_case(case_request(tracker), idempotency_key=key)
         except BackendError as exc:
             logger.error("could not register the case of %s: %s", tracker.sender_id, exc)
-            dispatcher.utter_message(response="utter_case_not_registered")
+            say(dispatcher, tracker, "case_not_registered")
             # Keep the answers and the key: confirming again retries with the same key.
             return [
                 SlotSet("intake_submission_key", key),
@@ -107,13 +144,37 @@ class ActionSubmitIntake(Action):
                 FollowupAction("intake_form"),
             ]
         due = deadline_in_words(case["first_response_due_at"], language_of(tracker))
-        dispatcher.utter_message(
-            response="utter_case_created",
+        say(
+            dispatcher,
+            tracker,
+            f"case_created_{request_kind(tracker)}",
             register_number=case["register_number"],
             first_response_date=due.date,
             first_response_time=due.time,
         )
-        return [*reset_intake(), SlotSet("register_number", case["register_number"])]
+        self.tell_when_closed(dispatcher, tracker)
+        events = [*reset_intake(), SlotSet("register_number", case["register_number"])]
+        if case.get("priority") == "emergency":
+            # An emergency goes to an agent while agents work (imported here: it imports us).
+            from actions.handoff import hand_off
+
+            events.extend(await hand_off(self._client, dispatcher, tracker, "emergency"))
+        return events
+
+    def tell_when_closed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Outside operating hours: when an agent will read it (the next working day, 09:00)."""
+        now = self._clock()
+        calendar = load_institution(get_settings().institution).working_calendar()
+        if is_open(now, calendar):
+            return
+        opening = deadline_in_words(next_opening(now, calendar).isoformat(), language_of(tracker))
+        say(
+            dispatcher,
+            tracker,
+            "outside_operating_hours",
+            opening_date=opening.date,
+            opening_time=opening.time,
+        )
 
 
 def register_number_asked(tracker: Tracker) -> str | None:
@@ -140,49 +201,52 @@ class ActionCheckStatus(Action):
     ) -> list[EventType]:
         number = register_number_asked(tracker)
         if not number:
-            dispatcher.utter_message(response="utter_ask_register_number")
+            say(dispatcher, tracker, "ask_register_number")
             return []
         try:
             async with self._client() as backend:
                 case = await backend.get_case(number)
         except InvalidRegisterNumber:
-            dispatcher.utter_message(
-                response="utter_register_number_invalid", register_number=number
-            )
+            say(dispatcher, tracker, "register_number_invalid", register_number=number)
             return [SlotSet("register_number", None)]
         except CaseNotFound:
-            dispatcher.utter_message(response="utter_case_not_found", register_number=number)
+            say(dispatcher, tracker, "case_not_found", register_number=number)
             return [SlotSet("register_number", None)]
         except BackendError as exc:
             logger.error("could not look up case %s: %s", number, exc)
-            dispatcher.utter_message(response="utter_status_unavailable")
+            say(dispatcher, tracker, "status_unavailable")
             return [SlotSet("register_number", number)]
-        tell_status(dispatcher, case, language_of(tracker))
+        tell_status(dispatcher, tracker, case)
         return [SlotSet("register_number", case.get("register_number", number))]
 
 
-def tell_status(dispatcher: CollectingDispatcher, case: dict[str, Any], language: str) -> None:
+def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker, case: dict[str, Any]) -> None:
     """The case's status, its open deadlines in words, and its officer if one is assigned."""
     number = case.get("register_number")
     status = case.get("status")
+    language = language_of(tracker)
     if status not in STATUSES:
         logger.warning("case %s has an unknown status %r", number, status)
         status = "in_progress"
-    dispatcher.utter_message(response=f"utter_case_status_{status}", register_number=number)
+    say(dispatcher, tracker, f"case_status_{status}", register_number=number)
     if status in OPEN_STATUSES:
         if case.get("first_response_due_at"):
             due = deadline_in_words(case["first_response_due_at"], language)
-            dispatcher.utter_message(
-                response="utter_case_first_response_due",
+            say(
+                dispatcher,
+                tracker,
+                "case_first_response_due",
                 first_response_date=due.date,
                 first_response_time=due.time,
             )
         if case.get("resolution_due_at"):
             due = deadline_in_words(case["resolution_due_at"], language)
-            dispatcher.utter_message(
-                response="utter_case_resolution_due",
+            say(
+                dispatcher,
+                tracker,
+                "case_resolution_due",
                 resolution_date=due.date,
                 resolution_time=due.time,
             )
     if case.get("officer"):
-        dispatcher.utter_message(response="utter_case_officer", officer=case["officer"])
+        say(dispatcher, tracker, "case_officer", officer=case["officer"])

@@ -1,56 +1,109 @@
-"""The complaint category guessed from the customer's description, for triage and OJK reports.
+"""The complaint category read from the customer's words, for triage and OJK reports.
 
-Categories follow OJK's complaint statistics (shared/DOMAIN.md). The first category whose
-words appear wins, so the more specific ones come first; an agent can correct it later.
+Categories follow OJK's complaint statistics (shared/DOMAIN.md). The text is first made
+plain (chat_words: "dc nya ngancem" → "debt collector mengancam"); the first category
+whose words appear wins, so the more specific ones come first. One-word keys of six
+letters or more also match with a small typo ("penagihn"). An agent can correct it later.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from actions.chat_words import mentions, mentions_loosely, plain
+
 OTHER = "other"
+CATEGORIES = (
+    "debt_collection",
+    "transaction",
+    "fraud",
+    "personal_data",
+    "fees_interest",
+    "restructuring",
+    "credit_report",
+    "account",
+    "service",
+    OTHER,
+)
 
 CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
-    (
-        "debt_collection",
-        (
-            "debt collector",
-            "debt kolektor",
-            "kolektor",
-            "penagih",
-            "penagihan",
-            "ditagih",
-            "menagih",
-            "tagih",
-            "diteror",
-            "teror",
-            "mengancam",
-            "ancaman",
-            "diancam",
-            "dimaki",
-            "mempermalukan",
-            "dc",
-        ),
-    ),
     (
         "fraud",
         (
             "penipuan",
             "penipu",
             "ditipu",
+            "tertipu",
+            "menipu",
             "phishing",
             "skimming",
+            "social engineering",
             "kode otp",
             "otp",
             "diretas",
+            "retas",
             "dibobol",
             "peretasan",
-            "tanpa izin",
-            "tanpa sepengetahuan",
+            "diambil alih",
+            "mengaku dari",
+            "mengaku cs",
+            "mengaku petugas",
             "mengatasnamakan",
+            "link palsu",
+            "aplikasi palsu",
+            "dibajak",
+            "identitas saya",
+            "pernah meminjam",
+            "without permission",
+            "unauthorized",
+            "money was taken",
+            "transaksi tanpa izin",
+            "ditarik tanpa izin",
+            "tanpa sepengetahuan saya",
+            "tidak pernah mengajukan",
+            "tidak pernah meminjam",
+            "atas nama saya",
             "fraud",
             "scam",
+            "scammed",
+            "hacked",
+            "taken over",
+        ),
+    ),
+    (
+        "debt_collection",
+        (
+            "debt collector",
+            "collector",
+            "penagih",
+            "penagihan",
+            "ditagih",
+            "menagih",
+            "tagih",
+            "tagihan terus",
+            "diteror",
+            "teror",
+            "meneror",
+            "mengancam",
+            "ancaman",
+            "diancam",
+            "ancam",
+            "dimaki",
+            "memaki",
+            "kasar",
+            "mempermalukan",
+            "dipermalukan",
+            "datang ke rumah",
+            "datang ke kantor",
+            "telepon kantor",
+            "menelepon kantor",
+            "menelepon terus",
+            "ditelepon terus",
+            "tengah malam",
+            "collection",
+            "threatened",
+            "harass",
+            "harassed",
         ),
     ),
     (
@@ -58,30 +111,63 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
         (
             "data pribadi",
             "penyalahgunaan data",
-            "data saya disebar",
-            "menyebarkan data",
+            "data saya",
+            "menyebarkan",
             "disebarkan",
+            "disebar",
             "kontak darurat",
-            "kontak di hp",
+            "kontak di ponsel",
             "daftar kontak",
+            "semua kontak",
+            "nomor teman",
+            "kontak teman",
+            "diambil dari ponsel",
+            "akses kontak",
+            "teman teman saya",
+            "foto ktp",
             "ktp saya dipakai",
+            "ktp saya digunakan",
             "personal data",
+            "my data",
+            "my contacts",
         ),
     ),
     (
         "restructuring",
         (
             "restrukturisasi",
+            "restruktur",
             "keringanan",
             "reschedule",
             "penjadwalan ulang",
             "perpanjangan tenor",
+            "perpanjang tenor",
+            "tidak sanggup bayar",
+            "tidak mampu bayar",
+            "susah bayar",
+            "kena phk",
+            "tidak ada pemasukan",
+            "lost my job",
+            "payment plan",
+            "cicilan diringankan",
             "restructuring",
+            "relief",
         ),
     ),
     (
         "credit_report",
-        ("slik", "bi checking", "bi-checking", "skor kredit", "kolektibilitas", "credit report"),
+        (
+            "slik",
+            "bi checking",
+            "bi-checking",
+            "skor kredit",
+            "kolektibilitas",
+            "kol 5",
+            "riwayat kredit",
+            "blacklist",
+            "credit report",
+            "credit score",
+        ),
     ),
     (
         "fees_interest",
@@ -91,11 +177,12 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
             "biaya admin",
             "biaya",
             "potongan",
-            "dipotong",
             "provisi",
             "interest",
             "fee",
+            "fees",
             "penalty",
+            "charges",
         ),
     ),
     (
@@ -103,24 +190,42 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
         (
             "belum cair",
             "tidak cair",
+            "cair",
             "pencairan",
             "dana belum masuk",
             "belum masuk",
+            "tidak masuk",
             "belum diterima",
+            "belum terima",
             "belum dibayar",
             "imbal hasil",
             "pengembalian dana",
             "transfer",
+            "ditransfer",
             "pembayaran",
             "sudah bayar",
             "sudah membayar",
+            "sudah lunas",
             "tidak tercatat",
             "belum tercatat",
+            "terpotong",
+            "dipotong",
             "gagal bayar",
             "transaksi",
             "refund",
             "saldo",
             "virtual account",
+            "indomaret",
+            "alfamart",
+            "minimarket",
+            "bayar lewat",
+            "status tidak berubah",
+            "belum berubah",
+            "disbursed",
+            "disbursement",
+            "payment",
+            "paid",
+            "transaction",
         ),
     ),
     (
@@ -135,6 +240,8 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
             "terblokir",
             "diblokir",
             "verifikasi",
+            "verification",
+            "ganti nomor",
             "account",
         ),
     ),
@@ -144,11 +251,18 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
             "pelayanan",
             "layanan",
             "customer service",
-            "cs",
             "tidak dibalas",
             "tidak ditanggapi",
+            "tidak direspon",
             "lambat",
+            "lama sekali",
             "aplikasi error",
+            "force close",
+            "crash",
+            "hang",
+            "lemot",
+            "lemod",
+            "error",
             "service",
         ),
     ),
@@ -157,8 +271,16 @@ CATEGORY_WORDS: Sequence[tuple[str, Sequence[str]]] = (
 
 def detect_category(text: str) -> str:
     """The category of a complaint from words in its description; `other` when none fits."""
-    lowered = " ".join(text.lower().split())
-    for category, words in CATEGORY_WORDS:
-        if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered) for word in words):
+    return detect_known_category(text) or OTHER
+
+
+def detect_known_category(text: str) -> str | None:
+    """The category the words name, or None when no category's words appear."""
+    words = plain(text)
+    for category, phrases in CATEGORY_WORDS:
+        if any(mentions(words, phrase) for phrase in phrases):
             return category
-    return OTHER
+    for category, phrases in CATEGORY_WORDS:
+        if any(mentions_loosely(words, phrase) for phrase in phrases):
+            return category
+    return None

@@ -1,7 +1,16 @@
-"""The intake form: validates each answer, skips the role for a reporter, shows the summary."""
+"""The intake form: what it asks for each kind of request, what it takes from the opening
+message, how it checks each answer, and the summary where a single field can be changed.
+
+A complaint gets the full form; feedback and a question for an agent get a short one.
+What the opening message already says ("saya peminjam, dana blm cair udh 3 hari") is
+not asked again. A wrong answer is explained; at the second wrong answer in a row the
+customer is also offered a person.
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -9,32 +18,56 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers
-from actions.categories import detect_category
+from actions import answers, messages
+from actions.amounts import parse_amount, parse_loss, rupiah
+from actions.categories import CATEGORIES, detect_known_category
+from actions.chat_words import mentions, plain
+from actions.clock import Clock, system_clock
 from actions.contact import normalise_contact
-from actions.responses import button_label
+from actions.dates import WIB, date_in_words, parse_past_date
+from actions.messages import say
 
 DESCRIPTION_MIN_CHARS = 15
 DESCRIPTION_MAX_CHARS = 4000
 ALL_ROLES = ("lender", "borrower", "customer", "representative")
-INTAKE_SLOTS = (
+COMPLAINT_SLOTS = (
     "complainant_type",
     "user_role",
-    "complaint_type",
+    "description",
     "category",
+    "incident_date",
+    "loss_amount",
+    "priority",
     "full_name",
     "contact",
-    "description",
-    "priority",
     "confirmed",
-    "intake_submission_key",
 )
+SHORT_SLOTS = ("complainant_type", "description", "full_name", "contact", "confirmed")
+INTAKE_SLOTS = (
+    *COMPLAINT_SLOTS,
+    "complaint_type",
+    "intake_submission_key",
+    "pending_question",
+    "correcting",
+    "invalid_answers",
+)
+UNKNOWN_DATE = "unknown"
+FORGOTTEN_DATE = (
+    "lupa",
+    "tidak ingat",
+    "tidak tahu",
+    "not sure",
+    "forgot",
+    "remember",
+    "don t know",
+)
+OFFER_HUMAN_AFTER = 2
 
 Validated = dict[str, Any]
 
 
 def reset_intake() -> list[EventType]:
-    """Events that empty the intake slots, so the next complaint starts afresh."""
+    """Events that empty the intake slots, so the next request starts afresh."""
     return [SlotSet(name, None) for name in INTAKE_SLOTS]
 
 
@@ -43,19 +76,76 @@ def allowed_roles(tracker: Tracker) -> tuple[str, ...]:
     return tuple(tracker.get_slot("institution_roles") or ALL_ROLES)
 
 
+def request_kind(tracker: Tracker) -> str:
+    """`complaint`, `feedback` or `question`: what the form is registering.
+
+    The intent that starts the form sets `complaint_type`; a typed "ya" to the offer of
+    passing a question on does not, and the pending question tells that one apart.
+    """
+    kind = tracker.get_slot("complaint_type")
+    if kind:
+        return str(kind)
+    return "question" if tracker.get_slot("pending_question") else "complaint"
+
+
+def intake_slots(kind: str, complainant_type: str | None) -> list[str]:
+    """The slots the form fills for this kind of request; a reporter has no user role."""
+    slots = COMPLAINT_SLOTS if kind == "complaint" else SHORT_SLOTS
+    return [s for s in slots if not (s == "user_role" and complainant_type == "reporter")]
+
+
 class ValidateIntakeForm(FormValidationAction):
-    """Checks each intake answer; an invalid one is explained and asked again."""
+    """Fills the intake from the opening message, checks each answer, handles corrections."""
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        self._clock = clock
 
     def name(self) -> str:
         return "validate_intake_form"
 
+    def today(self) -> date:
+        """Today in WIB, from the injected clock."""
+        return self._clock().astimezone(WIB).date()
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ends the form unconfirmed on "batal"; action_submit_intake then drops the answers."""
+        """Ends the form unconfirmed on "batal"; fills from the opening message at activation."""
         if answers.is_cancel(tracker.latest_message.get("text")):
             return [SlotSet("confirmed", None), SlotSet("requested_slot", None)]
+        if tracker.get_slot("requested_slot") is None:
+            tracker.add_slots([SlotSet(k, v) for k, v in self.from_opening(tracker).items()])
         return await super().run(dispatcher, tracker, domain)
+
+    def from_opening(self, tracker: Tracker) -> Validated:
+        """What the message that started the form already tells: who, what, when, how much."""
+        kind = request_kind(tracker)
+        if kind == "question":
+            question = tracker.get_slot("pending_question")
+            return {"description": question} if question else {}
+        text = str(tracker.latest_message.get("text") or "")
+        if text.startswith("/"):
+            return {}
+        found: Validated = {**answers.opening_complainant(text, allowed_roles(tracker))}
+        if answers.tells_a_story(text):
+            found["description"] = text
+        if kind == "complaint":
+            category = detect_known_category(text)
+            if category:
+                found["category"] = category
+            incident = parse_past_date(text, self.today())
+            if incident and found.get("description"):
+                found["incident_date"] = incident.isoformat()
+            amount = parse_amount(next(tracker.get_latest_entity_values("amount"), None))
+            if amount:
+                found["loss_amount"] = amount
+        typed_contact = next(tracker.get_latest_entity_values("phone_number"), None) or next(
+            tracker.get_latest_entity_values("email"), None
+        )
+        contact = normalise_contact(typed_contact) if typed_contact else None
+        if contact:
+            found["contact"] = contact
+        return found
 
     async def required_slots(
         self,
@@ -64,23 +154,41 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """The domain's slots, without `user_role` for a reporter (who is not a user)."""
-        if tracker.get_slot("complainant_type") == "reporter":
-            return [slot for slot in domain_slots if slot != "user_role"]
-        return domain_slots
+        """The full form for a complaint, the short one for feedback and questions."""
+        return intake_slots(request_kind(tracker), tracker.get_slot("complainant_type"))
+
+    def accept(self, values: Validated) -> Validated:
+        """A valid answer: its slots, and the count of wrong answers starts again."""
+        return {**values, "invalid_answers": None}
+
+    def refuse(
+        self,
+        slot: str,
+        key: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        **params: Any,
+    ) -> Validated:
+        """Explain why the answer is refused; at the second in a row, also offer a person."""
+        failures = int(tracker.get_slot("invalid_answers") or 0) + 1
+        say(dispatcher, tracker, key, **params)
+        if failures >= OFFER_HUMAN_AFTER:
+            say(dispatcher, tracker, "offer_human_after_failures")
+        return {slot: None, "invalid_answers": failures}
 
     def validate_complainant_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
-        """User or reporter; "saya peminjam" also answers the role question."""
+        """User or reporter; "saya peminjam" (or its button) also answers the role question."""
         complainant_type = answers.complainant_type(value)
         if complainant_type is None:
-            dispatcher.utter_message(response="utter_invalid_choice")
-            return {"complainant_type": None}
+            return self.refuse("complainant_type", "invalid_choice", dispatcher, tracker)
         if complainant_type == "reporter":
-            return {"complainant_type": "reporter", "user_role": None}
-        role = answers.user_role(value, allowed_roles(tracker))
-        return {"complainant_type": "user", **({"user_role": role} if role else {})}
+            return self.accept({"complainant_type": "reporter", "user_role": None})
+        role = tracker.get_slot("user_role")  # set along by the who-are-you buttons
+        if role not in allowed_roles(tracker):
+            role = answers.user_role(value, allowed_roles(tracker))
+        return self.accept({"complainant_type": "user", "user_role": role})
 
     def validate_user_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -88,8 +196,73 @@ class ValidateIntakeForm(FormValidationAction):
         """One of the institution's roles (lender/borrower or customer/representative)."""
         role = answers.user_role(value, allowed_roles(tracker))
         if role is None:
-            dispatcher.utter_message(response="utter_invalid_choice")
-        return {"user_role": role}
+            return self.refuse("user_role", "invalid_choice", dispatcher, tracker)
+        return self.accept({"user_role": role})
+
+    def validate_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Validated:
+        """A description long enough to act on; its words also give the category if unknown."""
+        description = " ".join(str(value or "").split())
+        if len(description) < DESCRIPTION_MIN_CHARS or description.startswith("/"):
+            return self.refuse(
+                "description",
+                "invalid_description",
+                dispatcher,
+                tracker,
+                min_chars=DESCRIPTION_MIN_CHARS,
+            )
+        values: Validated = {"description": description[:DESCRIPTION_MAX_CHARS]}
+        if tracker.get_slot("category") in (None, "other"):
+            values["category"] = detect_known_category(description)
+        if request_kind(tracker) == "complaint" and not tracker.get_slot("incident_date"):
+            day = parse_past_date(description, self.today())
+            if day:
+                values["incident_date"] = day.isoformat()
+        return self.accept(values)
+
+    def validate_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Validated:
+        """One of the ten categories, from its button or typed words ("penagihan", "lainnya")."""
+        typed = str(value or "").strip().lower()
+        category = typed if typed in CATEGORIES else detect_known_category(typed)
+        if category is None and typed in ("lainnya", "lain lain", "lain-lain", "other"):
+            category = "other"
+        if category is None:
+            return self.refuse("category", "invalid_choice", dispatcher, tracker)
+        return self.accept({"category": category})
+
+    def validate_incident_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Validated:
+        """A past day ("kemarin", "3 hari lalu", "12/11/2026"), or unknown ("lupa")."""
+        if isinstance(value, str) and (value == UNKNOWN_DATE or is_iso_date(value)):
+            return self.accept({"incident_date": value})
+        day = parse_past_date(str(value or ""), self.today())
+        if day is None:
+            if any(mentions(plain(value), phrase) for phrase in FORGOTTEN_DATE):
+                return self.accept({"incident_date": UNKNOWN_DATE})
+            return self.refuse("incident_date", "invalid_incident_date", dispatcher, tracker)
+        return self.accept({"incident_date": day.isoformat()})
+
+    def validate_loss_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Validated:
+        """The loss in Rupiah ("5jt", "Rp 1.500.000", "1,5 juta"), 0 for "tidak ada"."""
+        amount = value if isinstance(value, int | float) else parse_loss(value)
+        if amount is None or amount < 0:
+            return self.refuse("loss_amount", "invalid_loss_amount", dispatcher, tracker)
+        return self.accept({"loss_amount": int(amount)})
+
+    def validate_priority(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Validated:
+        """Low, medium, high or emergency, from a button or words like "urgent banget"."""
+        priority = answers.priority(value)
+        if priority is None:
+            return self.refuse("priority", "invalid_choice", dispatcher, tracker)
+        return self.accept({"priority": priority})
 
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -97,8 +270,8 @@ class ValidateIntakeForm(FormValidationAction):
         """A person's name, letters only."""
         name = answers.full_name(value)
         if name is None:
-            dispatcher.utter_message(response="utter_invalid_full_name")
-        return {"full_name": name}
+            return self.refuse("full_name", "invalid_full_name", dispatcher, tracker)
+        return self.accept({"full_name": name})
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -106,41 +279,158 @@ class ValidateIntakeForm(FormValidationAction):
         """A valid phone number (normalised to +62…) or e-mail address."""
         contact = normalise_contact(value)
         if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact")
-        return {"contact": contact}
-
-    def validate_description(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Validated:
-        """A description long enough to act on; its words also give the category."""
-        description = " ".join(str(value or "").split())
-        if len(description) < DESCRIPTION_MIN_CHARS:
-            dispatcher.utter_message(response="utter_invalid_description")
-            return {"description": None}
-        description = description[:DESCRIPTION_MAX_CHARS]
-        return {"description": description, "category": detect_category(description)}
-
-    def validate_priority(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Validated:
-        """Low, medium, high or emergency, from a button or words like "darurat"."""
-        priority = answers.priority(value)
-        if priority is None:
-            dispatcher.utter_message(response="utter_invalid_choice")
-        return {"priority": priority}
+            typed = str(value or "")
+            key = (
+                "invalid_email"
+                if "@" in typed
+                else "invalid_phone"
+                if any(c.isdigit() for c in typed)
+                else "invalid_contact"
+            )
+            return self.refuse("contact", key, dispatcher, tracker)
+        return self.accept({"contact": contact})
 
     def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
-        """Yes (register the case) or no (cancel), from the Ya/Tidak buttons or typed."""
+        """Yes registers, no cancels; "ganti nomor hp" asks that one field again."""
+        if isinstance(value, str) and answers.wants_correction(value):
+            return self.correct(value, tracker)
+        if tracker.get_slot("correcting"):
+            field = answers.correction_field(value)
+            if field:
+                return self.correct(value, tracker)
         confirmed = answers.yes_or_no(value)
         if confirmed is None:
-            dispatcher.utter_message(response="utter_invalid_choice")
-        return {"confirmed": confirmed}
+            return self.refuse("confirmed", "invalid_confirmation", dispatcher, tracker)
+        return self.accept({"confirmed": confirmed, "correcting": None})
+
+    def correct(self, value: str, tracker: Tracker) -> Validated:
+        """Empty the named field so that the form asks it again (or take the new value given)."""
+        field = answers.correction_field(value)
+        fields = intake_slots(request_kind(tracker), tracker.get_slot("complainant_type"))
+        if field is None or field not in fields:
+            return {"confirmed": None, "correcting": True}
+        if field == "contact" and normalise_contact(value):
+            return {"confirmed": None, "correcting": None, "contact": normalise_contact(value)}
+        emptied: Validated = {"confirmed": None, "correcting": None, field: None}
+        if field == "complainant_type":
+            emptied["user_role"] = None
+        return emptied
+
+
+def is_iso_date(value: str) -> bool:
+    """Whether `value` is a date written as YYYY-MM-DD."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+class AskForSlot(Action, ABC):
+    """Asks for one slot with the catalogue's question `ask_<slot>`."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """`action_ask_<slot>`, the name the form looks for."""
+
+    def slot(self) -> str:
+        """The slot this action asks for."""
+        return self.name().removeprefix("action_ask_")
+
+    def message_key(self, tracker: Tracker) -> str:
+        """The catalogue id of the question."""
+        return f"ask_{self.slot()}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, self.message_key(tracker))
+        return []
+
+
+class ActionAskComplainantType(AskForSlot):
+    """Who is writing: a borrower or lender (a customer or representative), or a reporter."""
+
+    def name(self) -> str:
+        return "action_ask_complainant_type"
+
+
+class ActionAskUserRole(AskForSlot):
+    """Which of the institution's roles a user has."""
+
+    def name(self) -> str:
+        return "action_ask_user_role"
+
+
+class ActionAskDescription(AskForSlot):
+    """What happened, the feedback, or the question, by the kind of request."""
+
+    def name(self) -> str:
+        return "action_ask_description"
+
+    def message_key(self, tracker: Tracker) -> str:
+        kind = request_kind(tracker)
+        return "ask_description" if kind == "complaint" else f"ask_description_{kind}"
+
+
+class ActionAskCategory(AskForSlot):
+    """The kind of problem, with one button per category."""
+
+    def name(self) -> str:
+        return "action_ask_category"
+
+
+class ActionAskIncidentDate(AskForSlot):
+    """When it happened."""
+
+    def name(self) -> str:
+        return "action_ask_incident_date"
+
+
+class ActionAskLossAmount(AskForSlot):
+    """How much money was lost, if any."""
+
+    def name(self) -> str:
+        return "action_ask_loss_amount"
+
+
+class ActionAskPriority(AskForSlot):
+    """How urgent it is; proposes emergency for fraud, a taken-over account or threats."""
+
+    def name(self) -> str:
+        return "action_ask_priority"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reason = answers.urgent_reason(
+            tracker.get_slot("description"), tracker.get_slot("category")
+        )
+        if reason:
+            language = str(tracker.get_slot("language") or "id")
+            reason_words = messages.text(f"urgent_reason_{reason}", language)
+            say(dispatcher, tracker, "propose_emergency", reason=reason_words)
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionAskFullName(AskForSlot):
+    """The customer's full name."""
+
+    def name(self) -> str:
+        return "action_ask_full_name"
+
+
+class ActionAskContact(AskForSlot):
+    """A phone number or e-mail address to answer to."""
+
+    def name(self) -> str:
+        return "action_ask_contact"
 
 
 class ActionAskConfirmed(Action):
-    """Asks for the confirmation: the summary of the answers, or a retry after a failure."""
+    """The summary to confirm; which field to change; or a retry after a failed registration."""
 
     def name(self) -> str:
         return "action_ask_confirmed"
@@ -149,27 +439,61 @@ class ActionAskConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("intake_submission_key"):
-            dispatcher.utter_message(response="utter_ask_retry_submission")
-            return []
-        slots = tracker.current_slot_values()
-        dispatcher.utter_message(response="utter_intake_summary", **summary(domain, slots))
+            say(dispatcher, tracker, "ask_retry_submission")
+        elif tracker.get_slot("correcting"):
+            say(dispatcher, tracker, "ask_correction")
+        else:
+            say(dispatcher, tracker, "summary", lines=summary_lines(tracker))
         return []
 
 
-def summary(domain: DomainDict, slots: dict[str, Any]) -> dict[str, str]:
-    """The summary's parameters, with the button words for the chosen values."""
+def summary_lines(tracker: Tracker) -> str:
+    """One line per answer, each value in the words of its button where it has one."""
+    slots = tracker.current_slot_values()
+    conversation = messages.conversation_params(tracker)
+    language, kind = conversation["language"], conversation["kind"]
 
-    def label(question: str, slot: str) -> str:
-        value = slots.get(slot)
-        return button_label(domain, question, slots, slot, value) or str(value or "")
+    def words(key: str, **params: Any) -> str:
+        return messages.text(key, language, kind, **params)
 
-    complainant = label("utter_ask_complainant_type", "complainant_type")
-    if slots.get("complainant_type") == "user" and slots.get("user_role"):
-        complainant = f"{complainant} ({label('utter_ask_user_role', 'user_role')})"
-    return {
-        "complainant": complainant,
-        "full_name": str(slots.get("full_name") or ""),
-        "contact": str(slots.get("contact") or ""),
-        "description": str(slots.get("description") or ""),
-        "priority": label("utter_ask_priority", "priority"),
-    }
+    request = request_kind(tracker)
+    values: list[tuple[str, str]] = []
+    if request != "complaint":
+        values.append(("complaint_type", words(f"complaint_type_{request}")))
+    values.append(("complainant", complainant_label(slots, language, kind)))
+    if request == "complaint":
+        values.append(("category", _label("ask_category", "category", slots, language, kind)))
+    values.append(("description", str(slots.get("description") or "")))
+    if request == "complaint":
+        incident = slots.get("incident_date")
+        when = (
+            date_in_words(date.fromisoformat(incident), language)
+            if incident and is_iso_date(incident)
+            else words("unknown_date")
+        )
+        loss = slots.get("loss_amount")
+        values += [
+            ("incident_date", when),
+            ("loss_amount", rupiah(int(loss)) if loss else words("no_loss")),
+            ("priority", _label("ask_priority", "priority", slots, language, kind)),
+        ]
+    values += [
+        ("full_name", str(slots.get("full_name") or "")),
+        ("contact", str(slots.get("contact") or "")),
+    ]
+    return "\n".join(
+        words("summary_line", label=words(f"field_{field}"), value=value) for field, value in values
+    )
+
+
+def complainant_label(slots: dict[str, Any], language: str, kind: str) -> str:
+    """ "Peminjam", "Perwakilan nasabah", "Pelapor (bukan pengguna)" or "Pengguna"."""
+    if slots.get("complainant_type") == "reporter":
+        return messages.text("complainant_reporter", language, kind)
+    role = _label("ask_user_role", "user_role", slots, language, kind)
+    return role or messages.text("complainant_user", language, kind)
+
+
+def _label(key: str, slot: str, slots: dict[str, Any], language: str, kind: str) -> str:
+    value = slots.get(slot)
+    return messages.button_label(key, slot, value, language, kind) or str(value or "")

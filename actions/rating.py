@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, backend_client
+from actions.messages import say
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class ActionSaveRating(Action):
     ) -> list[EventType]:
         rating = rating_given(tracker)
         if rating is None:
-            dispatcher.utter_message(response="utter_invalid_rating")
+            say(dispatcher, tracker, "invalid_rating")
             dispatcher.utter_message(response="utter_ask_rating")
             return []
         try:
@@ -55,5 +56,5 @@ class ActionSaveRating(Action):
         except BackendError as exc:
             # The thanks stays true: the rating is only lost for the report, not for the case.
             logger.error("could not store the rating of %s: %s", tracker.sender_id, exc)
-        dispatcher.utter_message(response="utter_rating_thanks")
+        say(dispatcher, tracker, "rating_thanks")
         return [SlotSet("rating", rating)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -12,6 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.settings import get_settings
+
+if TYPE_CHECKING:
+    from backend.domain.calendar import WorkingCalendar
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,14 @@ class Institution(Protocol):
     name: str
     kind: str
     roles: tuple[str, ...]
+    first_response_days: int
+    oral_resolution_days: int
+    written_resolution_days: int
+    extension_days: int
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The calendar its deadlines count in."""
+        ...
 
 
 def load_institution(key: str) -> Institution:

@@ -9,6 +9,8 @@ import httpx
 from sanic import Sanic
 
 from backend.api import api_blueprints
+from backend.console import console_blueprints
+from backend.console.passwords import Argon2Passwords
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
 from backend.health import health
@@ -16,6 +18,8 @@ from backend.institutions import load_profile
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
+from bot.channels.web_channel import WebChannel
+from bot.live_chat import LiveChat
 from bot.messaging import open_messaging_channels
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -51,6 +55,14 @@ def create_app(
         app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
         app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
         app.ctx.senders = await open_messaging_channels(settings, app.ctx.router, app.ctx.db)
+        web = WebChannel(
+            settings, app.ctx.router, app.ctx.db, app.ctx.documents, lambda: app.ctx.clock()
+        )
+        app.ctx.senders.register(web)
+        app.ctx.live_chat = LiveChat(
+            app.ctx.db, app.ctx.rasa, app.ctx.senders, lambda: app.ctx.clock()
+        )
+        app.ctx.passwords = Argon2Passwords()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
@@ -62,4 +74,5 @@ def create_app(
     app.blueprint(health)
     app.blueprint(api_blueprints())
     app.blueprint(gateway_blueprints())
+    app.blueprint(console_blueprints())
     return app

@@ -9,8 +9,13 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backend.settings import ROOT, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from backend.reports.build import Report
+    from backend.reports.periods import Period
 
 ENV_TEMPLATE = """\
 # Written by `make run` because no .env existed. Edit freely; never commit it.
@@ -125,6 +130,57 @@ def run_stack(settings: Settings) -> int:
     return 0
 
 
+def report(settings: Settings, period: str, fmt: str, out: str | None) -> int:
+    """Write the OJK report of `period` as JSON, CSV or XLSX to `out` (`-`: standard output)."""
+    import asyncio
+    import json
+
+    from backend.reports.export import file_name, to_csv, to_xlsx
+    from backend.reports.periods import PeriodError, parse_period
+
+    try:
+        parsed = parse_period(period)
+    except PeriodError as exc:
+        print(f"period: {exc}", file=sys.stderr)
+        return 2
+    built = asyncio.run(_build_report(settings, parsed))
+    if fmt == "json":
+        content = json.dumps(built.as_dict(), ensure_ascii=False, indent=2).encode() + b"\n"
+    else:
+        content = to_csv(built) if fmt == "csv" else to_xlsx(built)
+    if out == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return 0
+    path = Path(out or file_name(built, fmt))
+    path.write_bytes(content)
+    print(f"{path} ({len(built.cases)} cases received in {parsed.key})", file=sys.stderr)
+    return 0
+
+
+async def _build_report(settings: Settings, period: Period) -> Report:
+    """The report of `period` as of now, from the configured database and institution."""
+    from datetime import UTC, datetime
+
+    from backend.db.engine import Database
+    from backend.institutions import load_profile
+    from backend.reports.build import build_report
+
+    profile = load_profile(settings.institution)
+    database = Database(settings.database_url)
+    try:
+        async with database.session() as session:
+            return await build_report(
+                session,
+                period,
+                profile=profile,
+                calendar=profile.working_calendar(),
+                as_of=datetime.now(UTC),
+            )
+    finally:
+        await database.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +191,20 @@ def main(argv: list[str] | None = None) -> int:
     actions_parser = commands.add_parser("actions", help="run the action server only")
     actions_parser.add_argument("--port", type=int, default=5055)
     commands.add_parser("run", help="run the whole service: Rasa, actions and app")
+    supervisor_parser = commands.add_parser(
+        "create-supervisor", help="create a console supervisor (password from stdin or a prompt)"
+    )
+    supervisor_parser.add_argument("--username", required=True)
+    supervisor_parser.add_argument("--name", required=True, help="the name given to customers")
+    report_parser = commands.add_parser("report", help="write the OJK report of a month or quarter")
+    report_parser.add_argument(
+        "period", help="a month such as 2026-10 or a quarter such as 2026-Q4"
+    )
+    report_parser.add_argument("--format", choices=("json", "csv", "xlsx"), default="xlsx")
+    report_parser.add_argument(
+        "--out",
+        help="the file to write (default: laporan-pengaduan-<period>.<format>; - for stdout)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "init-env":
@@ -157,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         serve(settings)
         return 0
+    if args.command == "create-supervisor":
+        from backend.console.supervisor import create_supervisor
+
+        return create_supervisor(settings, args.username, args.name)
+    if args.command == "report":
+        return report(settings, args.period, args.format, args.out)
     return run_stack(settings)
 
 

@@ -81,8 +81,8 @@ class Stack:
                     str(rasa_bin(root)),
                     "run",
                     "--enable-api",
-                    "--auth-token",
-                    settings.rasa_auth_token,
+                    # One argument: a random token may start with "-".
+                    f"--auth-token={settings.rasa_auth_token}",
                     "--interface",
                     "127.0.0.1",
                     "--port",

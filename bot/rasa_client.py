@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -46,6 +47,62 @@ class RasaClient:
             "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
         )
         return response.json()
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """NLU's reading of `text` (intent, entities), touching no conversation."""
+        response = await self._request(
+            "POST", "/model/parse", params={"token": self._token}, json={"text": text}
+        )
+        return response.json()
+
+    async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker; nothing is predicted."""
+        await self._request(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/tracker/events",
+            params={"token": self._token, "include_events": "NONE"},
+            json=events,
+        )
+
+    async def pause(self, sender: str) -> None:
+        """Pause the conversation: an agent answers, the bot predicts nothing (a form ends)."""
+        await self.append_events(
+            sender,
+            [
+                {"event": "active_loop", "name": None},
+                {"event": "slot", "name": "requested_slot", "value": None},
+                {"event": "pause"},
+            ],
+        )
+
+    async def resume(self, sender: str) -> None:
+        """Resume the conversation after a handoff, listening for the user's next message."""
+        await self.append_events(
+            sender, [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        )
+
+    async def record_user_message(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> None:
+        """Keep a message the user sent to an agent in the (paused) tracker, read by NLU."""
+        parse_data = await self.parse(text)
+        event = {"event": "user", "text": text, "parse_data": parse_data, "input_channel": "rest"}
+        if metadata:
+            event["metadata"] = metadata
+        await self.append_events(sender, [event])
+
+    async def trigger_intent(self, sender: str, intent: str) -> list[dict[str, Any]]:
+        """Inject `intent` as if the user had said it; the bot's answers, in the REST shape."""
+        response = await self._request(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/trigger_intent",
+            params={"token": self._token, "include_events": "NONE"},
+            json={"name": intent},
+        )
+        messages = response.json().get("messages")
+        if not isinstance(messages, list):
+            raise RasaUnavailable("trigger_intent answered without a list of messages")
+        return messages
 
     async def ping(self) -> None:
         """Raise RasaUnavailable unless the server answers and has a model loaded."""

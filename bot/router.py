@@ -8,7 +8,7 @@ from typing import Any
 from backend import services
 from backend.db.engine import Database
 from bot.messages import Inbound
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class Router:
             )
             handled_by = conversation.handled_by
         if handled_by == "agent":
+            await self._keep_in_paused_tracker(inbound)
             return []
         metadata = {**inbound.metadata, "channel": inbound.channel}
         answers = await self._rasa.send(inbound.conversation_id, inbound.text, metadata)
@@ -47,3 +48,12 @@ class Router:
                     payload=answer,
                 )
         return answers
+
+    async def _keep_in_paused_tracker(self, inbound: Inbound) -> None:
+        """While an agent holds the chat, Rasa's tracker still records what the user wrote."""
+        metadata = {**inbound.metadata, "channel": inbound.channel}
+        try:
+            await self._rasa.record_user_message(inbound.conversation_id, inbound.text, metadata)
+        except RasaUnavailable as exc:
+            # The transcript in the database has it; only the bot's copy misses this message.
+            log.warning("message not copied to the paused tracker: %s", exc)

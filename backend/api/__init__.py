@@ -11,6 +11,7 @@ from backend.api.conversations import conversations_blueprint
 from backend.api.documents import documents_blueprint
 from backend.api.handling import handling_blueprint
 from backend.api.openapi import openapi_blueprint
+from backend.api.reports import reports_blueprint
 
 
 def api_blueprints() -> BlueprintGroup:
@@ -20,6 +21,7 @@ def api_blueprints() -> BlueprintGroup:
         handling_blueprint(),
         documents_blueprint(),
         conversations_blueprint(),
+        reports_blueprint(),
         url_prefix="/api",
     )
     group.middleware(require_token, "request")

@@ -7,7 +7,9 @@ from sanic.response import HTTPResponse, json
 
 from backend import services
 from backend.api.errors import install_error_handlers, not_found, read_json
-from backend.schemas import ConversationPublic, parse_rating
+from backend.domain.lifecycle import Channel
+from backend.schemas import ConversationPublic, InvalidField, format_wib, parse_rating
+from backend.services.handoff import request_handoff
 
 
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
@@ -32,10 +34,39 @@ async def put_rating(request: Request, conversation_id: str) -> HTTPResponse:
     return json(ConversationPublic.from_record(conversation, cases).as_dict())
 
 
+async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST /api/conversations/<id>/handoff` {"reason", "channel"} → whether an agent takes it."""
+    body = read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidField("body", "must be a JSON object", error="invalid_body")
+    channel = body.get("channel") or Channel.REST
+    if channel not in (Channel.WEB, Channel.TELEGRAM, Channel.WHATSAPP, Channel.REST):
+        raise InvalidField("channel", "must be web, telegram, whatsapp or rest")
+    async with request.app.ctx.db.session() as session:
+        outcome = await request_handoff(
+            session,
+            conversation_id,
+            body.get("reason"),
+            channel=channel,
+            calendar=request.app.ctx.calendar,
+            now=request.app.ctx.clock(),
+        )
+        cases = await services.list_cases_for_conversation(session, conversation_id)
+    return json(
+        {
+            "handed_off": outcome.handed_off,
+            "open": outcome.open_now,
+            "next_opening": format_wib(outcome.next_opening),
+            "conversation": ConversationPublic.from_record(outcome.conversation, cases).as_dict(),
+        }
+    )
+
+
 def conversations_blueprint() -> Blueprint:
     """The conversation routes, relative to the API prefix."""
     blueprint = Blueprint("api_conversations", url_prefix="/conversations")
     blueprint.add_route(get_conversation, "/<conversation_id:str>", methods=["GET"])
     blueprint.add_route(put_rating, "/<conversation_id:str>/rating", methods=["PUT"])
+    blueprint.add_route(post_handoff, "/<conversation_id:str>/handoff", methods=["POST"])
     install_error_handlers(blueprint)
     return blueprint

@@ -218,6 +218,8 @@ class CaseRecord(Base):
     extension_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_response: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Working days from receipt to resolution, stored at resolution so reports aggregate in SQL.
+    resolution_working_days: Mapped[int | None] = mapped_column(Integer)
     facilitation_window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_ground: Mapped[RejectionGround | None] = mapped_column(_enum(RejectionGround))
     rejection_reason: Mapped[str | None] = mapped_column(Text)

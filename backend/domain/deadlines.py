@@ -85,6 +85,20 @@ def remaining_working_days(due_at: datetime, now: datetime, calendar: WorkingCal
     return -max(1, closes)
 
 
+def working_days_taken(
+    received_at: datetime, answered_at: datetime, calendar: WorkingCalendar
+) -> int:
+    """Working days after the receipt day up to the WIB day of `answered_at` (0: the receipt day).
+
+    An answer given within N working days by this count came on or before the day of an
+    N-day deadline; whether it came by 17:00 is for the caller to compare.
+    """
+    last, day, count = to_wib(answered_at).date(), receipt_day(received_at, calendar), 0
+    while (day := calendar.next_working_day(day)) <= last:
+        count += 1
+    return count
+
+
 def is_open(now: datetime, calendar: WorkingCalendar) -> bool:
     """Whether `now` is within operating hours: a working day, 09:00 <= time < 17:00 WIB."""
     local = to_wib(now)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import repository
 from backend.db.tables import CaseEvent, CaseRecord
 from backend.domain.calendar import WorkingCalendar
+from backend.domain.deadlines import working_days_taken
 from backend.domain.handling import (
     InvalidAction,
     check_extension,
@@ -177,6 +178,7 @@ async def resolve(
         case.status = Status.RESOLVED
         case.resolution_response = text
         case.resolved_at = now
+        case.resolution_working_days = working_days_taken(case.received_at, now, calendar)
         case.facilitation_window_ends_at = facilitation_window_end(now, calendar)
 
     return await _change(session, register_number, change, actor=actor, action="resolved", now=now)

@@ -54,13 +54,13 @@ def test_a_borrower_complaint_becomes_a_case_with_deadline_and_rating(
     assert GREETING in chat.texts
 
     chat.say("saya mau mengadu")
-    assert chat.last[-1].get("buttons"), "the bot asks Pengguna or Pelapor with buttons"
-    chat.click("Pengguna")
+    assert chat.last[-1].get("buttons"), "the bot asks who is writing, with buttons"
     chat.click("Peminjam")
+    chat.say("Dana pinjaman saya belum cair padahal sudah disetujui tiga hari yang lalu")
+    chat.click("Tidak ada kerugian")
+    chat.click("tinggi")
     chat.say("Budi Santoso")
     chat.say("0812-3456-7890")
-    chat.say("Dana pinjaman saya belum cair padahal sudah disetujui tiga hari yang lalu")
-    chat.click("tinggi")
     assert "Budi Santoso" in chat.texts, "the summary repeats what the customer gave"
     before = datetime.now(WIB)
     chat.click("Ya")

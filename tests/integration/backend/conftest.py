@@ -26,9 +26,7 @@ class RunningApp:
 
 
 @pytest.fixture
-async def running_app(
-    db: Database, database_url: str, tmp_path: Path
-) -> AsyncIterator[RunningApp]:
+async def running_app(db: Database, database_url: str, tmp_path: Path) -> AsyncIterator[RunningApp]:
     """`create_app` served on 127.0.0.1:<spare port> until the test ends (var/ in tmp_path).
 
     Tests may set `running_app.app.ctx.clock` to fix the server's idea of now.

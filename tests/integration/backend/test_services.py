@@ -69,9 +69,7 @@ async def test_register_numbers_count_up_per_month_and_carry_a_valid_check_chara
 ) -> None:
     first, _ = await open_case(session)
     second, _ = await open_case(session)
-    next_month, _ = await open_case(
-        session, received_at="2026-12-01T09:00:00+07:00", now=DECEMBER
-    )
+    next_month, _ = await open_case(session, received_at="2026-12-01T09:00:00+07:00", now=DECEMBER)
 
     assert first.register_number.startswith("KP-2611-00001")
     assert second.register_number.startswith("KP-2611-00002")

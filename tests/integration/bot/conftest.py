@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -66,4 +68,11 @@ def settings(
 @pytest.fixture
 async def gateway(db: Database, settings: Settings) -> AsyncIterator[Gateway]:
     async with serve(settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def web(db: Database, settings: Settings, tmp_path: Path) -> AsyncIterator[Gateway]:
+    """The app for the web widget's tests: fakes as above, documents under tmp_path."""
+    async with serve(replace(settings, var_dir=tmp_path / "var")) as running:
         yield running

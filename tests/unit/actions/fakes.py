@@ -26,6 +26,12 @@ class FakeBackend:
         self.created: list[tuple[dict[str, Any], str]] = []
         self.ratings: list[tuple[str, int]] = []
         self.failure: BackendError | None = None
+        self.handoffs: list[tuple[str, str, str]] = []
+        self.handoff_outcome: dict[str, Any] = {
+            "handed_off": True,
+            "open": True,
+            "next_opening": "2026-11-24T10:00:00+07:00",
+        }
 
     def __call__(self) -> FakeBackend:
         return self
@@ -62,6 +68,12 @@ class FakeBackend:
         if conversation_id == "unknown":
             raise ConversationNotFound(conversation_id)
         self.ratings.append((conversation_id, rating))
+
+    async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> dict:
+        self.handoffs.append((conversation_id, reason, channel))
+        if self.failure:
+            raise self.failure
+        return dict(self.handoff_outcome)
 
 
 KREDITPRO_SLOTS = {
@@ -111,5 +123,12 @@ def tracker(
 
 
 def sent(dispatcher: Any) -> list[str]:
-    """The names of the responses the dispatcher was asked to send."""
-    return [message.get("response") for message in dispatcher.messages]
+    """The domain responses or catalogue messages the dispatcher was asked to send, by name."""
+    return [
+        message.get("response") or message.get("message_key") for message in dispatcher.messages
+    ]
+
+
+def texts(dispatcher: Any) -> str:
+    """Every text the dispatcher sent, one per line."""
+    return "\n".join(message.get("text") or "" for message in dispatcher.messages)

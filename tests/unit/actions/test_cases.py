@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendUnavailable, InvalidRegisterNumber
 from actions.cases import ActionCheckStatus, ActionSubmitIntake
-from tests.unit.actions.fakes import CASE, FakeBackend, sent, tracker
+from actions.dates import WIB
+from tests.unit.actions.fakes import CASE, FakeBackend, sent, texts, tracker
+
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
+FRIDAY_EVENING = datetime(2026, 11, 20, 18, 30, tzinfo=WIB)
+CHRISTMAS_EVE_EVENING = datetime(2026, 12, 24, 19, 0, tzinfo=WIB)
 
 CONFIRMED = {
     "complainant_type": "user",
@@ -28,10 +34,13 @@ def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def submit(
-    backend: FakeBackend, slots: dict[str, Any], **message: Any
+    backend: FakeBackend,
+    slots: dict[str, Any],
+    now: datetime = TUESDAY_MORNING,
+    **message: Any,
 ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = await ActionSubmitIntake(backend).run(
+    events = await ActionSubmitIntake(backend, clock=lambda: now).run(
         dispatcher, tracker(slots, text="/affirm", intent="affirm", **message), {}
     )
     return dispatcher, events
@@ -41,11 +50,9 @@ async def test_a_confirmed_intake_becomes_a_case_with_its_number_and_deadline_in
     backend: FakeBackend,
 ) -> None:
     dispatcher, events = await submit(backend, CONFIRMED)
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_case_created"
-    assert message["register_number"] == "KP-2611-00042X"
-    assert message["first_response_date"] == "Selasa, 24 November 2026"
-    assert message["first_response_time"] == "17.00"
+    assert sent(dispatcher) == ["case_created_complaint"]
+    assert "KP-2611-00042X" in texts(dispatcher)
+    assert "Selasa, 24 November 2026 pukul 17.00 WIB" in texts(dispatcher)
     slots = slot_values(events)
     assert slots["register_number"] == "KP-2611-00042X"
     assert slots["full_name"] is None and slots["confirmed"] is None
@@ -92,7 +99,7 @@ async def test_saying_no_to_the_summary_creates_nothing_and_forgets_the_answers(
     backend: FakeBackend,
 ) -> None:
     dispatcher, events = await submit(backend, {**CONFIRMED, "confirmed": False})
-    assert sent(dispatcher) == ["utter_intake_cancelled"]
+    assert sent(dispatcher) == ["intake_cancelled"]
     assert backend.created == []
     assert slot_values(events)["description"] is None
 
@@ -102,7 +109,7 @@ async def test_when_the_case_api_is_down_the_customer_is_told_and_the_answers_ar
 ) -> None:
     backend.failure = BackendUnavailable("down")
     dispatcher, events = await submit(backend, CONFIRMED)
-    assert sent(dispatcher) == ["utter_case_not_registered"]
+    assert sent(dispatcher) == ["case_not_registered"]
     assert slot_values(events) == {"intake_submission_key": "chat-1:m-1", "confirmed": None}
     assert {"event": "followup", "name": "intake_form"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
@@ -118,7 +125,7 @@ async def test_confirming_again_after_a_failure_reuses_the_same_idempotency_key(
     retry = {**CONFIRMED, **slot_values(events), "confirmed": True}
     dispatcher, _ = await submit(backend, retry, message_id="second-yes")
     assert [key for _, key in backend.created] == ["chat-1:first-yes", "chat-1:first-yes"]
-    assert sent(dispatcher) == ["utter_case_created"]
+    assert sent(dispatcher) == ["case_created_complaint"]
 
 
 async def test_a_very_long_conversation_id_gives_a_hashed_key_the_api_accepts(
@@ -146,52 +153,52 @@ def number(value: str) -> list[dict[str, Any]]:
 async def test_a_received_case_is_told_with_both_deadlines_in_words(backend: FakeBackend) -> None:
     backend.cases["KP-2611-00042X"] = dict(CASE)
     messages, events = await check(backend, "status kp-2611-00042x", number("kp-2611-00042x"))
-    assert [m["response"] for m in messages] == [
-        "utter_case_status_received",
-        "utter_case_first_response_due",
-        "utter_case_resolution_due",
+    assert [m["message_key"] for m in messages] == [
+        "case_status_received",
+        "case_first_response_due",
+        "case_resolution_due",
     ]
-    assert messages[0]["register_number"] == "KP-2611-00042X"
-    assert messages[1]["first_response_date"] == "Selasa, 24 November 2026"
-    assert messages[2]["resolution_date"] == "Jumat, 4 Desember 2026"
+    assert "KP-2611-00042X" in messages[0]["text"]
+    assert "Selasa, 24 November 2026" in messages[1]["text"]
+    assert "Jumat, 4 Desember 2026" in messages[2]["text"]
     assert slot_values(events) == {"register_number": "KP-2611-00042X"}
 
 
 async def test_the_officer_is_named_when_one_is_assigned(backend: FakeBackend) -> None:
     backend.cases["KP-2611-00042X"] = {**CASE, "status": "in_progress", "officer": "Rina"}
     messages, _ = await check(backend, "status KP-2611-00042X", number("KP-2611-00042X"))
-    assert messages[0]["response"] == "utter_case_status_in_progress"
-    assert messages[-1] == {**messages[-1], "response": "utter_case_officer", "officer": "Rina"}
+    assert messages[0]["message_key"] == "case_status_in_progress"
+    assert messages[-1]["message_key"] == "case_officer" and "Rina" in messages[-1]["text"]
 
 
 async def test_a_resolved_case_has_no_deadlines_left(backend: FakeBackend) -> None:
     backend.cases["KP-2611-00042X"] = {**CASE, "status": "resolved"}
     messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
-    assert [m["response"] for m in messages] == ["utter_case_status_resolved"]
+    assert [m["message_key"] for m in messages] == ["case_status_resolved"]
+    assert messages[0]["buttons"][0]["payload"] == "/disagree_resolution"
 
 
 async def test_a_number_typed_with_spaces_is_looked_up_with_dashes(backend: FakeBackend) -> None:
     backend.cases["KP-2611-00042X"] = dict(CASE)
     messages, _ = await check(backend, "kp 2611 00042x", number("kp 2611 00042x"))
-    assert messages[0]["register_number"] == "KP-2611-00042X"
+    assert "KP-2611-00042X" in messages[0]["text"]
 
 
 async def test_an_unknown_number_is_said_to_be_unknown(backend: FakeBackend) -> None:
     messages, _ = await check(backend, "KP-2611-00099A", number("KP-2611-00099A"))
-    assert [(m["response"], m["register_number"]) for m in messages] == [
-        ("utter_case_not_found", "KP-2611-00099A")
-    ]
+    assert [m["message_key"] for m in messages] == ["case_not_found"]
+    assert "KP-2611-00099A" in messages[0]["text"]
 
 
 async def test_a_mistyped_number_is_said_to_look_mistyped(backend: FakeBackend) -> None:
     backend.failure = InvalidRegisterNumber("mistyped")
     messages, _ = await check(backend, "KP-2611-00042Y", number("KP-2611-00042Y"))
-    assert [m["response"] for m in messages] == ["utter_register_number_invalid"]
+    assert [m["message_key"] for m in messages] == ["register_number_invalid"]
 
 
 async def test_a_status_request_without_a_number_asks_for_it(backend: FakeBackend) -> None:
     messages, events = await check(backend, "cek status pengaduan saya", [])
-    assert [m["response"] for m in messages] == ["utter_ask_register_number"]
+    assert [m["message_key"] for m in messages] == ["ask_register_number"]
     assert events == []
 
 
@@ -200,7 +207,7 @@ async def test_without_a_number_the_case_of_this_conversation_is_looked_up(
 ) -> None:
     backend.cases["KP-2611-00042X"] = dict(CASE)
     messages, _ = await check(backend, "cek pengaduan saya", [], register_number="KP-2611-00042X")
-    assert messages[0]["response"] == "utter_case_status_received"
+    assert messages[0]["message_key"] == "case_status_received"
 
 
 async def test_when_the_case_api_is_down_the_customer_is_asked_to_try_later(
@@ -208,4 +215,75 @@ async def test_when_the_case_api_is_down_the_customer_is_asked_to_try_later(
 ) -> None:
     backend.failure = BackendUnavailable("down")
     messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
-    assert [m["response"] for m in messages] == ["utter_status_unavailable"]
+    assert [m["message_key"] for m in messages] == ["status_unavailable"]
+
+
+async def test_within_operating_hours_nothing_is_said_about_when_an_agent_reads_it(
+    backend: FakeBackend,
+) -> None:
+    dispatcher, _ = await submit(backend, CONFIRMED, now=TUESDAY_MORNING)
+    assert "outside_operating_hours" not in sent(dispatcher)
+
+
+async def test_on_a_friday_evening_the_customer_is_told_an_agent_reads_it_monday_at_nine(
+    backend: FakeBackend,
+) -> None:
+    dispatcher, _ = await submit(backend, CONFIRMED, now=FRIDAY_EVENING)
+    assert sent(dispatcher) == ["case_created_complaint", "outside_operating_hours"]
+    assert "Senin, 23 November 2026 pukul 09.00 WIB" in texts(dispatcher)
+
+
+async def test_after_hours_on_christmas_eve_the_next_opening_skips_the_holiday(
+    backend: FakeBackend,
+) -> None:
+    dispatcher, _ = await submit(
+        backend, {**CONFIRMED, "language": "en"}, now=CHRISTMAS_EVE_EVENING
+    )
+    assert "Monday, 28 December 2026 at 09:00 WIB" in texts(dispatcher)
+
+
+async def test_the_case_description_carries_when_it_happened_and_the_loss(
+    backend: FakeBackend,
+) -> None:
+    slots = {**CONFIRMED, "incident_date": "2026-11-19", "loss_amount": 5_000_000}
+    await submit(backend, slots)
+    description = backend.created[0][0]["description"]
+    assert description == (
+        "Dana pinjaman saya belum cair padahal sudah disetujui\n"
+        "Waktu kejadian: 19 November 2026\n"
+        "Kerugian: Rp5.000.000"
+    )
+
+
+async def test_feedback_becomes_a_low_priority_feedback_case_about_the_service(
+    backend: FakeBackend,
+) -> None:
+    slots = {
+        **CONFIRMED,
+        "complaint_type": "feedback",
+        "category": None,
+        "priority": None,
+        "description": "Sebaiknya ada mode gelap di aplikasi",
+    }
+    dispatcher, _ = await submit(backend, slots)
+    case = backend.created[0][0]
+    assert (case["complaint_type"], case["category"], case["priority"]) == (
+        "feedback",
+        "service",
+        "low",
+    )
+    assert sent(dispatcher) == ["case_created_feedback"]
+
+
+async def test_a_question_passed_on_becomes_a_question_case(backend: FakeBackend) -> None:
+    slots = {
+        **CONFIRMED,
+        "complaint_type": None,
+        "pending_question": "berapa bunga untuk tenor 6 bulan?",
+        "description": "berapa bunga untuk tenor 6 bulan?",
+        "category": None,
+        "priority": None,
+    }
+    dispatcher, _ = await submit(backend, slots)
+    assert backend.created[0][0]["complaint_type"] == "question"
+    assert sent(dispatcher) == ["case_created_question"]

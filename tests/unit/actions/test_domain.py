@@ -1,7 +1,8 @@
-"""The domain, the training data and the actions agree with each other.
+"""The domain, the message catalogue, the training data and the actions agree with each other.
 
-`rasa data validate` cannot see the responses that the form and the custom actions send
-(it warns that they are "not used in any story or rule"); these tests check them instead.
+`rasa data validate --fail-on-warnings` checks that every domain response is used by a rule
+or a story; these tests check the rest: what the actions send exists, in both languages,
+with the same placeholders, and every button payload is an intent of the domain.
 """
 
 from __future__ import annotations
@@ -9,120 +10,152 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import pytest
 
+from actions import messages
 from actions.cases import STATUSES
-from actions.responses import payload_entities, response_variation
+from actions.messages import payload_entities, render
 
 ROOT = Path(__file__).resolve().parents[3]
-SENT_BY_ACTIONS = re.compile(r'response="(utter_\w+)"')
+SAID_BY_ACTIONS = re.compile(r'\bsay\(\s*dispatcher,\s*tracker,\s*"(\w+)"')
+DOMAIN_RESPONSE = re.compile(r'response="(utter_\w+)"')
 SEED_GREETING = (
     "Hi 👋! Anda sedang tersambung dengan Customer Service {institution_name}. "
     "Silakan beritahu kami kebutuhan Anda."
 )
-SLOT_VALUES = {
+ENTITY_VALUES = {
     "complainant_type": {"user", "reporter"},
     "user_role": {"lender", "borrower", "customer", "representative"},
     "priority": {"low", "medium", "high", "emergency"},
+    "category": {
+        "debt_collection",
+        "transaction",
+        "fraud",
+        "personal_data",
+        "fees_interest",
+        "restructuring",
+        "credit_report",
+        "account",
+        "service",
+        "other",
+    },
     "rating": {1, 2, 3, 4, 5},
 }
-CONVERSATIONS = [
-    {"language": language, "institution_kind": kind}
-    for language, kind in itertools.product(("id", "en"), ("p2p", "bank"))
-]
+CONVERSATIONS = list(itertools.product(messages.LANGUAGES, messages.KINDS))
 
 
-def responses_sent_by_actions() -> set[str]:
-    names = set()
-    for path in (ROOT / "actions").glob("*.py"):
-        names |= set(SENT_BY_ACTIONS.findall(path.read_text(encoding="utf-8")))
-    return names | {f"utter_case_status_{status}" for status in STATUSES}
+def action_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").glob("*.py"))
 
 
-def responses_in_training_data() -> set[str]:
-    names = set()
-    for path in itertools.chain(
-        (ROOT / "data/rules").glob("*.yml"), (ROOT / "data/stories").glob("*.yml")
-    ):
-        names |= set(re.findall(r"action: (utter_\w+)", path.read_text(encoding="utf-8")))
-    return names
+def catalogue_keys_sent_by_actions() -> set[str]:
+    keys = set(SAID_BY_ACTIONS.findall(action_sources()))
+    return keys | {f"case_status_{status}" for status in STATUSES}
 
 
-def test_every_response_an_action_sends_is_in_the_domain(domain: dict[str, Any]) -> None:
-    assert responses_sent_by_actions() - set(domain["responses"]) == set()
+def placeholders(entry: dict[str, Any]) -> set[str]:
+    found = Template(entry["text"]).pattern.finditer(entry["text"])
+    return {m.group("named") or m.group("braced") for m in found} - {None}
 
 
-def test_every_response_in_the_domain_is_sent_by_a_rule_a_story_the_form_or_an_action(
-    domain: dict[str, Any],
-) -> None:
-    asked_by_form = {
-        f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]
-    }
-    used = responses_in_training_data() | responses_sent_by_actions() | asked_by_form
-    assert set(domain["responses"]) - used == set()
+def variations(language: str) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (key, kind, messages.variation(key, language, kind))
+        for key in messages.catalogue(language)
+        for kind in messages.KINDS
+    ]
 
 
+def test_both_languages_have_the_same_messages_with_the_same_placeholders() -> None:
+    indonesian, english = messages.catalogue("id"), messages.catalogue("en")
+    assert set(indonesian) == set(english)
+    for key, kind, entry in variations("id"):
+        other = messages.variation(key, "en", kind)
+        assert placeholders(entry) == placeholders(other), key
+        assert len(entry.get("buttons") or []) == len(other.get("buttons") or []), key
+
+
+def test_every_message_an_action_sends_is_in_the_catalogue() -> None:
+    assert catalogue_keys_sent_by_actions() - set(messages.catalogue("id")) == set()
+
+
+def test_every_domain_response_an_action_sends_is_in_the_domain(domain: dict[str, Any]) -> None:
+    assert set(DOMAIN_RESPONSE.findall(action_sources())) - set(domain["responses"]) == set()
+
+
+@pytest.mark.parametrize(("language", "kind"), CONVERSATIONS)
 def test_every_button_payload_is_an_intent_of_the_domain_with_valid_entities(
-    domain: dict[str, Any],
+    domain: dict[str, Any], language: str, kind: str
 ) -> None:
-    for name, variations in domain["responses"].items():
-        for button in (b for v in variations for b in v.get("buttons") or []):
+    for key, _, entry in variations(language):
+        for button in entry.get("buttons") or []:
             payload = button["payload"]
-            assert payload.startswith("/"), (name, payload)
+            if not payload.startswith("/"):
+                continue  # typed words, read by the form like anything the customer types
             intent = re.match(r"/(\w+)", payload)
-            assert intent and intent.group(1) in domain["intents"], (name, payload)
-            if "{" in payload:
-                assert "{{" in payload, f"{name}: braces must be doubled in {payload}"
+            assert intent and intent.group(1) in domain["intents"], (key, payload)
             for entity, value in payload_entities(payload).items():
-                assert entity in domain["entities"], (name, payload)
-                assert value in SLOT_VALUES[entity], (name, payload)
+                assert entity in domain["entities"], (key, payload)
+                assert value in ENTITY_VALUES[entity], (key, payload)
 
 
-@pytest.mark.parametrize("slots", CONVERSATIONS, ids=lambda s: "-".join(s.values()))
-def test_each_conversation_gets_exactly_one_variation_of_every_response(
-    domain: dict[str, Any], slots: dict[str, str]
-) -> None:
-    for name, variations in domain["responses"].items():
-        matching = [
-            v
-            for v in variations
-            if v.get("condition")
-            and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
-        ]
-        assert len(matching) <= 1, f"{name} is ambiguous for {slots}"
-        assert response_variation(domain, name, slots), name
+def test_every_form_question_has_an_ask_action_in_the_domain(domain: dict[str, Any]) -> None:
+    for form in domain["forms"].values():
+        for slot in form["required_slots"]:
+            assert f"action_ask_{slot}" in domain["actions"], slot
+
+
+def test_a_message_with_a_missing_placeholder_is_refused() -> None:
+    with pytest.raises(KeyError):
+        render("case_not_found", "id")
 
 
 def test_the_greeting_and_the_rating_texts_are_the_institutions_own_words(
     domain: dict[str, Any],
 ) -> None:
-    kreditpro = {"language": "id", "institution_kind": "p2p"}
-    text = response_variation(domain, "utter_greet", kreditpro)["text"]  # type: ignore[index]
-    assert text == SEED_GREETING
-    assert domain["responses"]["utter_ask_rating"][0]["text"] == (
+    [greeting] = [v for v in domain["responses"]["utter_greet"] if not v.get("condition")]
+    assert greeting["text"] == SEED_GREETING
+    rating = domain["responses"]["utter_ask_rating"][0]
+    assert rating["text"] == (
         "Thank you for chatting with us, If you can take a minute and rate this chat:"
     )
-    assert [b["title"] for b in domain["responses"]["utter_ask_rating"][0]["buttons"]] == [
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-    ]
-    assert domain["responses"]["utter_rating_thanks"][0]["text"] == (
-        "Thank you, your rating is very valuable to us."
-    )
+    assert [b["title"] for b in rating["buttons"]] == ["1", "2", "3", "4", "5"]
+    for language in messages.LANGUAGES:
+        assert messages.text("rating_thanks", language) == (
+            "Thank you, your rating is very valuable to us."
+        )
 
 
-def test_the_form_asks_in_the_agreed_order(domain: dict[str, Any]) -> None:
+def test_the_intake_form_asks_who_and_what_before_the_contact_details(
+    domain: dict[str, Any],
+) -> None:
     assert domain["forms"]["intake_form"]["required_slots"] == [
         "complainant_type",
         "user_role",
+        "description",
+        "category",
+        "incident_date",
+        "loss_amount",
+        "priority",
         "full_name",
         "contact",
-        "description",
-        "priority",
         "confirmed",
     ]
+
+
+def test_the_domain_responses_leave_no_two_variations_for_one_conversation(
+    domain: dict[str, Any],
+) -> None:
+    for name, options in domain["responses"].items():
+        for language, kind in CONVERSATIONS:
+            slots = {"language": language, "institution_kind": kind}
+            matching = [
+                v
+                for v in options
+                if v.get("condition")
+                and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
+            ]
+            assert len(matching) <= 1, f"{name} is ambiguous for {slots}"

@@ -25,7 +25,7 @@ async def rate(
 async def test_a_button_rating_is_stored_and_thanked(backend: FakeBackend) -> None:
     responses, events = await rate(backend, '/rate{"rating":5}', [{"entity": "rating", "value": 5}])
     assert backend.ratings == [("chat-1", 5)]
-    assert responses == ["utter_rating_thanks"]
+    assert responses == ["rating_thanks"]
     assert events[0]["name"] == "rating" and events[0]["value"] == 5
 
 
@@ -38,7 +38,7 @@ async def test_a_typed_rating_is_understood(backend: FakeBackend, text: str, rat
 @pytest.mark.parametrize("text", ["9", "bintang", "4 atau 5"])
 async def test_a_rating_outside_one_to_five_is_asked_again(backend: FakeBackend, text: str) -> None:
     responses, events = await rate(backend, text)
-    assert responses == ["utter_invalid_rating", "utter_ask_rating"]
+    assert responses == ["invalid_rating", "utter_ask_rating"]
     assert backend.ratings == [] and events == []
 
 
@@ -47,9 +47,9 @@ async def test_the_customer_is_thanked_even_when_the_rating_cannot_be_stored(
 ) -> None:
     backend.failure = BackendUnavailable("down")
     responses, _ = await rate(backend, "5")
-    assert responses == ["utter_rating_thanks"]
+    assert responses == ["rating_thanks"]
 
 
 async def test_a_conversation_unknown_to_the_app_is_still_thanked(backend: FakeBackend) -> None:
     responses, _ = await rate(backend, "5", sender_id="unknown")
-    assert responses == ["utter_rating_thanks"]
+    assert responses == ["rating_thanks"]

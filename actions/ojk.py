@@ -1,0 +1,261 @@
+"""The OJK route: when a customer rejects the institution's resolution, a guided check of the
+requirements for OJK facilitation (POJK 31/2020, seed 003), ending with the route that fits
+(OJK facilitation, or LAPS SJK / court) and the documents to prepare.
+
+The form stops at the first answer that rules facilitation out; `action_ojk_route` then
+names the reasons. "batal" ends it with nothing decided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers, messages
+from actions.amounts import parse_amount, parse_loss
+from actions.clock import Clock, system_clock
+from actions.dates import WIB, date_in_words, parse_past_date
+from actions.forms import AskForSlot, is_iso_date
+from actions.messages import say
+from actions.session import load_institution
+from actions.settings import get_settings
+from backend.domain.deadlines import add_working_days
+
+FACILITATION_LOSS_LIMIT = 500_000_000  # Rupiah (POJK 31/2020; general insurance differs)
+FILING_WORKING_DAYS = 60  # after the institution's response letter
+OJK_SLOTS = (
+    "ojk_rejected",
+    "ojk_loss_amount",
+    "ojk_in_court",
+    "ojk_civil",
+    "ojk_facilitated_before",
+    "ojk_response_date",
+)
+# For each yes/no requirement, the answer that meets it.
+REQUIRED_ANSWER = {
+    "ojk_rejected": True,
+    "ojk_in_court": False,
+    "ojk_civil": True,
+    "ojk_facilitated_before": False,
+}
+
+Answers = dict[str, Any]
+
+
+def filing_deadline(response_date: date) -> date:
+    """The last day to file with OJK: 60 working days after the response letter."""
+    calendar = load_institution(get_settings().institution).working_calendar()
+    return add_working_days(response_date, FILING_WORKING_DAYS, calendar)
+
+
+def obstacles(slots: Answers, today: date) -> list[str]:
+    """The catalogue ids of the reasons why OJK facilitation is not available (empty: it is)."""
+    found = []
+    loss = slots.get("ojk_loss_amount")
+    if loss is not None and loss > FACILITATION_LOSS_LIMIT:
+        found.append("ojk_reason_loss_too_high")
+    if loss == 0:
+        found.append("ojk_reason_no_loss")
+    if slots.get("ojk_in_court") is True:
+        found.append("ojk_reason_in_court")
+    if slots.get("ojk_civil") is False:
+        found.append("ojk_reason_not_civil")
+    if slots.get("ojk_facilitated_before") is True:
+        found.append("ojk_reason_facilitated_before")
+    response_date = slots.get("ojk_response_date")
+    if response_date and filing_deadline(date.fromisoformat(response_date)) < today:
+        found.append("ojk_reason_too_late")
+    return found
+
+
+def is_answer(slot: str, value: Any) -> bool:
+    """Whether `value` is a validated answer to `slot` (not the words as typed)."""
+    if slot == "ojk_loss_amount":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if slot == "ojk_response_date":
+        return isinstance(value, str) and is_iso_date(value)
+    return isinstance(value, bool)
+
+
+def reset_ojk() -> list[EventType]:
+    """Events that empty the answers of the check."""
+    return [SlotSet(name, None) for name in OJK_SLOTS]
+
+
+class ValidateOjkForm(FormValidationAction):
+    """Reads each answer; stops at the first one that rules facilitation out."""
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        self._clock = clock
+
+    def name(self) -> str:
+        return "validate_ojk_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """ "batal" empties the answers and ends the check."""
+        if answers.is_cancel(tracker.latest_message.get("text")):
+            return [*reset_ojk(), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The questions up to and including the first answer that rules facilitation out."""
+        today = self._clock().astimezone(WIB).date()
+        asked: list[str] = []
+        for slot in OJK_SLOTS:
+            asked.append(slot)
+            value = tracker.get_slot(slot)
+            if not is_answer(slot, value):
+                continue  # not asked yet, or typed words not validated yet
+            if slot == "ojk_rejected" and value is False:
+                break
+            if obstacles({slot: value}, today):
+                break
+        return asked
+
+    def _yes_no(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Answers:
+        answer = answers.yes_or_no(value)
+        if answer is None:
+            say(dispatcher, tracker, "invalid_yes_no")
+        return {slot: answer}
+
+    def validate_ojk_rejected(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """Whether the institution answered and the customer rejected it."""
+        return self._yes_no("ojk_rejected", value, dispatcher, tracker)
+
+    def validate_ojk_loss_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """The material loss in Rupiah."""
+        amount = value if isinstance(value, int) else parse_loss(value)
+        if amount is None:
+            amount = parse_amount(value)
+        if amount is None:
+            say(dispatcher, tracker, "invalid_amount")
+        return {"ojk_loss_amount": amount}
+
+    def validate_ojk_in_court(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """Whether a court, arbitration or LAPS has the matter."""
+        return self._yes_no("ojk_in_court", value, dispatcher, tracker)
+
+    def validate_ojk_civil(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """Whether the dispute is a civil one."""
+        return self._yes_no("ojk_civil", value, dispatcher, tracker)
+
+    def validate_ojk_facilitated_before(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """Whether OJK facilitated it before."""
+        return self._yes_no("ojk_facilitated_before", value, dispatcher, tracker)
+
+    def validate_ojk_response_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Answers:
+        """The date of the institution's response letter, not in the future."""
+        day = parse_past_date(str(value or ""), self._clock().astimezone(WIB).date())
+        if day is None:
+            say(dispatcher, tracker, "invalid_date")
+            return {"ojk_response_date": None}
+        return {"ojk_response_date": day.isoformat()}
+
+
+class ActionAskOjkRejected(AskForSlot):
+    """Has the institution answered, and did the customer reject the answer?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_rejected"
+
+
+class ActionAskOjkLossAmount(AskForSlot):
+    """How much material loss?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_loss_amount"
+
+
+class ActionAskOjkInCourt(AskForSlot):
+    """Is it in, or decided by, a court, arbitration or LAPS?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_in_court"
+
+
+class ActionAskOjkCivil(AskForSlot):
+    """Is it a civil matter?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_civil"
+
+
+class ActionAskOjkFacilitatedBefore(AskForSlot):
+    """Did OJK facilitate it before?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_facilitated_before"
+
+
+class ActionAskOjkResponseDate(AskForSlot):
+    """When was the institution's response letter?"""
+
+    def name(self) -> str:
+        return "action_ask_ojk_response_date"
+
+
+class ActionOjkRoute(Action):
+    """Names the route that fits the answers, with the documents to prepare."""
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        self._clock = clock
+
+    def name(self) -> str:
+        return "action_ojk_route"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slots = {slot: tracker.get_slot(slot) for slot in OJK_SLOTS}
+        language = str(tracker.get_slot("language") or "id")
+        today = self._clock().astimezone(WIB).date()
+        if slots["ojk_rejected"] is None:
+            say(dispatcher, tracker, "ojk_check_cancelled")
+        elif slots["ojk_rejected"] is False:
+            say(dispatcher, tracker, "ojk_route_complain_first")
+        elif reasons := obstacles(slots, today):
+            deadline = self.deadline_words(slots, language)
+            words = [messages.text(key, language, deadline=deadline) for key in reasons]
+            say(dispatcher, tracker, "ojk_route_other", reasons="; ".join(words))
+        else:
+            say(
+                dispatcher,
+                tracker,
+                "ojk_route_facilitation",
+                deadline=self.deadline_words(slots, language),
+            )
+        return reset_ojk()
+
+    def deadline_words(self, slots: Answers, language: str) -> str:
+        """The filing deadline in words, or empty when the response date is not known."""
+        response_date = slots.get("ojk_response_date")
+        if not response_date:
+            return ""
+        return date_in_words(filing_deadline(date.fromisoformat(response_date)), language)

@@ -1,0 +1,78 @@
+"""Questions about the complaint service, answered from the seeds with the institution's numbers.
+
+A question on a known topic (`faq_*` intents: channels, hours, response times, what a
+complaint needs, refusal grounds, escalation, confidentiality) is answered at once, also
+in the middle of the intake form, which then resumes. Any other question can be passed
+to an agent as a `question` case: the bot keeps it in `pending_question` and offers that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers, messages
+from actions.messages import say
+from actions.session import Institution, load_institution
+from actions.settings import get_settings
+
+TOPICS = (
+    "channels",
+    "hours",
+    "response_time",
+    "requirements",
+    "refusal",
+    "escalation",
+    "confidentiality",
+)
+FAQ_INTENTS = tuple(f"faq_{topic}" for topic in TOPICS)
+
+
+def profile_numbers(institution: Institution) -> dict[str, Any]:
+    """The institution's periods, as the answers quote them."""
+    return {
+        "first_response_days": institution.first_response_days,
+        "oral_days": institution.oral_resolution_days,
+        "written_days": institution.written_resolution_days,
+        "extension_days": institution.extension_days,
+    }
+
+
+class ActionAnswerQuestion(Action):
+    """Answers a question on the complaint service, or offers to pass it to an agent."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(tracker.latest_message.get("text") or "")
+        events: list[EventType] = []
+        if intent in FAQ_INTENTS:
+            self.answer(dispatcher, tracker, intent.removeprefix("faq_"))
+        elif answers.tells_a_story(text) and not text.startswith("/"):
+            say(dispatcher, tracker, "offer_question_case")
+            events.append(SlotSet("pending_question", text))
+        else:
+            say(dispatcher, tracker, "ask_question_text")
+        if tracker.active_loop.get("name"):
+            say(dispatcher, tracker, "form_resumes")
+        return events
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+        """The answer on `topic`, with this institution's numbers and escalation routes."""
+        institution = load_institution(get_settings().institution)
+        language = str(tracker.get_slot("language") or "id")
+        say(
+            dispatcher,
+            tracker,
+            f"faq_{topic}",
+            bodies=messages.text("escalation_bodies", language),
+            **profile_numbers(institution),
+        )

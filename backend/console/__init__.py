@@ -1,0 +1,38 @@
+"""The agent console at /console: login, live queue, chats, cases, registration, agents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint
+from sanic.blueprint_group import BlueprintGroup
+
+from backend.console.agents import agents_blueprint
+from backend.console.auth import require_agent
+from backend.console.cases import cases_blueprint
+from backend.console.conversations import conversations_blueprint
+from backend.console.intake import intake_blueprint
+from backend.console.login import login_blueprint, logout_blueprint
+from backend.console.queue import queue_blueprint
+from backend.console.render import add_security_headers
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def console_blueprints() -> BlueprintGroup:
+    """Fresh blueprints for one app: everything but login and assets needs a signed-in agent."""
+    signed_in = Blueprint.group(
+        queue_blueprint(),
+        conversations_blueprint(),
+        cases_blueprint(),
+        intake_blueprint(),
+        agents_blueprint(),
+        logout_blueprint(),
+        url_prefix="/console",
+    )
+    signed_in.middleware(require_agent, "request")
+    assets = Blueprint("console_assets", url_prefix="/console/static")
+    assets.static("/", STATIC, name="files")
+    group = Blueprint.group(login_blueprint(), assets, signed_in)
+    group.middleware(add_security_headers, "response")
+    return group

@@ -1,0 +1,81 @@
+"""`/console/agents`: supervisors create agents and deactivate them (403 for agents)."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, redirect
+
+from backend.console.auth import supervisors_only
+from backend.console.render import render
+from backend.schemas import InvalidField
+from backend.services import accounts
+
+DONE = {"created": "Akun dibuat.", "deactivated": "Akun dinonaktifkan."}
+
+
+async def agents_page(
+    request: Request, *, error: str = "", status: int = 200, values: dict[str, str] | None = None
+) -> HTTPResponse:
+    async with request.app.ctx.db.session() as session:
+        agents = await accounts.list_agents(session)
+    return render(
+        request,
+        "agents.html",
+        status=status,
+        agents=agents,
+        values=values or {},
+        notice=DONE.get(request.args.get("done") or "", ""),
+        error=error,
+    )
+
+
+@supervisors_only
+async def show_agents(request: Request) -> HTTPResponse:
+    """`GET /console/agents`: the console's users and the form for a new one."""
+    return await agents_page(request)
+
+
+@supervisors_only
+async def create_agent(request: Request) -> HTTPResponse:
+    """`POST /console/agents`: a new agent or supervisor with an initial password."""
+    form = request.form
+    values = {name: (form.get(name) or "").strip() for name in ("name", "username", "role")}
+    try:
+        async with request.app.ctx.db.session() as session:
+            await accounts.create_agent(
+                session,
+                name=values["name"],
+                username=values["username"],
+                role=values["role"] or "agent",
+                password=form.get("password") or "",
+                hasher=request.app.ctx.passwords,
+                now=request.app.ctx.clock(),
+            )
+    except InvalidField as exc:
+        error = f"{exc.field}: {exc.detail}"
+        return await agents_page(request, error=error, status=422, values=values)
+    return redirect("/console/agents?done=created", status=303)
+
+
+@supervisors_only
+async def deactivate_agent(request: Request, agent_id: int) -> HTTPResponse:
+    """`POST /console/agents/<id>/deactivate`: no more logins; open sessions end."""
+    try:
+        async with request.app.ctx.db.session() as session:
+            await accounts.deactivate_agent(
+                session, agent_id, actor=request.ctx.agent, now=request.app.ctx.clock()
+            )
+    except InvalidField as exc:
+        return await agents_page(request, error=exc.detail, status=404)
+    except accounts.AgentRefused as exc:
+        return await agents_page(request, error=exc.detail, status=409)
+    return redirect("/console/agents?done=deactivated", status=303)
+
+
+def agents_blueprint() -> Blueprint:
+    """The agent management routes, relative to the console prefix."""
+    blueprint = Blueprint("console_agents", url_prefix="/agents")
+    blueprint.add_route(show_agents, "", methods=["GET"])
+    blueprint.add_route(create_agent, "", methods=["POST"])
+    blueprint.add_route(deactivate_agent, "/<agent_id:int>/deactivate", methods=["POST"])
+    return blueprint

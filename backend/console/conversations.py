@@ -1,0 +1,201 @@
+"""`/console/conversations/<id>`: the transcript beside the case; take over, reply, hand back."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from sanic import Blueprint, Request
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse, json, redirect
+
+from backend import services
+from backend.console.auth import session_alive
+from backend.console.case_view import case_panel
+from backend.console.labels import label, wib
+from backend.console.render import render
+from backend.console.streams import Event, stream_events
+from backend.db.tables import Message
+from backend.domain.handling import HandlingError
+from backend.schemas import InvalidField
+from backend.services import accounts
+from backend.services import handoff as handoffs
+from backend.services.handoff import HandoffRefused
+from bot.live_chat import AssistantUnavailable
+
+NOTICES = {
+    "taken": "Anda menangani chat ini. Pesan pelanggan kini masuk ke Anda, bukan ke bot.",
+    "assigned": "Chat ini telah dialihkan.",
+    "handed_back": "Chat dikembalikan ke bot; bot meminta penilaian dari pelanggan.",
+}
+
+
+def conversation_url(conversation_id: str) -> str:
+    return f"/console/conversations/{quote(conversation_id, safe='')}"
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A transcript line (the page inserts every value as text)."""
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    buttons = payload.get("buttons") or []
+    return {
+        "id": message.id,
+        "sender": message.sender,
+        "sender_label": label(message.sender, "sender"),
+        "text": message.text,
+        "at": wib(message.created_at),
+        "buttons": [str(b.get("title", "")) for b in buttons if isinstance(b, dict)],
+        "agent": str(payload.get("agent_name") or payload.get("agent") or ""),
+    }
+
+
+async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
+    """Who answers the chat now: bot, waiting for an agent, or an agent (and which)."""
+    async with request.app.ctx.db.session() as session:
+        conversation = await services.get_conversation(session, conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        handoff = await handoffs.current_handoff(session, conversation_id)
+        agents = {agent.id: agent for agent in await accounts.list_agents(session)}
+    holder = agents.get(handoff.agent_id) if handoff and handoff.agent_id else None
+    if conversation.handled_by == "bot":
+        state = "Bot menjawab chat ini."
+    elif holder is None:
+        state = "Menunggu agen."
+    else:
+        state = f"Ditangani oleh {holder.name}."
+    return {
+        "handled_by": conversation.handled_by,
+        "agent_id": holder.id if holder else None,
+        "mine": holder is not None and holder.id == request.ctx.agent.id,
+        "label": state,
+        "reason": label(handoff.reason, "reason") if handoff else "",
+        "requested_at": wib(handoff.requested_at) if handoff else "",
+    }
+
+
+async def show_conversation(
+    request: Request, conversation_id: str, *, error: str = "", status: int = 200
+) -> HTTPResponse:
+    """`GET /console/conversations/<id>`: transcript, state, controls and the cases beside."""
+    state = await chat_state(request, conversation_id)
+    async with request.app.ctx.db.session() as session:
+        conversation = await services.get_conversation(session, conversation_id)
+        messages = await handoffs.transcript(session, conversation_id)
+        cases = await services.list_cases_for_conversation(session, conversation_id)
+        agents = await accounts.list_agents(session, active_only=True)
+    now = request.app.ctx.clock()
+    calendar = request.app.ctx.calendar
+    return render(
+        request,
+        "conversation.html",
+        status=status,
+        conversation=conversation,
+        state=state,
+        messages=[message_json(message) for message in messages],
+        last_id=messages[-1].id if messages else 0,
+        cases=[case_panel(case, calendar=calendar, now=now) for case in cases],
+        agents=agents,
+        return_to=conversation_url(conversation_id),
+        notice=NOTICES.get(request.args.get("done") or "", ""),
+        error=error,
+        profile=request.app.ctx.profile,
+    )
+
+
+async def conversation_stream(request: Request, conversation_id: str) -> None:
+    """`GET …/stream?after=<id>`: `messages` events as they come, `state` when it changes."""
+    try:
+        after = max(0, int(request.args.get("after") or 0))
+    except ValueError:
+        after = 0
+    await chat_state(request, conversation_id)  # 404 before the stream starts
+    last_state: list[dict[str, Any]] = []
+
+    async def next_events() -> list[Event]:
+        nonlocal after
+        events: list[Event] = []
+        async with request.app.ctx.db.session() as session:
+            found = await handoffs.transcript(session, conversation_id, after, limit=200)
+        if found:
+            after = found[-1].id
+            events.append(("messages", [message_json(message) for message in found]))
+        state = await chat_state(request, conversation_id)
+        if last_state != [state]:
+            last_state[:] = [state]
+            events.append(("state", state))
+        return events
+
+    await stream_events(request, next_events, still_allowed=lambda: session_alive(request))
+
+
+async def reply(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/reply` {"text"}: the agent's message to the customer, on their channel."""
+    body = request.json if request.content_type.startswith("application/json") else None
+    text = body.get("text") if isinstance(body, dict) else request.form.get("text")
+    try:
+        pushed = await request.app.ctx.live_chat.reply(conversation_id, request.ctx.agent, text)
+    except HandoffRefused as exc:
+        return json({"error": "conflict", "detail": exc.detail}, status=409)
+    except HandlingError as exc:
+        return json({"error": "invalid_field", "field": exc.field, "detail": exc.detail}, 422)
+    except services.ConversationNotFound:
+        return json({"error": "not_found", "detail": "no such conversation"}, status=404)
+    return json({"ok": True, "pushed": pushed})
+
+
+async def take_over(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/take-over`: the agent holds the chat from now on."""
+    return await _control(request, conversation_id, "taken")
+
+
+async def hand_back(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/hand-back`: the bot answers again and asks for the rating."""
+    return await _control(request, conversation_id, "handed_back")
+
+
+async def assign(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/assign` agent_id: another agent holds the chat."""
+    return await _control(request, conversation_id, "assigned")
+
+
+async def _control(request: Request, conversation_id: str, done: str) -> HTTPResponse:
+    live_chat = request.app.ctx.live_chat
+    agent = request.ctx.agent
+    try:
+        if done == "taken":
+            await live_chat.take_over(conversation_id, agent)
+        elif done == "handed_back":
+            await live_chat.hand_back(conversation_id, agent)
+        else:
+            await live_chat.assign(conversation_id, _agent_id(request), agent)
+    except services.ConversationNotFound:
+        raise NotFound("no such conversation") from None
+    except HandoffRefused as exc:
+        return await show_conversation(request, conversation_id, error=exc.detail, status=409)
+    except InvalidField as exc:
+        return await show_conversation(request, conversation_id, error=exc.detail, status=422)
+    except AssistantUnavailable:
+        error = "Bot sedang tidak menjawab; chat tetap pada Anda. Coba lagi sebentar lagi."
+        return await show_conversation(request, conversation_id, error=error, status=503)
+    return redirect(f"{conversation_url(conversation_id)}?done={done}", status=303)
+
+
+def _agent_id(request: Request) -> int:
+    try:
+        return int(request.form.get("agent_id") or "")
+    except ValueError:
+        raise InvalidField("agent", "choose an agent") from None
+
+
+def conversations_blueprint() -> Blueprint:
+    """The conversation routes, relative to the console prefix."""
+    blueprint = Blueprint("console_conversations", url_prefix="/conversations")
+    path = "/<conversation_id:str>"
+    blueprint.add_route(show_conversation, path, methods=["GET"])
+    blueprint.add_route(conversation_stream, f"{path}/stream", methods=["GET"])
+    blueprint.add_route(reply, f"{path}/reply", methods=["POST"])
+    blueprint.add_route(take_over, f"{path}/take-over", methods=["POST"])
+    blueprint.add_route(hand_back, f"{path}/hand-back", methods=["POST"])
+    blueprint.add_route(assign, f"{path}/assign", methods=["POST"])
+    return blueprint

@@ -1,0 +1,118 @@
+"""`/console/register` and `/console/search`: complaints by phone, letter, e-mail or walk-in."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, redirect
+
+from backend import services
+from backend.console.cases import case_url
+from backend.console.render import render
+from backend.domain.calendar import WIB
+from backend.schemas import CaseCreate, InvalidField
+from backend.services.case_lookup import search_cases
+
+OFFLINE_CHANNELS = ("phone", "letter", "email", "walk_in")
+FIELDS = (
+    "channel",
+    "received_at",
+    "complainant_type",
+    "user_role",
+    "complaint_type",
+    "category",
+    "priority",
+    "full_name",
+    "phone",
+    "email",
+    "product",
+    "description",
+)
+
+
+def _received_at(value: str) -> str | None:
+    """A `datetime-local` value (WIB, as agents type it) as ISO 8601 with +07:00."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidField("received_at", "not a date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WIB)
+    return moment.isoformat()
+
+
+def case_body(values: dict[str, str], officer: str) -> dict[str, Any]:
+    """The case API's body from the form (empty fields are absent); the officer is the agent."""
+    if values.get("channel") not in OFFLINE_CHANNELS:
+        raise InvalidField("channel", "must be phone, letter, email or walk_in")
+    body: dict[str, Any] = {name: values[name] for name in FIELDS if values.get(name)}
+    body["received_at"] = _received_at(values.get("received_at", ""))
+    if body["received_at"] is None:
+        del body["received_at"]
+    body["officer"] = officer
+    return body
+
+
+def register_page(
+    request: Request, values: dict[str, str], *, error: str = "", status: int = 200
+) -> HTTPResponse:
+    return render(
+        request,
+        "register.html",
+        status=status,
+        values=values,
+        channels=OFFLINE_CHANNELS,
+        profile=request.app.ctx.profile,
+        idempotency_key=values.get("idempotency_key") or secrets.token_urlsafe(16),
+        error=error,
+    )
+
+
+async def show_register(request: Request) -> HTTPResponse:
+    """`GET /console/register`: the form for a complaint that came by phone, letter, …."""
+    return register_page(request, {})
+
+
+async def register(request: Request) -> HTTPResponse:
+    """`POST /console/register`: open the case (a retried form gives back the same case)."""
+    values = {name: (request.form.get(name) or "").strip() for name in (*FIELDS, "idempotency_key")}
+    ctx = request.app.ctx
+    try:
+        data = CaseCreate.from_json(case_body(values, request.ctx.agent.name))
+        async with ctx.db.session() as session:
+            case, _ = await services.open_case(
+                session,
+                data,
+                profile=ctx.profile,
+                calendar=ctx.calendar,
+                idempotency_key=values["idempotency_key"][:128] or None,
+                now=ctx.clock(),
+                actor=request.ctx.agent.username,
+            )
+    except InvalidField as exc:
+        return register_page(request, values, error=f"{exc.field}: {exc.detail}", status=422)
+    return redirect(f"{case_url(case.register_number)}?done=registered", status=303)
+
+
+async def search(request: Request) -> HTTPResponse:
+    """`GET /console/search?q=…`: by register number, name or phone number."""
+    query = (request.args.get("q") or "").strip()
+    cases = []
+    if query:
+        async with request.app.ctx.db.session() as session:
+            cases = list(await search_cases(session, query))
+    return render(request, "search.html", query=query, cases=cases)
+
+
+def intake_blueprint() -> Blueprint:
+    """The registration and search routes, relative to the console prefix."""
+    blueprint = Blueprint("console_intake")
+    blueprint.add_route(show_register, "/register", methods=["GET"])
+    blueprint.add_route(register, "/register", methods=["POST"])
+    blueprint.add_route(search, "/search", methods=["GET"])
+    return blueprint

@@ -1,0 +1,1 @@
+"""OJK complaint-handling reports: periods, the figures (aggregated in SQL), CSV and XLSX files."""

@@ -1,0 +1,318 @@
+"""The report as files: CSV and XLSX, with Indonesian / English headers.
+
+Both hold the same two tables. The summary has one line per figure: a stable code
+(`totals.received`, `category.fraud.open`, `ratings.5`), its description in Indonesian
+and in English, and the value. The case list has one line per case, oldest first. The
+XLSX puts them on two sheets; the CSV (UTF-8 with a BOM, so spreadsheets read the names
+right) holds the summary, one empty line, then the case list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from backend.domain.calendar import WIB
+from backend.reports.build import BreakdownRow, CaseLine, Report
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_SHEET = "Ringkasan - Summary"
+CASES_SHEET = "Daftar pengaduan - Cases"
+SUMMARY_HEADER = ("Kode / Code", "Uraian", "Description", "Nilai / Value")
+CASE_HEADER = (
+    "Nomor register / Register number",
+    "Tanggal diterima / Received at (WIB)",
+    "Nama konsumen / Consumer name",
+    "Status",
+    "Jenis permasalahan / Problem type",
+    "Jenis produk / Product type",
+    "Prioritas / Priority",
+    "Saluran / Channel",
+    "Batas waktu penyelesaian / Resolution due (WIB)",
+    "Sisa hari kerja / Remaining working days",
+)
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+# Code → (Indonesian, English).
+FIGURES: dict[str, tuple[str, str]] = {
+    "period": ("Periode laporan", "Report period"),
+    "first_day": ("Tanggal awal", "First day"),
+    "last_day": ("Tanggal akhir", "Last day"),
+    "as_of": ("Posisi per (WIB)", "Status as of (WIB)"),
+    "institution": ("Lembaga jasa keuangan", "Financial institution"),
+    "totals.received": ("Pengaduan diterima", "Complaints received"),
+    "totals.open": ("Dalam proses", "In progress (open)"),
+    "totals.resolved": ("Selesai", "Resolved"),
+    "totals.rejected": ("Ditolak", "Rejected"),
+    "totals.escalated": ("Dieskalasi (OJK, LAPS, pengadilan)", "Escalated (OJK, LAPS, court)"),
+    "totals.extended": ("Perpanjangan waktu digunakan", "Extensions used"),
+    "resolution.resolved": (
+        "Diselesaikan (termasuk yang lalu dieskalasi)",
+        "Resolved (incl. escalated later)",
+    ),
+    "resolution.on_time": ("Selesai dalam batas waktu", "Resolved within the deadline"),
+    "resolution.late": ("Selesai melewati batas waktu", "Resolved late"),
+    "resolution.open_overdue": ("Dalam proses, melewati batas waktu", "Open and overdue"),
+    "resolution.mean_working_days": (
+        "Rata-rata waktu penyelesaian (hari kerja)",
+        "Mean resolution time (working days)",
+    ),
+    "resolution.p90_working_days": (
+        "Persentil ke-90 waktu penyelesaian (hari kerja)",
+        "90th percentile resolution time (working days)",
+    ),
+    "ratings.count": ("Percakapan yang dinilai", "Chats rated"),
+    "ratings.mean": ("Rata-rata penilaian (1-5)", "Mean rating (1-5)"),
+}
+SECTIONS: dict[str, tuple[str, str]] = {
+    "status": ("Status", "Status"),
+    "rejected": ("Ditolak karena", "Rejected on the ground"),
+    "ratings": ("Penilaian", "Rating"),
+    "category": ("Jenis permasalahan", "Problem type"),
+    "product": ("Jenis produk", "Product type"),
+    "channel": ("Saluran", "Channel"),
+    "complainant_type": ("Jenis pengadu", "Complainant type"),
+    "priority": ("Prioritas", "Priority"),
+    "submission_mode": ("Cara penyampaian", "Submission mode"),
+    "complaint_type": ("Jenis layanan", "Request type"),
+}
+MEASURES: dict[str, tuple[str, str]] = {
+    "received": ("diterima", "received"),
+    "open": ("dalam proses", "open"),
+    "resolved": ("selesai", "resolved"),
+    "rejected": ("ditolak", "rejected"),
+    "escalated": ("dieskalasi", "escalated"),
+}
+VALUES: dict[str, str] = {
+    "received": "Diterima",
+    "in_progress": "Dalam proses",
+    "waiting_documents": "Menunggu dokumen",
+    "resolved": "Selesai",
+    "rejected": "Ditolak",
+    "escalated": "Dieskalasi",
+    "documents_incomplete": "Dokumen tidak dilengkapi",
+    "already_resolved": "Sudah pernah diselesaikan",
+    "unrelated_to_service": "Tidak terkait layanan",
+    "debt_collection": "Perilaku petugas penagihan",
+    "transaction": "Transaksi gagal atau terlambat",
+    "fraud": "Penipuan (fraud eksternal)",
+    "personal_data": "Penyalahgunaan data pribadi",
+    "fees_interest": "Bunga, denda dan biaya",
+    "restructuring": "Restrukturisasi",
+    "credit_report": "Pelaporan kredit (SLIK)",
+    "account": "Akun",
+    "service": "Layanan",
+    "other": "Lainnya",
+    "web": "Situs web",
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "rest": "REST API",
+    "phone": "Telepon",
+    "letter": "Surat",
+    "email": "E-mail",
+    "walk_in": "Datang langsung",
+    "user": "Pengguna",
+    "reporter": "Pelapor",
+    "low": "Rendah",
+    "medium": "Medium",
+    "high": "Tinggi",
+    "emergency": "Darurat",
+    "oral": "Lisan",
+    "written": "Tertulis",
+    "question": "Pertanyaan",
+    "feedback": "Kritik/saran",
+    "complaint": "Pengaduan",
+}
+NO_VALUE = ("(tidak diisi)", "(none)")
+NO_VALUE_CODE = "(none)"
+# A spreadsheet would run a text starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One figure of the summary table."""
+
+    code: str
+    indonesian: str
+    english: str
+    value: Any
+
+
+def summary_lines(report: Report) -> Iterator[SummaryLine]:
+    """Every figure of the report, in the order the files show them."""
+    period = report.period
+    heading: dict[str, Any] = {
+        "period": period.key,
+        "first_day": period.first_day.isoformat(),
+        "last_day": period.last_day.isoformat(),
+        "as_of": report.as_of.astimezone(WIB).strftime("%Y-%m-%d %H:%M"),
+        "institution": report.institution,
+    }
+    for code, value in heading.items():
+        yield _figure(code, value)
+    for name, value in vars(report.totals).items():
+        yield _figure(f"totals.{name}", value)
+    for status, count in report.by_status.items():
+        yield _item("status", status, count)
+    for ground, count in report.rejected_by_ground.items():
+        yield _item("rejected", ground, count)
+    for name, value in vars(report.resolution).items():
+        yield _figure(f"resolution.{name}", value)
+    yield _figure("ratings.count", report.ratings.count)
+    yield _figure("ratings.mean", report.ratings.mean)
+    for rating, count in report.ratings.distribution.items():
+        yield _item("ratings", str(rating), count)
+    for dimension, rows in report.breakdowns.items():
+        for row in rows:
+            yield from _breakdown_lines(dimension, row)
+
+
+def _figure(code: str, value: Any) -> SummaryLine:
+    """A named figure with its descriptions."""
+    indonesian, english = FIGURES[code]
+    return SummaryLine(code, indonesian, english, value)
+
+
+def _item(section: str, value: str, count: int) -> SummaryLine:
+    """The count of one value of a section (a status, a ground, a rating)."""
+    indonesian, english = SECTIONS[section]
+    return SummaryLine(
+        f"{section}.{value}",
+        f"{indonesian}: {VALUES.get(value, value)}",
+        f"{english}: {value.replace('_', ' ')}",
+        count,
+    )
+
+
+def _breakdown_lines(dimension: str, row: BreakdownRow) -> Iterator[SummaryLine]:
+    """The five outcome counts of one value of a dimension."""
+    section_id, section_en = SECTIONS[dimension]
+    value_id, value_en = (
+        NO_VALUE if row.value is None else (VALUES.get(row.value, row.value), row.value)
+    )
+    for measure, (measure_id, measure_en) in MEASURES.items():
+        yield SummaryLine(
+            f"{dimension}.{NO_VALUE_CODE if row.value is None else row.value}.{measure}",
+            f"{section_id}: {value_id} — {measure_id}",
+            f"{section_en}: {value_en.replace('_', ' ')} — {measure_en}",
+            getattr(row, measure),
+        )
+
+
+def case_cells(line: CaseLine) -> tuple[Any, ...]:
+    """One row of the case list: times as naive WIB datetimes (spreadsheets know no zones)."""
+    return (
+        line.register_number,
+        _wib(line.received_at),
+        line.full_name,
+        line.status,
+        line.category,
+        line.product,
+        line.priority,
+        line.channel,
+        _wib(line.resolution_due_at),
+        line.remaining_working_days,
+    )
+
+
+def _wib(moment: datetime) -> datetime:
+    """The WIB wall-clock time, without a zone."""
+    return moment.astimezone(WIB).replace(tzinfo=None)
+
+
+def to_csv(report: Report) -> bytes:
+    """The summary, an empty line, then the case list; UTF-8 with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(SUMMARY_HEADER)
+    for line in summary_lines(report):
+        writer.writerow((line.code, line.indonesian, line.english, _csv_value(line.value)))
+    writer.writerow(())
+    writer.writerow(CASE_HEADER)
+    for case in report.cases:
+        writer.writerow(tuple(_csv_value(cell) for cell in case_cells(case)))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Any) -> Any:
+    """Empty for None, minutes for times, two decimals, texts that cannot run as formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return value
+
+
+def to_xlsx(report: Report) -> bytes:
+    """A workbook with the summary sheet and the case-list sheet (written row by row)."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(SUMMARY_SHEET)
+    _columns(summary, (34, 52, 52, 16))
+    title = f"Laporan penanganan pengaduan / Complaint handling report {report.period.key}"
+    summary.append([_bold(summary, title)])
+    summary.append([])
+    summary.append([_bold(summary, text) for text in SUMMARY_HEADER])
+    for line in summary_lines(report):
+        values = (line.code, line.indonesian, line.english, line.value)
+        summary.append([_cell(summary, value) for value in values])
+    cases = workbook.create_sheet(CASES_SHEET)
+    _columns(cases, (18, 20, 28, 18, 22, 22, 12, 12, 20, 14))
+    cases.freeze_panes = "A2"
+    cases.append([_bold(cases, text) for text in CASE_HEADER])
+    for line in report.cases:
+        cases.append([_cell(cases, cell) for cell in case_cells(line)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _columns(sheet: WriteOnlyWorksheet, widths: tuple[int, ...]) -> None:
+    """Set the widths of the first columns (before any row is written)."""
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
+def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """A header cell."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Dates with a date format, fractions with two decimals, texts never as formulas."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would store it as a formula
+        return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, float):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    return value
+
+
+def file_name(report: Report, extension: str) -> str:
+    """The attachment's name, e.g. `laporan-pengaduan-2026-Q4.xlsx`."""
+    return f"laporan-pengaduan-{report.period.key}.{extension}"

@@ -1,0 +1,120 @@
+"""The web widget channel: its websocket, transcript and upload routes, and the widget's files.
+
+    GET  /widget/widget.js, /widget/widget.css               the embeddable widget
+    WS   /webhooks/web/socket                                 chat (frames: web_socket.py)
+    GET  /webhooks/web/conversations/<id>/transcript          the chat so far, after a reload
+    POST /webhooks/web/conversations/<id>/documents           a supporting document (multipart)
+
+The HTTP routes need the conversation's token (`X-Widget-Token`), issued by the socket's
+`session` frame; they answer any origin (CORS), since the widget runs on other sites.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint, Request, Websocket
+from sanic.response import HTTPResponse, empty, json
+
+from backend.api.documents import read_upload
+from backend.api.errors import DOCUMENT_REFUSAL_STATUS, ApiError
+from backend.domain.documents import DocumentRefused
+from bot.channels.web_channel import WebChannel
+from bot.channels.web_socket import WidgetConnection
+from bot.channels.web_transcript import load_transcript
+
+WIDGET_DIR = Path(__file__).resolve().parent.parent / "widget"
+TOKEN_HEADER = "X-Widget-Token"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": f"{TOKEN_HEADER}, Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+CONVERSATION = "/conversations/<conversation_id:str>"
+
+web = Blueprint("web_channel", url_prefix="/webhooks/web")
+widget = Blueprint("web_widget")
+widget.static("/widget", WIDGET_DIR, name="files")
+
+
+@web.websocket("/socket")
+async def socket(request: Request, ws: Websocket) -> None:
+    """Serve one widget until it disconnects."""
+    await WidgetConnection(_channel(request), ws).serve()
+
+
+@web.get(f"{CONVERSATION}/transcript")
+async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
+    """The conversation's messages as the widget shows them; only with its token."""
+    channel = _channel(request)
+    refused = _refused(request, channel, conversation_id)
+    if refused is not None:
+        return refused
+    items = await load_transcript(channel.db, conversation_id)
+    pending = channel.documents.pending_count(conversation_id)
+    body = {"conversation_id": conversation_id, "items": items, "pending_documents": pending}
+    return json(body, headers=CORS_HEADERS)
+
+
+async def upload(request: Request, conversation_id: str) -> HTTPResponse:
+    """A PDF, JPEG or PNG up to 10 MiB: 201, attached to the case or pending until it exists."""
+    channel = _channel(request)
+    refused = _refused(request, channel, conversation_id)
+    if refused is not None:
+        return refused
+    try:
+        request.body = await read_upload(request)
+    except ApiError as exc:
+        return json(exc.body, status=exc.status, headers=CORS_HEADERS)
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        return _error(415, "unsupported_media_type", "Content-Type", "send multipart/form-data")
+    request.get_form()
+    file = request.parsed_files.get("file") if request.parsed_files else None
+    if file is None:
+        return _error(422, "invalid_field", "file", "a `file` part is required")
+    try:
+        result = await channel.documents.upload(
+            conversation_id, file.body, declared_type=file.type, filename=file.name
+        )
+    except DocumentRefused as exc:
+        status = DOCUMENT_REFUSAL_STATUS.get(exc.reason, 422)
+        return _error(status, "document_refused", "file", exc.detail, reason=exc.reason)
+    await channel.attach_pending(conversation_id)
+    return json(result.as_dict(), status=201, headers=CORS_HEADERS)
+
+
+web.add_route(upload, f"{CONVERSATION}/documents", methods=["POST"], stream=True)
+
+
+@web.options(f"{CONVERSATION}/transcript")
+async def transcript_preflight(request: Request, conversation_id: str) -> HTTPResponse:
+    """CORS preflight of the transcript."""
+    return empty(headers=CORS_HEADERS)
+
+
+@web.options(f"{CONVERSATION}/documents")
+async def upload_preflight(request: Request, conversation_id: str) -> HTTPResponse:
+    """CORS preflight of the upload."""
+    return empty(headers=CORS_HEADERS)
+
+
+def _channel(request: Request) -> WebChannel:
+    channel = request.app.ctx.senders.get("web")
+    assert isinstance(channel, WebChannel)
+    return channel
+
+
+def _refused(request: Request, channel: WebChannel, conversation_id: str) -> HTTPResponse | None:
+    """401 without the token, 403 with a wrong one; None when it proves the conversation."""
+    token = request.headers.get(TOKEN_HEADER)
+    if not token:
+        return _error(401, "unauthorized", TOKEN_HEADER, "the conversation's token is required")
+    if not channel.tokens.matches(conversation_id, token):
+        return _error(403, "forbidden", TOKEN_HEADER, "the token is not this conversation's")
+    return None
+
+
+def _error(status: int, error: str, field: str, detail: str, **extra: str) -> HTTPResponse:
+    body = {"error": error, "field": field, "detail": detail, **extra}
+    return json(body, status=status, headers=CORS_HEADERS)

@@ -1,0 +1,143 @@
+"""One widget's websocket: the frames it may send, each answered, none able to crash it.
+
+    → {"type": "hello", "conversation_id"?, "token"?, "language"?: "id"|"en"}   (first)
+    ← {"type": "session", "conversation_id", "token", "resumed"}
+    → {"type": "message", "text": "<text or button payload>", "id"?: "<client id>"}
+    ← {"type": "answers", "sender": "bot"|"agent", "messages": [Rasa answers], "reply_to"?}
+    ← {"type": "notice", "notice": "documents_attached", "register_number", "count"}
+    → {"type": "ping"}  ← {"type": "pong"}
+    ← {"type": "error", "error", "detail", "field"?, "reply_to"?}   (the socket stays open)
+
+A hello without a valid token starts a new conversation. English widgets send their
+messages with the metadata `{"language": "en"}`, which the bot's session start reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from typing import Any, Protocol
+
+from sanic.exceptions import WebsocketClosed
+from websockets.exceptions import ConnectionClosed
+
+from bot.channels.web_channel import Frame, Socket, WebChannel, error_frame
+from bot.messages import Inbound, InvalidMessage
+
+MAX_FRAME_CHARS = 64 * 1024
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+LANGUAGES = ("id", "en")
+
+
+class WidgetSocket(Socket, Protocol):
+    """A socket the widget's frames can be read from."""
+
+    async def recv(self, timeout: float | None = None) -> str | bytes | None: ...
+
+
+class WidgetConnection:
+    """Reads one socket's frames until it closes; answers refusals with error frames."""
+
+    def __init__(self, channel: WebChannel, socket: WidgetSocket) -> None:
+        self._channel = channel
+        self._socket = socket
+        self.conversation_id: str | None = None
+        self.language = "id"
+
+    async def serve(self) -> None:
+        """Take frames until the widget goes away, then stop pushing to it."""
+        try:
+            while True:
+                data = await self._socket.recv()
+                if data is not None:
+                    await self.take(data)
+        except (ConnectionClosed, WebsocketClosed):
+            pass
+        finally:
+            if self.conversation_id is not None:
+                self._channel.leave(self.conversation_id, self._socket)
+
+    async def take(self, data: str | bytes) -> None:
+        """Check and dispatch one frame."""
+        if isinstance(data, bytes):
+            await self.reply(
+                error_frame("binary_frame", "send JSON text frames; upload files over HTTP")
+            )
+            return
+        if len(data) > MAX_FRAME_CHARS:
+            detail = f"a frame is at most {MAX_FRAME_CHARS} characters"
+            await self.reply(error_frame("frame_too_large", detail))
+            return
+        try:
+            frame: Any = json.loads(data)
+        except (ValueError, RecursionError):
+            await self.reply(error_frame("malformed_json", "the frame is not valid JSON"))
+            return
+        if not isinstance(frame, dict):
+            await self.reply(error_frame("invalid_frame", "a frame must be a JSON object"))
+            return
+        kind = frame.get("type")
+        if kind == "ping":
+            await self.reply({"type": "pong"})
+        elif kind == "hello":
+            await self.hello(frame)
+        elif self.conversation_id is None:
+            await self.reply(error_frame("hello_required", "send a hello frame first"))
+        elif kind == "message":
+            await self.message(self.conversation_id, frame)
+        else:
+            detail = "type must be hello, message or ping"
+            await self.reply(error_frame("unknown_type", detail, field="type"))
+
+    async def hello(self, frame: Frame) -> None:
+        """Resume the visitor's chat (valid token) or start a new one; join its pushes."""
+        conversation_id, token, resumed = self._channel.open_session(
+            frame.get("conversation_id"), frame.get("token")
+        )
+        language = frame.get("language")
+        self.language = language if language in LANGUAGES else "id"
+        if self.conversation_id is not None and self.conversation_id != conversation_id:
+            self._channel.leave(self.conversation_id, self._socket)
+        self.conversation_id = conversation_id
+        self._channel.join(conversation_id, self._socket)
+        await self.reply(
+            {
+                "type": "session",
+                "conversation_id": conversation_id,
+                "token": token,
+                "resumed": resumed,
+            }
+        )
+        if resumed:
+            await self._channel.attach_pending(conversation_id)
+
+    async def message(self, conversation_id: str, frame: Frame) -> None:
+        """Check a message, then route it (the answers come back as an `answers` frame)."""
+        client_id = frame.get("id")
+        if client_id is not None and not (
+            isinstance(client_id, str) and CLIENT_ID.match(client_id)
+        ):
+            detail = "id must be 1-64 letters, digits, _ or -"
+            await self.reply(error_frame("invalid_frame", detail, field="id"))
+            return
+        metadata = {"language": "en"} if self.language == "en" else None
+        try:
+            inbound = Inbound.checked(
+                conversation_id,
+                "web",
+                frame.get("text"),
+                metadata,
+                max_chars=self._channel.max_chars,
+            )
+        except InvalidMessage as exc:
+            error = "message_too_long" if exc.too_large else "invalid_message"
+            field = "text" if exc.field == "message" else exc.field
+            await self.reply(error_frame(error, exc.detail, client_id, field=field))
+            return
+        await self._channel.handle(inbound, client_id)
+
+    async def reply(self, frame: Frame) -> None:
+        """Send a frame to this socket only (nothing happens if it closed meanwhile)."""
+        with contextlib.suppress(ConnectionClosed, WebsocketClosed):
+            await self._socket.send(json.dumps(frame, ensure_ascii=False))

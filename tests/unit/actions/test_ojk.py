@@ -1,0 +1,120 @@
+"""The OJK route: the facilitation requirements checked one by one, and the route that fits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dates import WIB
+from actions.ojk import ActionOjkRoute, ValidateOjkForm, filing_deadline
+from tests.unit.actions.fakes import sent, texts, tracker
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
+FORM = ValidateOjkForm(clock=lambda: NOW)
+ELIGIBLE = {
+    "ojk_rejected": True,
+    "ojk_loss_amount": 25_000_000,
+    "ojk_in_court": False,
+    "ojk_civil": True,
+    "ojk_facilitated_before": False,
+    "ojk_response_date": "2026-11-03",
+}
+
+
+async def route(slots: dict[str, Any]) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionOjkRoute(clock=lambda: NOW).run(dispatcher, tracker(slots), {})
+    return dispatcher, events
+
+
+async def asked(slots: dict[str, Any]) -> list[str]:
+    return await FORM.required_slots([], CollectingDispatcher(), tracker(slots), {})
+
+
+def test_the_filing_deadline_is_sixty_working_days_after_the_response_letter() -> None:
+    # 60 working days after Tue 3 Nov 2026, skipping weekends and 25 Dec, 1 Jan, 5 Jan.
+    assert filing_deadline(datetime(2026, 11, 3).date()).isoformat() == "2027-01-29"
+
+
+async def test_a_dispute_meeting_every_requirement_goes_to_ojk_with_the_documents() -> None:
+    dispatcher, events = await route(ELIGIBLE)
+    assert sent(dispatcher) == ["ojk_route_facilitation"]
+    answer = texts(dispatcher)
+    assert "29 Januari 2027" in answer
+    for document in ("KTP/SIM/paspor", "surat kuasa", "tanggapan pengaduan", "bermeterai"):
+        assert document in answer
+    assert all(e["value"] is None for e in events)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"ojk_loss_amount": 750_000_000}, "lebih dari Rp500.000.000"),
+        ({"ojk_loss_amount": 0}, "tidak ada kerugian materiil"),
+        ({"ojk_in_court": True}, "pengadilan, arbitrase, atau LAPS"),
+        ({"ojk_civil": False}, "tidak bersifat perdata"),
+        ({"ojk_facilitated_before": True}, "sudah pernah difasilitasi OJK"),
+        ({"ojk_response_date": "2026-08-03"}, "60 hari kerja"),
+    ],
+)
+async def test_a_requirement_not_met_points_to_laps_sjk_or_court_with_the_reason(
+    answer: dict[str, Any], reason: str
+) -> None:
+    dispatcher, _ = await route({**ELIGIBLE, **answer})
+    assert sent(dispatcher) == ["ojk_route_other"]
+    assert reason in texts(dispatcher) and "LAPS SJK" in texts(dispatcher)
+
+
+async def test_without_a_rejected_response_the_customer_complains_first() -> None:
+    dispatcher, _ = await route({"ojk_rejected": False})
+    assert sent(dispatcher) == ["ojk_route_complain_first"]
+
+
+async def test_a_cancelled_check_says_so() -> None:
+    dispatcher, _ = await route({})
+    assert sent(dispatcher) == ["ojk_check_cancelled"]
+
+
+async def test_the_check_stops_at_the_first_answer_that_rules_facilitation_out() -> None:
+    assert await asked({}) == list(ELIGIBLE)
+    assert await asked({"ojk_rejected": False}) == ["ojk_rejected"]
+    assert await asked({"ojk_rejected": True, "ojk_loss_amount": 900_000_000}) == [
+        "ojk_rejected",
+        "ojk_loss_amount",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slot", "typed", "value"),
+    [
+        ("ojk_rejected", "iya", True),
+        ("ojk_in_court", "tidak", False),
+        ("ojk_loss_amount", "25jt", 25_000_000),
+        ("ojk_loss_amount", "Rp 1.500.000", 1_500_000),
+        ("ojk_response_date", "3 November 2026", "2026-11-03"),
+    ],
+)
+def test_the_answers_are_read_from_buttons_or_typed_words(
+    slot: str, typed: str, value: Any
+) -> None:
+    result = getattr(FORM, f"validate_{slot}")(typed, CollectingDispatcher(), tracker(), {})
+    assert result == {slot: value}
+
+
+def test_an_unreadable_answer_is_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    assert FORM.validate_ojk_civil("hmm", dispatcher, tracker(), {}) == {"ojk_civil": None}
+    assert sent(dispatcher) == ["invalid_yes_no"]
+
+
+async def test_batal_ends_the_check_with_nothing_decided() -> None:
+    events = await FORM.run(
+        CollectingDispatcher(), tracker({"requested_slot": "ojk_civil"}, text="batal"), {}
+    )
+    assert {(e["name"], e["value"]) for e in events} >= {
+        ("requested_slot", None),
+        ("ojk_rejected", None),
+    }
