@@ -6,6 +6,7 @@ import os
 import secrets
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,19 @@ def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
     return replace(settings, **overrides)
 
 
+def start_stack(settings: Settings, model: Path) -> Stack:
+    """Migrate a fresh database and start a stack on it.
+
+    The migration runs in its own thread: Playwright's sync API keeps an event loop
+    running in the test thread while a browser is open.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(migrate, settings).result()
+    running = Stack(settings, model)
+    running.start()
+    return running
+
+
 @pytest.fixture(scope="session")
 def model() -> Path:
     if not rasa_bin().exists():
@@ -52,10 +66,7 @@ def model() -> Path:
 @pytest.fixture(scope="session")
 def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """One running stack shared by the end-to-end tests of a session."""
-    settings = stack_settings(tmp_path_factory.mktemp("stack"))
-    migrate(settings)
-    running = Stack(settings, model)
-    running.start()
+    running = start_stack(stack_settings(tmp_path_factory.mktemp("stack")), model)
     yield running
     running.stop()
 

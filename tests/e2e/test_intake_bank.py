@@ -10,12 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.cli import migrate
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.deadlines import working_day_deadline
 from backend.institutions import load_profile
 from backend.stack import Stack
-from tests.e2e.conftest import Chat, stack_settings
+from tests.e2e.conftest import Chat, stack_settings, start_stack
 from tests.e2e.flows import registered_case, titles
 
 pytestmark = pytest.mark.e2e
@@ -25,9 +24,7 @@ pytestmark = pytest.mark.e2e
 def bank_stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A second stack, with only the institution setting changed."""
     settings = stack_settings(tmp_path_factory.mktemp("bank"), institution="bank")
-    migrate(settings)
-    running = Stack(settings, model)
-    running.start()
+    running = start_stack(settings, model)
     yield running
     running.stop()
 
