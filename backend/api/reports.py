@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, raw
 
 from backend.api.errors import ApiError, install_error_handlers
-from backend.reports.build import build_report
+from backend.reports.build import Report, build_report
 from backend.reports.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -39,20 +40,20 @@ def report_format(request: Request) -> str:
     return chosen
 
 
-async def get_report(request: Request, period: str) -> HTTPResponse:
-    """`GET /api/reports/<period>?format=json|csv|xlsx` → the report, or a file to download."""
-    parsed, chosen = report_period(period), report_format(request)
-    context = request.app.ctx
+async def period_report(context: Any, period: Period) -> Report:
+    """The report of `period` as of the app's clock now."""
     async with context.db.session() as session:
-        report = await build_report(
+        return await build_report(
             session,
-            parsed,
+            period,
             profile=context.profile,
             calendar=context.calendar,
             as_of=context.clock(),
         )
-    if chosen == "json":
-        return json(report.as_dict())
+
+
+async def report_file(report: Report, chosen: str) -> HTTPResponse:
+    """The report as a CSV or XLSX download (the API's and the console's)."""
     # Building a large file takes a while: keep the event loop serving other requests.
     if chosen == "csv":
         content, media_type = await asyncio.to_thread(to_csv, report), CSV_MEDIA_TYPE
@@ -66,6 +67,15 @@ async def get_report(request: Request, period: str) -> HTTPResponse:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+async def get_report(request: Request, period: str) -> HTTPResponse:
+    """`GET /api/reports/<period>?format=json|csv|xlsx` → the report, or a file to download."""
+    parsed, chosen = report_period(period), report_format(request)
+    report = await period_report(request.app.ctx, parsed)
+    if chosen == "json":
+        return json(report.as_dict())
+    return await report_file(report, chosen)
 
 
 def reports_blueprint() -> Blueprint:

@@ -11,6 +11,7 @@ from backend.console.agents import agents_blueprint
 from backend.console.auth import require_agent
 from backend.console.cases import cases_blueprint
 from backend.console.conversations import conversations_blueprint
+from backend.console.dashboard import dashboard_blueprint
 from backend.console.intake import intake_blueprint
 from backend.console.login import login_blueprint, logout_blueprint
 from backend.console.queue import queue_blueprint
@@ -27,6 +28,7 @@ def console_blueprints() -> BlueprintGroup:
         cases_blueprint(),
         intake_blueprint(),
         agents_blueprint(),
+        dashboard_blueprint(),
         logout_blueprint(),
         url_prefix="/console",
     )

@@ -101,7 +101,7 @@ def supervisors_only(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
         if not can_manage_agents(request.ctx.agent.role):
-            return forbidden("only supervisors manage agents")
+            return forbidden("only supervisors may do this")
         return await handler(request, *args, **kwargs)
 
     return guarded
