@@ -22,6 +22,9 @@ ENV_TEMPLATE = """\
 # Every name is documented in README.md.
 APP_API_TOKEN={app_token}
 RASA_AUTH_TOKEN={rasa_token}
+# The web widget signs its conversation tokens with this key of its own.
+WIDGET_SECRET={widget_secret}
+# REDIS_URL=redis://127.0.0.1:6379/0   (rate-limit counters shared by app replicas)
 # DATABASE_URL=postgresql+asyncpg://user@127.0.0.1:5432/aduan   (default: SQLite in var/)
 RASA_URL=http://127.0.0.1:5005
 ACTIONS_URL=http://127.0.0.1:5055
@@ -42,7 +45,9 @@ def init_env(path: Path = ROOT / ".env") -> bool:
     if path.exists():
         return False
     text = ENV_TEMPLATE.format(
-        app_token=secrets.token_urlsafe(32), rasa_token=secrets.token_urlsafe(32)
+        app_token=secrets.token_urlsafe(32),
+        rasa_token=secrets.token_urlsafe(32),
+        widget_secret=secrets.token_urlsafe(32),
     )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -32,6 +32,8 @@ class Settings:
     environment: str = "development"
     var_dir: Path = field(default=ROOT / "var")
     tracker_store_url: str = ""
+    redis_url: str = ""
+    widget_secret: str = ""
     max_message_chars: int = 4000
     http_timeout_seconds: float = 30.0
     telegram_bot_token: str = ""
@@ -77,6 +79,8 @@ class Settings:
             var_dir=var_dir,
             tracker_store_url=values.get("TRACKER_STORE_URL")
             or f"sqlite:///{var_dir / 'tracker.db'}",
+            redis_url=values.get("REDIS_URL", ""),
+            widget_secret=values.get("WIDGET_SECRET", ""),
             max_message_chars=_int(values, "MAX_MESSAGE_CHARS", 4000),
             http_timeout_seconds=float(values.get("HTTP_TIMEOUT_SECONDS") or 30.0),
             telegram_bot_token=values.get("TELEGRAM_BOT_TOKEN", ""),
