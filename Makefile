@@ -18,7 +18,7 @@ run: setup
 test: setup model browser
 	$(APP) -m ruff check .
 	RASA_TELEMETRY_ENABLED=false $(RASA_ENV)/bin/rasa data validate --fail-on-warnings
-	$(APP) -m pytest tests/unit tests/integration $(PYTEST_ARGS)
+	$(APP) -m pytest tests/unit tests/integration tests/security $(PYTEST_ARGS)
 	$(APP) -m pytest tests/e2e $(PYTEST_ARGS)
 
 setup: .venv/.installed $(RASA_ENV)/.installed .env

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import get_settings
+from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,24 @@ class BackendClient:
             raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
         raise _rejection(response)
 
+    async def check_contact(
+        self, register_number: str, conversation_id: str, answer: str | None = None
+    ) -> JSON:
+        """May this chat read the case? {"verified", "asks_for", "checks_left", "case"}."""
+        response = await self._request(
+            "POST",
+            f"/api/cases/{quote(register_number, safe='')}/contact-check",
+            json={"conversation_id": conversation_id, "answer": answer},
+        )
+        if response.status_code == 200:
+            return _json(response)
+        if response.status_code == 404:
+            raise CaseNotFound(register_number)
+        body = _json_or_empty(response)
+        if response.status_code == 422 and body.get("error") == "invalid_register_number":
+            raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
+        raise _rejection(response)
+
     async def rate_conversation(self, conversation_id: str, rating: int) -> None:
         """Store the customer's 1-5 rating of the conversation."""
         response = await self._request(
@@ -144,7 +163,13 @@ class BackendClient:
                 if response.status_code < 500:
                     return response
                 problem = f"HTTP {response.status_code}"
-            logger.warning("case API %s %s failed (%s), attempt %d", method, path, problem, attempt)
+            logger.warning(
+                "case API %s %s failed (%s), attempt %d",
+                method,
+                mask_for_logs(path),
+                problem,
+                attempt,
+            )
             if attempt < attempts:
                 await asyncio.sleep(self._backoff_seconds * attempt)
         raise BackendUnavailable(f"{method} {path}: {problem} after {attempts} attempts")

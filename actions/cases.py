@@ -18,11 +18,8 @@ from actions.amounts import rupiah
 from actions.backend_client import (
     BackendClient,
     BackendError,
-    CaseNotFound,
-    InvalidRegisterNumber,
     backend_client,
 )
-from actions.categories import detect_known_category
 from actions.clock import Clock, system_clock
 from actions.contact import split_contact
 from actions.dates import date_in_words, deadline_in_words
@@ -31,6 +28,7 @@ from actions.messages import say
 from actions.session import load_institution
 from actions.settings import get_settings
 from backend.domain.deadlines import is_open, next_opening
+from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +73,8 @@ def case_request(tracker: Tracker) -> dict[str, Any]:
     """The body of `POST /api/cases` from the intake slots."""
     slots = tracker.current_slot_values()
     kind = request_kind(tracker)
-    description = str(slots.get("description") or "")
-    category = slots.get("category") or (
-        detect_known_category(description) if kind != "complaint" else None
-    )
+    # The form keeps the category the model read in the description (feedback included).
+    category = slots.get("category")
     return {
         "complainant_type": slots.get("complainant_type"),
         "user_role": slots.get("user_role") if slots.get("complainant_type") == "user" else None,
@@ -135,7 +131,11 @@ class ActionSubmitIntake(Action):
             async with self._client() as backend:
                 case = await backend.create_case(case_request(tracker), idempotency_key=key)
         except BackendError as exc:
-            logger.error("could not register the case of %s: %s", tracker.sender_id, exc)
+            logger.error(
+                "could not register the case of %s: %s",
+                mask_for_logs(tracker.sender_id),
+                mask_for_logs(str(exc)),
+            )
             say(dispatcher, tracker, "case_not_registered")
             # Keep the answers and the key: confirming again retries with the same key.
             return [
@@ -175,78 +175,3 @@ class ActionSubmitIntake(Action):
             opening_date=opening.date,
             opening_time=opening.time,
         )
-
-
-def register_number_asked(tracker: Tracker) -> str | None:
-    """The register number in the latest message, else the one this conversation last used.
-
-    Spaces become dashes ("kp 2611 00042m" → "KP-2611-00042M"); the case API checks the rest.
-    """
-    typed = next(tracker.get_latest_entity_values("register_number"), None)
-    number = typed or tracker.get_slot("register_number")
-    return "-".join(str(number).upper().split()) if number else None
-
-
-class ActionCheckStatus(Action):
-    """Tells the customer where their case stands, its deadlines and its officer."""
-
-    def __init__(self, client_factory: ClientFactory = backend_client) -> None:
-        self._client = client_factory
-
-    def name(self) -> str:
-        return "action_check_status"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        number = register_number_asked(tracker)
-        if not number:
-            say(dispatcher, tracker, "ask_register_number")
-            return []
-        try:
-            async with self._client() as backend:
-                case = await backend.get_case(number)
-        except InvalidRegisterNumber:
-            say(dispatcher, tracker, "register_number_invalid", register_number=number)
-            return [SlotSet("register_number", None)]
-        except CaseNotFound:
-            say(dispatcher, tracker, "case_not_found", register_number=number)
-            return [SlotSet("register_number", None)]
-        except BackendError as exc:
-            logger.error("could not look up case %s: %s", number, exc)
-            say(dispatcher, tracker, "status_unavailable")
-            return [SlotSet("register_number", number)]
-        tell_status(dispatcher, tracker, case)
-        return [SlotSet("register_number", case.get("register_number", number))]
-
-
-def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker, case: dict[str, Any]) -> None:
-    """The case's status, its open deadlines in words, and its officer if one is assigned."""
-    number = case.get("register_number")
-    status = case.get("status")
-    language = language_of(tracker)
-    if status not in STATUSES:
-        logger.warning("case %s has an unknown status %r", number, status)
-        status = "in_progress"
-    say(dispatcher, tracker, f"case_status_{status}", register_number=number)
-    if status in OPEN_STATUSES:
-        if case.get("first_response_due_at"):
-            due = deadline_in_words(case["first_response_due_at"], language)
-            say(
-                dispatcher,
-                tracker,
-                "case_first_response_due",
-                first_response_date=due.date,
-                first_response_time=due.time,
-            )
-        if case.get("resolution_due_at"):
-            due = deadline_in_words(case["resolution_due_at"], language)
-            say(
-                dispatcher,
-                tracker,
-                "case_resolution_due",
-                resolution_date=due.date,
-                resolution_time=due.time,
-            )
-    if case.get("officer"):
-        say(dispatcher, tracker, "case_officer", officer=case["officer"])

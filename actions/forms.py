@@ -3,8 +3,9 @@ message, how it checks each answer, and the summary where a single field can be 
 
 A complaint gets the full form; feedback and a question for an agent get a short one.
 What the opening message already says ("saya peminjam, dana blm cair udh 3 hari") is
-not asked again. A wrong answer is explained; at the second wrong answer in a row the
-customer is also offered a person.
+not asked again. The category comes from the model (actions/understanding.py), as do yes,
+no, stop and change-a-detail. A wrong answer is explained; at the second wrong answer in a
+row the customer is also offered the choices as buttons and a person.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, messages
+from actions import answers, messages, understanding
 from actions.amounts import parse_amount, parse_loss, rupiah
-from actions.categories import CATEGORIES, detect_known_category
 from actions.chat_words import mentions, plain
 from actions.clock import Clock, system_clock
 from actions.contact import normalise_contact
@@ -51,16 +51,19 @@ INTAKE_SLOTS = (
     "correcting",
     "invalid_answers",
 )
-UNKNOWN_DATE = "unknown"
-FORGOTTEN_DATE = (
-    "lupa",
-    "tidak ingat",
-    "tidak tahu",
-    "not sure",
-    "forgot",
-    "remember",
-    "don t know",
+CATEGORIES = (
+    "debt_collection",
+    "transaction",
+    "fraud",
+    "personal_data",
+    "fees_interest",
+    "restructuring",
+    "credit_report",
+    "account",
+    "service",
+    "other",
 )
+UNKNOWN_DATE = "unknown"
 OFFER_HUMAN_AFTER = 2
 
 Validated = dict[str, Any]
@@ -111,7 +114,7 @@ class ValidateIntakeForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Ends the form unconfirmed on "batal"; fills from the opening message at activation."""
-        if answers.is_cancel(tracker.latest_message.get("text")):
+        if understanding.is_cancel(tracker):
             return [SlotSet("confirmed", None), SlotSet("requested_slot", None)]
         if tracker.get_slot("requested_slot") is None:
             tracker.add_slots([SlotSet(k, v) for k, v in self.from_opening(tracker).items()])
@@ -130,8 +133,8 @@ class ValidateIntakeForm(FormValidationAction):
         if answers.tells_a_story(text):
             found["description"] = text
         if kind == "complaint":
-            category = detect_known_category(text)
-            if category:
+            category = understanding.category(tracker)
+            if category and found.get("description"):
                 found["category"] = category
             incident = parse_past_date(text, self.today())
             if incident and found.get("description"):
@@ -169,11 +172,19 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         **params: Any,
     ) -> Validated:
-        """Explain why the answer is refused; at the second in a row, also offer a person."""
+        """Explain why the answer is refused; from the second in a row, offer buttons and a person.
+
+        The question is then not asked again (AskForSlot): the offer carries its choices.
+        """
         failures = int(tracker.get_slot("invalid_answers") or 0) + 1
         say(dispatcher, tracker, key, **params)
         if failures >= OFFER_HUMAN_AFTER:
-            say(dispatcher, tracker, "offer_human_after_failures")
+            say(
+                dispatcher,
+                tracker,
+                "offer_human_after_failures",
+                buttons=question_buttons(slot, tracker),
+            )
         return {slot: None, "invalid_answers": failures}
 
     def validate_complainant_type(
@@ -214,7 +225,7 @@ class ValidateIntakeForm(FormValidationAction):
             )
         values: Validated = {"description": description[:DESCRIPTION_MAX_CHARS]}
         if tracker.get_slot("category") in (None, "other"):
-            values["category"] = detect_known_category(description)
+            values["category"] = understanding.category(tracker)
         if request_kind(tracker) == "complaint" and not tracker.get_slot("incident_date"):
             day = parse_past_date(description, self.today())
             if day:
@@ -224,11 +235,10 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
-        """One of the ten categories, from its button or typed words ("penagihan", "lainnya")."""
+        """One of the ten categories: its button, its button's words, or what the model reads."""
         typed = str(value or "").strip().lower()
-        category = typed if typed in CATEGORIES else detect_known_category(typed)
-        if category is None and typed in ("lainnya", "lain lain", "lain-lain", "other"):
-            category = "other"
+        category = typed if typed in CATEGORIES else category_named(typed)
+        category = category or understanding.category(tracker)
         if category is None:
             return self.refuse("category", "invalid_choice", dispatcher, tracker)
         return self.accept({"category": category})
@@ -241,7 +251,7 @@ class ValidateIntakeForm(FormValidationAction):
             return self.accept({"incident_date": value})
         day = parse_past_date(str(value or ""), self.today())
         if day is None:
-            if any(mentions(plain(value), phrase) for phrase in FORGOTTEN_DATE):
+            if any(mentions(plain(value), phrase) for phrase in answers.words("forgotten_date")):
                 return self.accept({"incident_date": UNKNOWN_DATE})
             return self.refuse("incident_date", "invalid_incident_date", dispatcher, tracker)
         return self.accept({"incident_date": day.isoformat()})
@@ -293,30 +303,70 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
-        """Yes registers, no cancels; "ganti nomor hp" asks that one field again."""
-        if isinstance(value, str) and answers.wants_correction(value):
-            return self.correct(value, tracker)
-        if tracker.get_slot("correcting"):
-            field = answers.correction_field(value)
-            if field:
-                return self.correct(value, tracker)
-        confirmed = answers.yes_or_no(value)
+        """Yes registers, no cancels; a change request (change_detail) asks its field again."""
+        if isinstance(value, bool):
+            return self.accept({"confirmed": value, "correcting": None})
+        if understanding.wants_change(tracker) or (
+            tracker.get_slot("correcting") and understanding.field(tracker)
+        ):
+            return self.correct(tracker)
+        confirmed = understanding.yes_or_no(tracker)
         if confirmed is None:
             return self.refuse("confirmed", "invalid_confirmation", dispatcher, tracker)
         return self.accept({"confirmed": confirmed, "correcting": None})
 
-    def correct(self, value: str, tracker: Tracker) -> Validated:
+    def correct(self, tracker: Tracker) -> Validated:
         """Empty the named field so that the form asks it again (or take the new value given)."""
-        field = answers.correction_field(value)
+        field = understanding.field(tracker)
         fields = intake_slots(request_kind(tracker), tracker.get_slot("complainant_type"))
         if field is None or field not in fields:
-            return {"confirmed": None, "correcting": True}
-        if field == "contact" and normalise_contact(value):
-            return {"confirmed": None, "correcting": None, "contact": normalise_contact(value)}
-        emptied: Validated = {"confirmed": None, "correcting": None, field: None}
+            return {"confirmed": None, "correcting": True, "invalid_answers": None}
+        typed_contact = next(tracker.get_latest_entity_values("phone_number"), None) or next(
+            tracker.get_latest_entity_values("email"), None
+        )
+        if field == "contact" and typed_contact and normalise_contact(typed_contact):
+            return {
+                "confirmed": None,
+                "correcting": None,
+                "invalid_answers": None,
+                "contact": normalise_contact(typed_contact),
+            }
+        emptied: Validated = {
+            "confirmed": None,
+            "correcting": None,
+            "invalid_answers": None,
+            field: None,
+        }
         if field == "complainant_type":
             emptied["user_role"] = None
         return emptied
+
+
+def question_key(slot: str) -> str:
+    """The catalogue id of the question that asks for `slot`."""
+    return "summary" if slot == "confirmed" else f"ask_{slot}"
+
+
+def question_buttons(slot: str, tracker: Tracker) -> list[dict[str, str]]:
+    """The choices of the question for `slot` as buttons (none for a free-text question)."""
+    conversation = messages.conversation_params(tracker)
+    entry = messages.variation(question_key(slot), conversation["language"], conversation["kind"])
+    return [{"title": b["title"], "payload": b["payload"]} for b in entry.get("buttons") or []]
+
+
+def after_repeated_failures(tracker: Tracker) -> bool:
+    """Whether the last answers were unclear so often that the offer replaces the question."""
+    return int(tracker.get_slot("invalid_answers") or 0) >= OFFER_HUMAN_AFTER
+
+
+def category_named(typed: str) -> str | None:
+    """The category whose button title (in either language) is what the customer typed."""
+    for language in messages.LANGUAGES:
+        for button in messages.variation("ask_category", language).get("buttons") or []:
+            if str(button.get("title", "")).strip().lower() == typed:
+                found = messages.payload_entities(str(button.get("payload", ""))).get("category")
+                return str(found) if found else None
+    return None
 
 
 def is_iso_date(value: str) -> bool:
@@ -346,7 +396,9 @@ class AskForSlot(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, tracker, self.message_key(tracker))
+        """Ask, unless the offer of buttons and a person has just replaced the question."""
+        if not after_repeated_failures(tracker):
+            say(dispatcher, tracker, self.message_key(tracker))
         return []
 
 
@@ -405,6 +457,8 @@ class ActionAskPriority(AskForSlot):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if after_repeated_failures(tracker):
+            return []
         reason = answers.urgent_reason(
             tracker.get_slot("description"), tracker.get_slot("category")
         )
@@ -438,6 +492,8 @@ class ActionAskConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if after_repeated_failures(tracker):
+            return []
         if tracker.get_slot("intake_submission_key"):
             say(dispatcher, tracker, "ask_retry_submission")
         elif tracker.get_slot("correcting"):

@@ -14,6 +14,7 @@ from actions.backend_client import BackendClient, BackendError, backend_client
 from actions.cases import channel_of, language_of
 from actions.dates import deadline_in_words
 from actions.messages import say
+from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,11 @@ async def hand_off(
         async with client() as backend:
             outcome = await backend.request_handoff(tracker.sender_id, reason, channel_of(tracker))
     except BackendError as exc:
-        logger.error("could not hand %s to an agent: %s", tracker.sender_id, exc)
+        logger.error(
+            "could not hand %s to an agent: %s",
+            mask_for_logs(tracker.sender_id),
+            mask_for_logs(str(exc)),
+        )
         if reason != "emergency":
             say(dispatcher, tracker, "handoff_unavailable")
         return []

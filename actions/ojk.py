@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, messages
+from actions import messages, understanding
 from actions.amounts import parse_amount, parse_loss
 from actions.clock import Clock, system_clock
 from actions.dates import WIB, date_in_words, parse_past_date
@@ -100,7 +100,7 @@ class ValidateOjkForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """ "batal" empties the answers and ends the check."""
-        if answers.is_cancel(tracker.latest_message.get("text")):
+        if understanding.is_cancel(tracker):
             return [*reset_ojk(), SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 
@@ -128,7 +128,7 @@ class ValidateOjkForm(FormValidationAction):
     def _yes_no(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Answers:
-        answer = answers.yes_or_no(value)
+        answer = value if isinstance(value, bool) else understanding.yes_or_no(tracker)
         if answer is None:
             say(dispatcher, tracker, "invalid_yes_no")
         return {slot: answer}

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, backend_client
 from actions.messages import say
+from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ class ActionSaveRating(Action):
                 await backend.rate_conversation(tracker.sender_id, rating)
         except BackendError as exc:
             # The thanks stays true: the rating is only lost for the report, not for the case.
-            logger.error("could not store the rating of %s: %s", tracker.sender_id, exc)
+            logger.error(
+                "could not store the rating of %s: %s",
+                mask_for_logs(tracker.sender_id),
+                mask_for_logs(str(exc)),
+            )
         say(dispatcher, tracker, "rating_thanks")
         return [SlotSet("rating", rating)]

@@ -11,13 +11,16 @@ from sanic import Sanic
 from backend.api import api_blueprints
 from backend.console import console_blueprints
 from backend.console.passwords import Argon2Passwords
+from backend.console.streams import StreamSlots
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
 from backend.health import health
 from backend.institutions import load_profile
+from backend.rate_limits import RateLimits
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
+from bot.channels.rest_tokens import RestTokens
 from bot.channels.web_channel import WebChannel
 from bot.live_chat import LiveChat
 from bot.messaging import open_messaging_channels
@@ -46,10 +49,13 @@ def create_app(
     app.ctx.calendar = WorkingCalendar(cuti_bersama=app.ctx.profile.cuti_bersama_counts)
     app.ctx.clock = clock
     app.ctx.documents = DocumentStore(settings.var_dir / "documents")
+    app.ctx.console_streams = StreamSlots(settings.max_streams_per_session)
+    app.ctx.rest_tokens = RestTokens(settings.app_api_token)
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
         timeout = settings.http_timeout_seconds
+        app.ctx.rate_limits = RateLimits.from_settings(settings)
         app.ctx.db = Database(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
         app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
@@ -59,6 +65,7 @@ def create_app(
             settings, app.ctx.router, app.ctx.db, app.ctx.documents, lambda: app.ctx.clock()
         )
         app.ctx.senders.register(web)
+        await web.documents.remove_expired()
         app.ctx.live_chat = LiveChat(
             app.ctx.db, app.ctx.rasa, app.ctx.senders, lambda: app.ctx.clock()
         )
@@ -70,6 +77,7 @@ def create_app(
         await app.ctx.rasa.aclose()
         await app.ctx.http.aclose()
         await app.ctx.db.dispose()
+        await app.ctx.rate_limits.aclose()
 
     app.blueprint(health)
     app.blueprint(api_blueprints())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import sys
@@ -11,9 +12,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backend.private_files import UMASK as PRIVATE_UMASK
 from backend.settings import ROOT, Settings, SettingsError
 
 if TYPE_CHECKING:
+    from rasa_sdk.executor import ActionExecutor
+    from sanic import Sanic
+
     from backend.reports.build import Report
     from backend.reports.periods import Period
 
@@ -40,9 +45,18 @@ WHATSAPP_PHONE_NUMBER_ID=
 """
 
 
+# A secret an older `.env` may lack (or leave empty), added by `init-env` without touching
+# the other lines.
+ADDED_SECRETS = ("WIDGET_SECRET",)
+
+
 def init_env(path: Path = ROOT / ".env") -> bool:
-    """Write `.env` with fresh random secrets unless it exists; never overwrite."""
+    """Write `.env` with fresh random secrets; True when written, False when it existed.
+
+    An existing `.env` is never overwritten; only the secrets it lacks are added to it.
+    """
     if path.exists():
+        add_missing_secrets(path)
         return False
     text = ENV_TEMPLATE.format(
         app_token=secrets.token_urlsafe(32),
@@ -55,12 +69,37 @@ def init_env(path: Path = ROOT / ".env") -> bool:
     return True
 
 
-def migrate(settings: Settings) -> None:
-    """Bring the database schema to the newest revision."""
-    from backend.db.migrate import upgrade
+def add_missing_secrets(path: Path) -> list[str]:
+    """Give an existing `.env` a random value for each added secret it lacks; their names."""
+    text = path.read_text()
+    added = []
+    for name in ADDED_SECRETS:
+        assignment = re.compile(rf"^[ \t]*(?:export[ \t]+)?{name}[ \t]*=(.*)$", re.MULTILINE)
+        found = assignment.search(text)
+        if found is not None and found.group(1).strip() not in ("", '""', "''"):
+            continue
+        line = f"{name}={secrets.token_urlsafe(32)}"
+        if found is not None:
+            text = text[: found.start()] + line + text[found.end() :]
+        else:
+            text += ("" if text.endswith("\n") or not text else "\n") + line + "\n"
+        added.append(name)
+    if added:
+        path.write_text(text)
+    return added
 
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+
+def migrate(settings: Settings) -> None:
+    """Bring the database schema to the newest revision; var/ and a SQLite file stay private."""
+    from backend.db.engine import sqlite_file
+    from backend.db.migrate import upgrade
+    from backend.private_files import private_directory, private_file
+
+    private_directory(settings.var_dir)
     upgrade(settings.database_url)
+    database = sqlite_file(settings.database_url)
+    if database is not None:
+        private_file(database)
 
 
 def train() -> Path:
@@ -72,10 +111,14 @@ def train() -> Path:
 
 
 def serve(settings: Settings) -> None:
-    """Run the app server (gateway, case API, console) in this process."""
+    """Run the app server (gateway, case API, console) in this process; logs masked."""
     from backend.app import create_app
+    from backend.masked_logs import mask_personal_data_in_logs
+    from backend.private_files import private_directory
 
+    private_directory(settings.var_dir)
     app = create_app(settings)
+    mask_personal_data_in_logs()
     app.run(
         host=settings.app_host,
         port=settings.app_port,
@@ -86,14 +129,32 @@ def serve(settings: Settings) -> None:
 
 
 def actions(port: int) -> None:
-    """Run the rasa_sdk action server on loopback with the project's actions."""
-    from rasa_sdk.endpoint import run
+    """Run the rasa_sdk action server on loopback with the project's actions (as its `run`)."""
+    from functools import partial
+
     from rasa_sdk.executor import ActionExecutor
+    from rasa_sdk.utils import number_of_sanic_workers
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
 
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     executor = ActionExecutor()
     executor.register_package("actions")
-    run(executor, port=port, endpoints=str(ROOT / "endpoints.yml"))
+    loader = AppLoader(factory=partial(action_server_app, executor, str(ROOT / "endpoints.yml")))
+    app = loader.load()
+    app.prepare(host=os.environ["SANIC_HOST"], port=port, workers=number_of_sanic_workers())
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+def action_server_app(executor: ActionExecutor, endpoints: str) -> Sanic:
+    """rasa_sdk's app, built in the main process and in each worker; logs masked in both."""
+    from rasa_sdk.endpoint import create_app_for_serve
+
+    from backend.masked_logs import mask_personal_data_in_logs
+
+    app = create_app_for_serve(executor, endpoints=endpoints)
+    mask_personal_data_in_logs()
+    return app
 
 
 def run_stack(settings: Settings) -> int:
@@ -211,9 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the file to write (default: laporan-pengaduan-<period>.<format>; - for stdout)",
     )
     args = parser.parse_args(argv)
+    if args.command in ("serve", "actions", "run", "migrate"):
+        # Whatever the servers (and Rasa, their child) create under var/ is the user's alone.
+        os.umask(PRIVATE_UMASK)
 
     if args.command == "init-env":
-        print(".env written with new secrets" if init_env() else ".env exists; left as it is")
+        print(".env written with new secrets" if init_env() else ".env exists; kept, secrets added")
         return 0
     if args.command == "train":
         print(train())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import phonenumbers
 
 from backend.domain.calendar import WIB, WorkingCalendar
+from backend.domain.control_characters import REFUSAL, has_control_characters
 from backend.domain.handling import deadline_standing, effective_resolution_due
 from backend.domain.lifecycle import (
     Category,
@@ -302,6 +303,8 @@ def _text(body: Mapping[str, Any], field: str, max_chars: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidField(field, "must be a string")
+    if has_control_characters(value):
+        raise InvalidField(field, REFUSAL)
     value = value.strip()
     if len(value) > max_chars:
         raise InvalidField(field, f"at most {max_chars} characters")

@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from backend.domain.control_characters import REFUSAL, has_control_characters
 from backend.domain.lifecycle import Category, Channel, Priority, Status
 from backend.schemas import NAME_MAX_CHARS, InvalidField, format_wib
 
@@ -18,6 +19,10 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 1_000_000
 MAX_DUE_WITHIN = 1000
+# Dates a filter may name: wide enough for any complaint, narrow enough that a day more or
+# less, or a time zone, never leaves what dates and databases can hold.
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
+LATEST_FILTER_DATE = date(2999, 12, 31)
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
 
@@ -30,6 +35,8 @@ def parse_actor(value: Any) -> str:
         raise InvalidField("actor", "must be a non-empty string")
     if len(value.strip()) > NAME_MAX_CHARS:
         raise InvalidField("actor", f"at most {NAME_MAX_CHARS} characters")
+    if has_control_characters(value):
+        raise InvalidField("actor", REFUSAL)
     return value.strip()
 
 
@@ -93,7 +100,10 @@ class CaseQuery:
 
 def _values(args: Mapping[str, Sequence[str]], name: str) -> list[str]:
     """Every value of a parameter (a plain lookup: Sanic's `get` answers only the first)."""
-    return list(args[name]) if name in args else []
+    values = list(args[name]) if name in args else []
+    if any(has_control_characters(value) for value in values):
+        raise InvalidField(name, REFUSAL)
+    return values
 
 
 def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -123,9 +133,12 @@ def _date(args: Mapping[str, Sequence[str]], name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        found = date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidField(name, "must be a date such as 2026-11-20") from None
+    if not EARLIEST_FILTER_DATE <= found <= LATEST_FILTER_DATE:
+        raise InvalidField(name, f"must be between {EARLIEST_FILTER_DATE} and {LATEST_FILTER_DATE}")
+    return found
 
 
 def _whole(args: Mapping[str, Sequence[str]], name: str, low: int, high: int) -> int | None:

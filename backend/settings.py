@@ -6,11 +6,33 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
+from limits import parse_many
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
+# Abuse limits, each read from the variable of its name in capitals: rates in the `limits`
+# notation ("20 per 10 seconds;120 per minute"), then caps (whole numbers, 1 or more).
+RATE_LIMIT_FIELDS = (
+    "rate_limit_per_conversation",
+    "rate_limit_per_ip",
+    "upload_limit_per_conversation",
+    "upload_limit_per_ip",
+    "login_limit_per_user",
+    "login_limit_per_ip",
+    "login_limit_total",
+)
+CAP_FIELDS = (
+    "pending_documents_per_conversation",
+    "pending_documents_mib_per_conversation",
+    "pending_documents_total",
+    "pending_documents_total_mib",
+    "pending_documents_hours",
+    "max_sockets_per_conversation",
+    "max_streams_per_session",
+)
 
 
 class SettingsError(ValueError):
@@ -34,6 +56,7 @@ class Settings:
     tracker_store_url: str = ""
     redis_url: str = ""
     widget_secret: str = ""
+    widget_token_days: int = 30
     max_message_chars: int = 4000
     http_timeout_seconds: float = 30.0
     telegram_bot_token: str = ""
@@ -48,6 +71,21 @@ class Settings:
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_template_name: str = ""
     whatsapp_template_language: str = "id"
+    rate_limit_per_conversation: str = "30 per 10 seconds;120 per minute"
+    rate_limit_per_ip: str = "100 per second;3000 per minute"
+    upload_limit_per_conversation: str = "5 per minute;30 per hour"
+    upload_limit_per_ip: str = "30 per minute;300 per hour"
+    login_limit_per_user: str = "5 per 15 minutes"
+    login_limit_per_ip: str = "50 per 15 minutes"
+    login_limit_total: str = "1000 per 15 minutes"
+    rate_limit_prefix: str = "aduan"
+    pending_documents_per_conversation: int = 10
+    pending_documents_mib_per_conversation: int = 50
+    pending_documents_total: int = 5000
+    pending_documents_total_mib: int = 2048
+    pending_documents_hours: int = 24
+    max_sockets_per_conversation: int = 5
+    max_streams_per_session: int = 10
 
     @property
     def app_url(self) -> str:
@@ -81,6 +119,7 @@ class Settings:
             or f"sqlite:///{var_dir / 'tracker.db'}",
             redis_url=values.get("REDIS_URL", ""),
             widget_secret=values.get("WIDGET_SECRET", ""),
+            widget_token_days=_int(values, "WIDGET_TOKEN_DAYS", 30),
             max_message_chars=_int(values, "MAX_MESSAGE_CHARS", 4000),
             http_timeout_seconds=float(values.get("HTTP_TIMEOUT_SECONDS") or 30.0),
             telegram_bot_token=values.get("TELEGRAM_BOT_TOKEN", ""),
@@ -97,6 +136,8 @@ class Settings:
             ).rstrip("/"),
             whatsapp_template_name=values.get("WHATSAPP_TEMPLATE_NAME", ""),
             whatsapp_template_language=values.get("WHATSAPP_TEMPLATE_LANGUAGE") or "id",
+            rate_limit_prefix=values.get("RATE_LIMIT_PREFIX") or "aduan",
+            **_abuse_limits(values),
         )
         settings.validate()
         return settings
@@ -111,10 +152,44 @@ class Settings:
                 raise SettingsError(f"{name} is not set: run `make run` once to create .env")
             if self.environment == "production" and len(value) < 24:
                 raise SettingsError(f"{name} is too short for production (24 characters at least)")
+        if self.environment == "production" and (
+            self.widget_secret.strip().lower() in PLACEHOLDER_SECRETS
+            or len(self.widget_secret) < 24
+        ):
+            raise SettingsError(
+                "WIDGET_SECRET is missing or too short for production (24 at least)"
+            )
+        if self.widget_token_days < 1:
+            raise SettingsError("WIDGET_TOKEN_DAYS must be 1 or more")
         if not self.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be a sqlite+aiosqlite or postgresql+asyncpg URL")
         if self.telegram_mode not in ("webhook", "polling"):
             raise SettingsError("TELEGRAM_MODE must be webhook or polling")
+        self._validate_abuse_limits()
+
+    def _validate_abuse_limits(self) -> None:
+        """Rate limits in the `limits` notation ("20 per 10 seconds;120 per minute"), caps >= 1."""
+        for name in CAP_FIELDS:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name.upper()} must be 1 or more")
+        for name in RATE_LIMIT_FIELDS:
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                raise SettingsError(
+                    f'{name.upper()} must read like "20 per 10 seconds;120 per minute"'
+                ) from None
+
+
+def _abuse_limits(values: Mapping[str, str]) -> dict[str, Any]:
+    """The abuse-limit settings present in `values` (absent ones keep their defaults)."""
+    found: dict[str, Any] = {
+        name: values[name.upper()] for name in RATE_LIMIT_FIELDS if values.get(name.upper())
+    }
+    for name in CAP_FIELDS:
+        if values.get(name.upper()):
+            found[name] = _int(values, name.upper(), 0)
+    return found
 
 
 def _int(values: Mapping[str, str], name: str, default: int) -> int:

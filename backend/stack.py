@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from backend.private_files import open_private_log, private_directory
 from backend.settings import ROOT, Settings
 
 
@@ -40,6 +41,15 @@ class Process:
 
 def rasa_bin(root: Path = ROOT) -> Path:
     return root / ".venv-rasa" / "bin" / "rasa"
+
+
+def rasa_server_command(root: Path, rasa_args: list[str]) -> list[str]:
+    """`rasa run …` through the launcher, which reads the token from RASA_AUTH_TOKEN itself.
+
+    Nothing secret is on the command line: every local user can read /proc/<pid>/cmdline.
+    """
+    launcher = root / "engine" / "rasa_server.py"
+    return [str(root / ".venv-rasa" / "bin" / "python"), str(launcher), "run", *rasa_args]
 
 
 def port_of(url: str) -> int:
@@ -77,23 +87,22 @@ class Stack:
         self.processes = [
             Process(
                 "rasa",
-                [
-                    str(rasa_bin(root)),
-                    "run",
-                    "--enable-api",
-                    # One argument: a random token may start with "-".
-                    f"--auth-token={settings.rasa_auth_token}",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(port_of(settings.rasa_url)),
-                    "--model",
-                    str(model),
-                    "--endpoints",
-                    "endpoints.yml",
-                    "--credentials",
-                    "credentials.yml",
-                ],
+                rasa_server_command(
+                    root,
+                    [
+                        "--enable-api",
+                        "--interface",
+                        "127.0.0.1",
+                        "--port",
+                        str(port_of(settings.rasa_url)),
+                        "--model",
+                        str(model),
+                        "--endpoints",
+                        "endpoints.yml",
+                        "--credentials",
+                        "credentials.yml",
+                    ],
+                ),
                 port_of(settings.rasa_url),
                 self.log_dir / "rasa.log",
             ),
@@ -124,6 +133,8 @@ class Stack:
             "DATABASE_URL": s.database_url,
             "APP_API_TOKEN": s.app_api_token,
             "RASA_AUTH_TOKEN": s.rasa_auth_token,
+            "WIDGET_SECRET": s.widget_secret,
+            "WIDGET_TOKEN_DAYS": str(s.widget_token_days),
             "RASA_URL": s.rasa_url,
             "ACTIONS_URL": s.actions_url,
             "APP_PORT": str(s.app_port),
@@ -148,7 +159,8 @@ class Stack:
             )
         if not rasa_bin(self.root).exists():
             raise StackError("The Rasa environment is missing: run `make setup` first.")
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.settings.var_dir)
+        private_directory(self.log_dir)
         for process in self.processes:
             self._launch(process)
         try:
@@ -165,8 +177,8 @@ class Stack:
         self.wait_healthy(timeout)
 
     def _launch(self, process: Process) -> None:
-        with process.log_path.open("ab") as log:
-            process.popen = subprocess.Popen(
+        with open_private_log(process.log_path) as log:
+            process.popen = subprocess.Popen(  # noqa: S603  (our own fixed commands)
                 process.command,
                 cwd=self.root,
                 env=self.env,
@@ -210,7 +222,8 @@ class Stack:
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for process in running:
-            assert process.popen is not None
+            if process.popen is None:  # only started processes are in `running`
+                continue
             try:
                 process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -219,6 +232,7 @@ class Stack:
 
 
 def _signal_group(process: Process, sig: signal.Signals) -> None:
-    assert process.popen is not None
+    if process.popen is None:
+        return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.popen.pid, sig)

@@ -8,6 +8,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from backend.private_files import private_directory
+
 _SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -55,7 +57,8 @@ class DocumentStore:
     def _save(path: Path, content: bytes) -> bool:
         if path.exists() and path.read_bytes() == content:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_directory(path.parent)
+        # mkstemp creates the file 0600; the rename keeps that.
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(descriptor, "wb") as file:

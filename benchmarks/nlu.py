@@ -1,17 +1,23 @@
-"""NLU benchmark on held-out examples: intent and entity F1, and per-category accuracy.
+"""NLU benchmark: cross-validated intents and categories, and scores on frozen fresh messages.
 
-    .venv/bin/python -m benchmarks.nlu
+    .venv/bin/python -m benchmarks.nlu [--folds 5] [--no-cv]
 
-The held-out examples (benchmarks/data/nlu_heldout.yml) are written apart from the
-training data and never trained on; the script refuses to run if one of them appears in
-data/nlu. It uses the model of the current training data (trained first if missing, as
-`make run` does), runs `rasa test nlu` on the held-out file, and prints the intent and
-entity F1. The complaint category is read by actions/categories.py, so its accuracy per
-category is measured on benchmarks/data/categories_heldout.yml. Not part of the test suite.
+1. Cross-validation on data/nlu (`rasa test nlu --cross-validation`): intent accuracy,
+   macro-F1 and F1 per intent; the complaint category (the ResponseSelector's
+   complain/<category>) accuracy; the ten worst intent confusions.
+2. A model trained on all of data/nlu (the project's model, trained first if missing, as
+   `make run` does) scored on each frozen file in benchmarks/data: the fresh file of
+   2026-12-01 (chat-style messages written before tuning) and the older held-out file.
+   Besides accuracy and macro-F1 it counts non-complaints predicted as complaints: each of
+   them would open the complaint form.
+
+The frozen files are never trained on; the script refuses to run if one of their texts is
+in data/nlu (so does tests/unit/test_nlu_heldout.py). Not part of the test suite.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -24,14 +30,19 @@ from typing import Any
 
 import yaml
 
-from actions.categories import detect_category
 from backend.settings import ROOT
 from backend.stack import rasa_bin
 from backend.training import ensure_model
 
 DATA = Path(__file__).resolve().parent / "data"
+FRESH = DATA / "nlu_fresh_2026-12-01.yml"
 HELD_OUT = DATA / "nlu_heldout.yml"
-CATEGORIES = DATA / "categories_heldout.yml"
+FROZEN = (FRESH, HELD_OUT)
+TRAINING = ROOT / "data" / "nlu"
+COMPLAINT = "complain"
+NO_CATEGORY = "none"
+MIN_CATEGORY_CONFIDENCE = 0.5  # as actions/understanding.py
+WORST_CONFUSIONS = 10
 
 
 def examples(path: Path) -> list[tuple[str, str]]:
@@ -48,84 +59,162 @@ def examples(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def leaked_examples() -> set[str]:
-    """Held-out texts that also appear in the training data (must be none)."""
-    trained = {text for path in (ROOT / "data" / "nlu").glob("*.yml") for _, text in examples(path)}
-    return {text for _, text in examples(HELD_OUT)} & trained
+def training_texts() -> set[str]:
+    """Every example text of the training data, lower case."""
+    return {text for path in TRAINING.glob("*.yml") for _, text in examples(path)}
 
 
-def evaluate_nlu(model: Path, out: Path) -> dict[str, Any]:
-    """Run `rasa test nlu` on the held-out file; the intent and entity reports."""
+def leaked_examples(path: Path = HELD_OUT) -> set[str]:
+    """Texts of a frozen file that also appear in the training data (must be none)."""
+    return {text for _, text in examples(path)} & training_texts()
+
+
+def run_rasa(*arguments: str) -> None:
+    """Run the Rasa CLI of the engine environment in the repository."""
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-    command = [
-        str(rasa_bin()),
-        "test",
-        "nlu",
-        "--model",
-        str(model),
-        "--nlu",
-        str(HELD_OUT),
-        "--out",
-        str(out),
-    ]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
-    entity_reports = {
-        path.stem.removesuffix("_report"): json.loads(path.read_text())
-        for path in out.glob("*Extractor_report.json")
+    command = [str(rasa_bin()), *arguments]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+
+
+def read_json(path: Path) -> Any:
+    """A JSON report of `rasa test`, or an empty list when it was not written."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def cross_validate(folds: int, out: Path) -> dict[str, Any]:
+    """The reports of `rasa test nlu --cross-validation` on data/nlu."""
+    run_rasa(
+        "test", "nlu", "--nlu", str(TRAINING), "--config", "config.yml",
+        "--cross-validation", "--folds", str(folds), "--out", str(out), "--successes",
+    )  # fmt: skip
+    return reports(out)
+
+
+def evaluate(model: Path, path: Path, out: Path) -> dict[str, Any]:
+    """The reports of `rasa test nlu` of the model on one frozen file, successes included."""
+    run_rasa(
+        "test", "nlu", "--model", str(model), "--nlu", str(path), "--out", str(out),
+        "--successes", "--no-plot",
+    )  # fmt: skip
+    return reports(out)
+
+
+def reports(out: Path) -> dict[str, Any]:
+    """Intent and response-selection reports and per-example predictions in `out`."""
+    return {
+        "intent": read_json(out / "intent_report.json"),
+        "predictions": [
+            *read_json(out / "intent_successes.json"),
+            *read_json(out / "intent_errors.json"),
+        ],
+        "errors": read_json(out / "intent_errors.json"),
+        "selector": [
+            *read_json(out / "response_selection_successes.json"),
+            *read_json(out / "response_selection_errors.json"),
+        ],
+        "selector_report": read_json(out / "response_selection_report.json"),
     }
-    return {"intent": json.loads((out / "intent_report.json").read_text()), **entity_reports}
 
 
-def category_accuracy() -> dict[str, tuple[int, int]]:
-    """(correct, total) per category of actions/categories.py on the held-out openings."""
-    labelled = yaml.safe_load(CATEGORIES.read_text(encoding="utf-8"))
-    scores: dict[str, tuple[int, int]] = {}
-    for category, texts in labelled.items():
-        correct = sum(detect_category(text) == category for text in texts)
-        scores[category] = (correct, len(texts))
-    return scores
+def category_scores(selector: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(right, total, silently wrong) over complaints that name a category."""
+    right = total = silently_wrong = 0
+    for item in selector:
+        target = str(item.get("intent_response_key_target") or "")
+        if not target.startswith(f"{COMPLAINT}/") or target.endswith(f"/{NO_CATEGORY}"):
+            continue
+        predicted = item.get("intent_response_key_prediction") or {}
+        total += 1
+        if predicted.get("name") == target:
+            right += 1
+        elif float(predicted.get("confidence") or 0) >= MIN_CATEGORY_CONFIDENCE and not str(
+            predicted.get("name")
+        ).endswith(f"/{NO_CATEGORY}"):
+            silently_wrong += 1
+    return right, total, silently_wrong
 
 
-def main() -> int:
-    leaked = leaked_examples()
-    if leaked:
-        print("Held-out examples found in the training data:", *sorted(leaked), sep="\n  ")
-        return 1
-    model = ensure_model(ROOT, rasa_bin())
-    with tempfile.TemporaryDirectory() as out:
-        reports = evaluate_nlu(model, Path(out))
-        intent = reports.pop("intent")
-        errors = (
-            Counter(
-                (e["intent"], e["intent_prediction"]["name"])
-                for e in json.loads((Path(out) / "intent_errors.json").read_text())
-            )
-            if (Path(out) / "intent_errors.json").exists()
-            else Counter()
-        )
-    held_out = examples(HELD_OUT)
-    print(f"model: {model.name}; held-out examples: {len(held_out)}")
+def category_from_report(report: Any) -> tuple[int, int]:
+    """(right, total) of categories from a response-selection report (cross-validation)."""
+    right = total = 0
+    if not isinstance(report, dict):
+        return 0, 0
+    for key, scores in report.items():
+        if not key.startswith(f"{COMPLAINT}/") or key.endswith(f"/{NO_CATEGORY}"):
+            continue
+        support = int(scores.get("support") or 0)
+        total += support
+        right += round(float(scores.get("recall") or 0) * support)
+    return right, total
+
+
+def print_intents(title: str, result: dict[str, Any]) -> None:
+    """Accuracy, macro-F1, F1 per intent and the worst confusions."""
+    intent = result["intent"]
     print(
-        f"intent  accuracy {intent['accuracy']:.3f}  "
-        f"weighted F1 {intent['weighted avg']['f1-score']:.3f}  "
-        f"macro F1 {intent['macro avg']['f1-score']:.3f}"
+        f"{title}: intent accuracy {intent['accuracy']:.3f}  "
+        f"macro-F1 {intent['macro avg']['f1-score']:.3f}  "
+        f"weighted-F1 {intent['weighted avg']['f1-score']:.3f}"
     )
-    for extractor, report in reports.items():
-        avg = report.get("weighted avg") or report.get("micro avg") or {}
-        per_entity = ", ".join(
-            f"{name} {scores['f1-score']:.2f}"
-            for name, scores in report.items()
-            if isinstance(scores, dict) and name not in ("micro avg", "macro avg", "weighted avg")
-        )
-        print(f"entity  {extractor}: weighted F1 {avg.get('f1-score', 0):.3f}  ({per_entity})")
-    for (gold, predicted), count in errors.most_common(8):
+    per_intent = {
+        name: scores
+        for name, scores in intent.items()
+        if isinstance(scores, dict) and not name.endswith(" avg")
+    }
+    print(
+        "  F1 per intent: "
+        + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in sorted(per_intent.items()))
+    )
+    confusions = Counter(
+        (e["intent"], e["intent_prediction"]["name"]) for e in result["errors"] or []
+    )
+    for (gold, predicted), count in confusions.most_common(WORST_CONFUSIONS):
         print(f"  confused: {gold} -> {predicted} ({count})")
-    scores = category_accuracy()
-    correct = sum(c for c, _ in scores.values())
-    total = sum(t for _, t in scores.values())
-    print(f"category accuracy {correct / total:.3f} ({correct}/{total})")
-    for category, (right, count) in scores.items():
-        print(f"  {category:16} {right}/{count}  {right / count:.2f}")
+
+
+def complaint_false_positives(result: dict[str, Any]) -> list[str]:
+    """Texts that are not complaints but were predicted as one."""
+    return [
+        str(p["text"])
+        for p in result["predictions"]
+        if p["intent"] != COMPLAINT and (p.get("intent_prediction") or {}).get("name") == COMPLAINT
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--no-cv", action="store_true", help="only score the frozen files")
+    args = parser.parse_args(argv)
+    for path in FROZEN:
+        leaked = leaked_examples(path)
+        if leaked:
+            print(f"{path.name}: texts found in the training data:", *sorted(leaked), sep="\n  ")
+            return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.no_cv:
+            result = cross_validate(args.folds, Path(tmp) / "cv")
+            print_intents(f"cross-validation ({args.folds} folds)", result)
+            right, total = category_from_report(result["selector_report"])
+            if result["selector"]:
+                right, total, _ = category_scores(result["selector"])
+            if total:
+                print(f"  category accuracy {right / total:.3f} ({right}/{total})")
+        model = ensure_model(ROOT, rasa_bin())
+        print(f"model: {model.name}")
+        for path in FROZEN:
+            result = evaluate(model, path, Path(tmp) / path.stem)
+            print_intents(f"{path.name} ({len(examples(path))} messages)", result)
+            right, total, silently_wrong = category_scores(result["selector"])
+            if total:
+                print(
+                    f"  category accuracy {right / total:.3f} ({right}/{total}); "
+                    f"filed under a wrong category with confidence: {silently_wrong}"
+                )
+            false_positives = complaint_false_positives(result)
+            print(f"  non-complaints predicted as complaints: {len(false_positives)}")
+            for text in false_positives:
+                print(f"    {text}")
     return 0
 
 

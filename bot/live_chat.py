@@ -72,6 +72,8 @@ class LiveChat:
 
     async def hand_back(self, conversation_id: str, agent: Agent) -> None:
         """The bot answers again and asks the user to rate the chat, on the user's channel."""
+        async with self._db.session() as session:
+            await handoffs.check_may_hand_back(session, conversation_id, agent)
         try:
             await self._rasa.resume(conversation_id)
         except RasaUnavailable as exc:

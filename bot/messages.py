@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides and
+# isolates that make text display in another order than it is stored.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What the channels legitimately send along (the widget's and Telegram's language, the
+# platforms' file details); anything else could pose as the bot's or an agent's fields.
+METADATA_TYPES: dict[str, type] = {"language": str, "attachment": dict}
+MAX_METADATA_CHARS = 2048
 
 
 class InvalidMessage(ValueError):
@@ -47,8 +55,30 @@ class Inbound:
             raise InvalidMessage(
                 "message", f"is longer than {max_chars} characters", too_large=True
             )
-        if metadata is None:
-            metadata = {}
-        if not isinstance(metadata, dict):
-            raise InvalidMessage("metadata", "must be an object")
-        return cls(conversation_id, channel, text.strip(), dict(metadata))
+        text = text.replace("\r\n", "\n")
+        if CONTROL_CHARACTERS.search(text):
+            raise InvalidMessage("message", "must not contain control or bidi override characters")
+        return cls(conversation_id, channel, text.strip(), checked_metadata(metadata))
+
+
+def checked_metadata(metadata: object) -> dict[str, Any]:
+    """The metadata as sent when it is a small object of known keys; InvalidMessage otherwise."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise InvalidMessage("metadata", "must be an object")
+    for key, value in metadata.items():
+        expected = METADATA_TYPES.get(key)
+        if expected is None:
+            allowed = ", ".join(METADATA_TYPES)
+            raise InvalidMessage("metadata", f"may only have the keys {allowed}; not {key!r}")
+        if not isinstance(value, expected):
+            raise InvalidMessage("metadata", f"{key} must be a {expected.__name__}")
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")))
+    except (TypeError, ValueError, RecursionError):
+        raise InvalidMessage("metadata", "must be plain JSON") from None
+    if size > MAX_METADATA_CHARS:
+        detail = f"is larger than {MAX_METADATA_CHARS} characters of JSON"
+        raise InvalidMessage("metadata", detail, too_large=True)
+    return dict(metadata)

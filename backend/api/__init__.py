@@ -7,6 +7,7 @@ from sanic.blueprint_group import BlueprintGroup
 
 from backend.api.auth import require_token
 from backend.api.cases import cases_blueprint
+from backend.api.contact_checks import contact_checks_blueprint
 from backend.api.conversations import conversations_blueprint
 from backend.api.documents import documents_blueprint
 from backend.api.handling import handling_blueprint
@@ -18,6 +19,7 @@ def api_blueprints() -> BlueprintGroup:
     """Fresh blueprints for one app, mounted at /api."""
     group = Blueprint.group(
         cases_blueprint(),
+        contact_checks_blueprint(),
         handling_blueprint(),
         documents_blueprint(),
         conversations_blueprint(),

@@ -11,16 +11,16 @@ from sanic.response import HTTPResponse, redirect
 
 from backend import services
 from backend.console.case_view import case_panel
-from backend.console.conversations import show_conversation
+from backend.console.conversations import REVEALED, show_conversation
 from backend.console.notices import case_notice
 from backend.console.render import render
 from backend.db.tables import Agent, CaseRecord
 from backend.domain.access import safe_next
-from backend.domain.handling import HandlingError
+from backend.domain.handling import HandlingError, InvalidAction
 from backend.domain.lifecycle import IllegalTransition
 from backend.domain.register_number import RegisterNumberError
 from backend.schemas import InvalidField
-from backend.services import accounts
+from backend.services import accounts, audit
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,12 @@ def case_url(register_number: str) -> str:
 
 
 async def show_case(
-    request: Request, register_number: str, *, error: str = "", status: int = 200
+    request: Request,
+    register_number: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    reveal: bool = False,
 ) -> HTTPResponse:
     """`GET /console/cases/<register number>`: the case, its actions and its history."""
     async with request.app.ctx.db.session() as session:
@@ -64,13 +69,31 @@ async def show_case(
         request,
         "case.html",
         status=status,
-        case=case_panel(case, calendar=calendar, now=now),
+        case=case_panel(case, calendar=calendar, now=now, reveal=reveal),
         events=list(reversed(events)),
         agents=agents,
         return_to=case_url(case.register_number),
-        notice=_done_notice(request),
+        notice=REVEALED if reveal else _done_notice(request),
         error=error,
     )
+
+
+async def reveal_case(request: Request, register_number: str) -> HTTPResponse:
+    """`POST /console/cases/<register number>/reveal`: personal numbers in this response only."""
+    async with request.app.ctx.db.session() as session:
+        try:
+            case = await services.get_case(session, register_number)
+        except RegisterNumberError:
+            case = None
+        if case is None:
+            raise NotFound("no such case")
+        await audit.record_reveal(
+            session,
+            actor=request.ctx.agent.username,
+            at=request.app.ctx.clock(),
+            register_number=case.register_number,
+        )
+    return await show_case(request, case.register_number, reveal=True)
 
 
 def _done_notice(request: Request) -> str:
@@ -92,6 +115,8 @@ async def case_action(request: Request, register_number: str, action: str) -> HT
         raise NotFound("no such case") from None
     except IllegalTransition as exc:
         return await _back(request, register_number, f"Tidak diizinkan: {exc}.", 409)
+    except InvalidAction as exc:  # the form's own input: a blank text, a control character
+        return await _back(request, register_number, f"{exc.field}: {exc.detail}", 422)
     except HandlingError as exc:
         return await _back(request, register_number, f"Ditolak ({exc.field}): {exc.detail}", 409)
     except InvalidField as exc:
@@ -204,5 +229,6 @@ def cases_blueprint() -> Blueprint:
     """The case routes, relative to the console prefix."""
     blueprint = Blueprint("console_cases", url_prefix="/cases")
     blueprint.add_route(show_case, "/<register_number:str>", methods=["GET"])
+    blueprint.add_route(reveal_case, "/<register_number:str>/reveal", methods=["POST"])
     blueprint.add_route(case_action, "/<register_number:str>/<action:str>", methods=["POST"])
     return blueprint

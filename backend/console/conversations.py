@@ -16,9 +16,11 @@ from backend.console.labels import label, wib
 from backend.console.render import render
 from backend.console.streams import Event, stream_events
 from backend.db.tables import Message
+from backend.domain.access import may_move_chat
 from backend.domain.handling import HandlingError
+from backend.domain.personal_data import mask_personal_numbers
 from backend.schemas import InvalidField
-from backend.services import accounts
+from backend.services import accounts, audit
 from backend.services import handoff as handoffs
 from backend.services.handoff import HandoffRefused
 from bot.live_chat import AssistantUnavailable
@@ -28,21 +30,27 @@ NOTICES = {
     "assigned": "Chat ini telah dialihkan.",
     "handed_back": "Chat dikembalikan ke bot; bot meminta penilaian dari pelanggan.",
 }
+REVEALED = "Data pribadi ditampilkan hanya di halaman ini; tindakan ini dicatat."
 
 
 def conversation_url(conversation_id: str) -> str:
     return f"/console/conversations/{quote(conversation_id, safe='')}"
 
 
-def message_json(message: Message) -> dict[str, Any]:
-    """A transcript line (the page inserts every value as text)."""
-    payload = message.payload if isinstance(message.payload, dict) else {}
+def message_json(message: Message, *, reveal: bool = False) -> dict[str, Any]:
+    """A transcript line, personal numbers masked unless revealed (inserted as text).
+
+    Buttons and the agent's name come only from the bot's and agents' own messages: what a
+    customer sent along with a message can never pose as either.
+    """
+    spoken_by_us = message.sender in ("bot", "agent") and isinstance(message.payload, dict)
+    payload = message.payload if spoken_by_us else {}
     buttons = payload.get("buttons") or []
     return {
         "id": message.id,
         "sender": message.sender,
         "sender_label": label(message.sender, "sender"),
-        "text": message.text,
+        "text": message.text if reveal else mask_personal_numbers(message.text),
         "at": wib(message.created_at),
         "buttons": [str(b.get("title", "")) for b in buttons if isinstance(b, dict)],
         "agent": str(payload.get("agent_name") or payload.get("agent") or ""),
@@ -58,6 +66,7 @@ async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
         handoff = await handoffs.current_handoff(session, conversation_id)
         agents = {agent.id: agent for agent in await accounts.list_agents(session)}
     holder = agents.get(handoff.agent_id) if handoff and handoff.agent_id else None
+    me = request.ctx.agent
     if conversation.handled_by == "bot":
         state = "Bot menjawab chat ini."
     elif holder is None:
@@ -67,7 +76,8 @@ async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
     return {
         "handled_by": conversation.handled_by,
         "agent_id": holder.id if holder else None,
-        "mine": holder is not None and holder.id == request.ctx.agent.id,
+        "mine": holder is not None and holder.id == me.id,
+        "may_move": may_move_chat(me.role, me.id, handoff.agent_id if handoff else None),
         "label": state,
         "reason": label(handoff.reason, "reason") if handoff else "",
         "requested_at": wib(handoff.requested_at) if handoff else "",
@@ -75,7 +85,12 @@ async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
 
 
 async def show_conversation(
-    request: Request, conversation_id: str, *, error: str = "", status: int = 200
+    request: Request,
+    conversation_id: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    reveal: bool = False,
 ) -> HTTPResponse:
     """`GET /console/conversations/<id>`: transcript, state, controls and the cases beside."""
     state = await chat_state(request, conversation_id)
@@ -86,21 +101,39 @@ async def show_conversation(
         agents = await accounts.list_agents(session, active_only=True)
     now = request.app.ctx.clock()
     calendar = request.app.ctx.calendar
+    lines = [message_json(message, reveal=reveal) for message in messages]
+    panels = [case_panel(case, calendar=calendar, now=now, reveal=reveal) for case in cases]
+    masked = any(line["text"] != m.text for line, m in zip(lines, messages, strict=True))
     return render(
         request,
         "conversation.html",
         status=status,
         conversation=conversation,
         state=state,
-        messages=[message_json(message) for message in messages],
+        messages=lines,
         last_id=messages[-1].id if messages else 0,
-        cases=[case_panel(case, calendar=calendar, now=now) for case in cases],
+        cases=panels,
+        masked=masked or any(panel["masked"] for panel in panels),
         agents=agents,
         return_to=conversation_url(conversation_id),
-        notice=NOTICES.get(request.args.get("done") or "", ""),
+        notice=REVEALED if reveal else NOTICES.get(request.args.get("done") or "", ""),
         error=error,
         profile=request.app.ctx.profile,
     )
+
+
+async def reveal(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/reveal`: the chat's personal numbers in this response only; the reveal is audited."""
+    async with request.app.ctx.db.session() as session:
+        if await services.get_conversation(session, conversation_id) is None:
+            raise NotFound("no such conversation")
+        await audit.record_reveal(
+            session,
+            actor=request.ctx.agent.username,
+            at=request.app.ctx.clock(),
+            conversation_id=conversation_id,
+        )
+    return await show_conversation(request, conversation_id, reveal=True)
 
 
 async def conversation_stream(request: Request, conversation_id: str) -> None:
@@ -195,6 +228,7 @@ def conversations_blueprint() -> Blueprint:
     blueprint.add_route(show_conversation, path, methods=["GET"])
     blueprint.add_route(conversation_stream, f"{path}/stream", methods=["GET"])
     blueprint.add_route(reply, f"{path}/reply", methods=["POST"])
+    blueprint.add_route(reveal, f"{path}/reveal", methods=["POST"])
     blueprint.add_route(take_over, f"{path}/take-over", methods=["POST"])
     blueprint.add_route(hand_back, f"{path}/hand-back", methods=["POST"])
     blueprint.add_route(assign, f"{path}/assign", methods=["POST"])

@@ -16,6 +16,7 @@ from backend.console.queue import queue_items
 from backend.console.render import render
 from backend.domain.deadlines import to_wib
 from backend.domain.lifecycle import Category
+from backend.domain.personal_data import mask_personal_numbers
 from backend.reports.dashboard import AttentionCase, Dashboard, build_dashboard
 from backend.reports.periods import PeriodError, parse_period
 from backend.schemas import format_wib
@@ -42,7 +43,7 @@ def current_periods(today: date) -> list[dict[str, str]]:
 def attention_json(case: AttentionCase) -> dict[str, Any]:
     return {
         "register_number": case.register_number,
-        "full_name": case.full_name,
+        "full_name": mask_personal_numbers(case.full_name),
         "category": case.category,
         "category_label": label(case.category, "category"),
         "priority": case.priority,

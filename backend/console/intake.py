@@ -13,6 +13,7 @@ from backend import services
 from backend.console.cases import case_url
 from backend.console.render import render
 from backend.domain.calendar import WIB
+from backend.domain.control_characters import REFUSAL, has_control_characters
 from backend.schemas import CaseCreate, InvalidField
 from backend.services.case_lookup import search_cases
 
@@ -102,6 +103,9 @@ async def register(request: Request) -> HTTPResponse:
 async def search(request: Request) -> HTTPResponse:
     """`GET /console/search?q=…`: by register number, name or phone number."""
     query = (request.args.get("q") or "").strip()
+    if has_control_characters(query):
+        error = f"q: {REFUSAL}"
+        return render(request, "search.html", query="", cases=[], error=error, status=422)
     cases = []
     if query:
         async with request.app.ctx.db.session() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from sanic import Blueprint, Request
@@ -17,6 +18,7 @@ from backend.console.auth import (
 )
 from backend.console.render import render
 from backend.domain.access import safe_next
+from backend.rate_limits import client_address
 from backend.services import accounts
 
 LOGIN_PATH = "/console/login"
@@ -63,20 +65,19 @@ async def log_in(request: Request) -> HTTPResponse:
     if not tokens_match(_field(request, CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE) or ""):
         return login_page(request, error="Formulir kedaluwarsa. Silakan coba lagi.", status=403)
     try:
-        async with request.app.ctx.db.session() as session:
-            signed = await accounts.log_in(
-                session,
-                _field(request, "username"),
-                _field(request, "password"),
-                address=request.remote_addr or request.ip or "unknown",
-                hasher=request.app.ctx.passwords,
-                dummy_hash=request.app.ctx.passwords.dummy_hash,
-                now=request.app.ctx.clock(),
-            )
-    except accounts.LoginThrottled as exc:
-        response = login_page(
-            request, error="Terlalu banyak percobaan. Coba lagi dalam 15 menit.", status=429
+        signed = await accounts.log_in(
+            request.app.ctx.db.session,
+            _field(request, "username"),
+            _field(request, "password"),
+            address=client_address(request),
+            hasher=request.app.ctx.passwords,
+            limits=request.app.ctx.rate_limits,
+            now=request.app.ctx.clock(),
         )
+    except accounts.LoginThrottled as exc:
+        minutes = math.ceil(exc.retry_after_seconds / 60)
+        error = f"Terlalu banyak percobaan. Coba lagi dalam {minutes} menit."
+        response = login_page(request, error=error, status=429)
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
     except accounts.LoginFailed:

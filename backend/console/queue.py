@@ -13,12 +13,13 @@ from backend.console.labels import label, wib
 from backend.console.render import render
 from backend.console.streams import stream_events, when_changed
 from backend.domain.handoff import QueueEntry
+from backend.domain.personal_data import mask_personal_numbers
 from backend.schemas import format_wib
 from backend.services import handoff as handoffs
 
 
 def entry_json(entry: QueueEntry) -> dict[str, Any]:
-    """A queue line as the page shows it (plain values; the page inserts them as text)."""
+    """A queue line as the page shows it (values inserted as text; personal numbers masked)."""
     if entry.kind == "chat" and entry.conversation_id:
         url = f"/console/conversations/{quote(entry.conversation_id, safe='')}"
     else:
@@ -30,7 +31,7 @@ def entry_json(entry: QueueEntry) -> dict[str, Any]:
         "priority_label": label(entry.priority, "priority"),
         "due_at": format_wib(entry.due_at),
         "due_label": wib(entry.due_at),
-        "title": entry.title,
+        "title": mask_personal_numbers(entry.title),
         "channel": label(entry.channel, "channel"),
         "state": entry.state,
         "state_label": label(entry.state, "status"),

@@ -11,6 +11,7 @@ from sanic import Request
 from sanic.response import HTTPResponse, html
 
 from backend.console.labels import choices, label, wib
+from backend.domain.personal_data import mask_personal_numbers
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -39,6 +40,7 @@ def environment() -> Environment:
     )
     env.filters["label"] = label
     env.filters["wib"] = wib
+    env.filters["masked"] = mask_personal_numbers
     env.globals["choices"] = choices
     return env
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sanic import Request
+from sanic.exceptions import SanicException
 
 Event = tuple[str, Any]
 POLL_SECONDS = 1.0
@@ -20,6 +23,41 @@ RECONNECT_MILLISECONDS = 1500
 SESSION_CHECK_SECONDS = 10.0
 
 
+class TooManyStreams(SanicException):
+    """A session asked for one live stream more than it may hold open."""
+
+    status_code = 429
+    quiet = True
+
+
+class StreamSlots:
+    """How many event streams each console session holds open; one over the cap is refused."""
+
+    def __init__(self, per_session: int) -> None:
+        self.per_session = per_session
+        self._open: dict[str, list[float]] = {}
+
+    @contextmanager
+    def hold(self, session: str) -> Iterator[None]:
+        """Hold one of the session's slots while the block runs; TooManyStreams if none is free."""
+        started = time.monotonic()
+        opened = self._open.setdefault(session, [])
+        if len(opened) >= self.per_session:
+            # Streams end after STREAM_SECONDS at the latest, so the oldest frees a slot then.
+            retry_after = max(1, math.ceil(opened[0] + STREAM_SECONDS - started))
+            raise TooManyStreams(
+                f"at most {self.per_session} live streams per session; close a console tab",
+                headers={"Retry-After": str(retry_after)},
+            )
+        opened.append(started)
+        try:
+            yield
+        finally:
+            opened.remove(started)
+            if not opened:
+                self._open.pop(session, None)
+
+
 async def stream_events(
     request: Request,
     next_events: Callable[[], Awaitable[list[Event]]],
@@ -28,7 +66,21 @@ async def stream_events(
     poll_seconds: float = POLL_SECONDS,
     stream_seconds: float = STREAM_SECONDS,
 ) -> None:
-    """Send what `next_events` returns, polling it, until time is up or the session ended."""
+    """Send what `next_events` returns, polling it, until time is up or the session ended.
+
+    A session holds at most `max_streams_per_session` streams at once (429 beyond).
+    """
+    with request.app.ctx.console_streams.hold(request.ctx.session_token):
+        await _stream(request, next_events, still_allowed, poll_seconds, stream_seconds)
+
+
+async def _stream(
+    request: Request,
+    next_events: Callable[[], Awaitable[list[Event]]],
+    still_allowed: Callable[[], Awaitable[bool]],
+    poll_seconds: float,
+    stream_seconds: float,
+) -> None:
     response = await request.respond(
         content_type="text/event-stream; charset=utf-8",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

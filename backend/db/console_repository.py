@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.console_tables import ConsoleSession, Handoff, LoginFailure
+from backend.db.console_tables import ConsoleSession, Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
 
 QUEUE_CASES_LIMIT = 200
@@ -170,36 +170,3 @@ async def delete_sessions(
         await session.execute(delete(ConsoleSession).where(ConsoleSession.agent_id == agent_id))
     if expired_at is not None:
         await session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= expired_at))
-
-
-async def count_login_failures(
-    session: AsyncSession, username: str, address: str, since: datetime
-) -> int:
-    result = await session.execute(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(
-            LoginFailure.username == username,
-            LoginFailure.address == address,
-            LoginFailure.at > since,
-        )
-    )
-    return int(result.scalar_one())
-
-
-async def delete_login_failures(
-    session: AsyncSession,
-    *,
-    username: str | None = None,
-    address: str | None = None,
-    before: datetime | None = None,
-) -> None:
-    """Forget the failures of a username and address, or those older than `before`."""
-    if username is not None and address is not None:
-        await session.execute(
-            delete(LoginFailure).where(
-                LoginFailure.username == username, LoginFailure.address == address
-            )
-        )
-    if before is not None:
-        await session.execute(delete(LoginFailure).where(LoginFailure.at <= before))

@@ -40,7 +40,7 @@ class ConsoleSession(Base):
 
 
 class LoginFailure(Base):
-    """One failed login, counted per username and address to throttle guessing."""
+    """Formerly one failed login; no longer written (backend/rate_limits.py counts them)."""
 
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_login_failures_username_address", "username", "address", "at"),)

@@ -16,14 +16,24 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from backend.private_files import private_directory
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def ensure_sqlite_directory(url: str | URL) -> None:
-    """Create the folder of a SQLite file so the first connection can create the file."""
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return Path(parsed.database).expanduser()
+    return None
+
+
+def ensure_sqlite_directory(url: str | URL) -> None:
+    """Create the folder of a SQLite file (0700) so the first connection can create the file."""
+    path = sqlite_file(url)
+    if path is not None and not path.parent.exists():
+        private_directory(path.parent)
 
 
 class Database:

@@ -41,20 +41,29 @@ async def next_register_sequence(session: AsyncSession, prefix: str, period: str
     return int((await session.execute(statement)).scalar_one())
 
 
-async def ensure_conversation(
+async def insert_conversation(
     session: AsyncSession, conversation_id: str, channel: str, now: datetime
-) -> Conversation:
-    """The conversation row, inserted first if missing (safe against a concurrent insert)."""
+) -> bool:
+    """Insert the conversation row unless it exists; True when this call inserted it."""
     statement = (
         _insert(session, Conversation)
         .values(
             id=conversation_id, channel=channel, handled_by="bot", created_at=now, updated_at=now
         )
         .on_conflict_do_nothing(index_elements=[Conversation.id])
+        .returning(Conversation.id)
     )
-    await session.execute(statement)
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def ensure_conversation(
+    session: AsyncSession, conversation_id: str, channel: str, now: datetime
+) -> Conversation:
+    """The conversation row, inserted first if missing (safe against a concurrent insert)."""
+    await insert_conversation(session, conversation_id, channel, now)
     conversation = await session.get(Conversation, conversation_id, populate_existing=True)
-    assert conversation is not None
+    if conversation is None:  # deleted between the insert and the read
+        raise LookupError(conversation_id)
     return conversation
 
 

@@ -1,4 +1,4 @@
-"""Who may use the agent console: passwords, login throttling, sessions, roles."""
+"""Who may use the agent console: passwords, sessions, roles (login limits: rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from backend.domain.agents import AgentRole
 
 PASSWORD_MIN_CHARS = 12
 PASSWORD_MAX_CHARS = 1024
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=10)
 CONSOLE_HOME = "/console"
 
@@ -30,14 +28,14 @@ def check_password(password: object) -> str:
     return password
 
 
-def login_throttled(recent_failures: int) -> bool:
-    """Whether a username and address have failed too often within the window to try again."""
-    return recent_failures >= LOGIN_FAILURE_LIMIT
-
-
 def can_manage_agents(role: str) -> bool:
     """Only supervisors create and deactivate agents."""
     return role == AgentRole.SUPERVISOR
+
+
+def may_move_chat(role: str, actor_id: int, holder_id: int | None) -> bool:
+    """Take over, assign, hand back: a chat nobody holds, one's own, or any for a supervisor."""
+    return holder_id is None or holder_id == actor_id or role == AgentRole.SUPERVISOR
 
 
 def safe_next(target: object) -> str:

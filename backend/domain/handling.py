@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from backend.domain.calendar import WIB, WorkingCalendar
+from backend.domain.control_characters import REFUSAL, has_control_characters
 from backend.domain.deadlines import (
     add_working_days,
     at_close,
@@ -57,6 +58,8 @@ def written_text(value: object, field: str, max_chars: int = TEXT_MAX_CHARS) -> 
     """A non-blank text of at most `max_chars` characters, stripped."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidAction(field, "a non-empty written text is required")
+    if has_control_characters(value):
+        raise InvalidAction(field, REFUSAL)
     value = value.strip()
     if len(value) > max_chars:
         raise InvalidAction(field, f"at most {max_chars} characters")

@@ -4,7 +4,8 @@ Both hold the same two tables. The summary has one line per figure: a stable cod
 (`totals.received`, `category.fraud.open`, `ratings.5`), its description in Indonesian
 and in English, and the value. The case list has one line per case, oldest first. The
 XLSX puts them on two sheets; the CSV (UTF-8 with a BOM, so spreadsheets read the names
-right) holds the summary, one empty line, then the case list.
+right) holds the summary, one empty line, then the case list. In both, control characters
+are written out (`\x1b`) and a text a spreadsheet would run as a formula stays text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from backend.domain.calendar import WIB
+from backend.domain.control_characters import escape_control_characters
 from backend.reports.build import BreakdownRow, CaseLine, Report
 
 if TYPE_CHECKING:
@@ -251,8 +253,9 @@ def _csv_value(value: Any) -> Any:
     """Empty for None, minutes for times, two decimals, texts that cannot run as formulas."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = escape_control_characters(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
@@ -298,9 +301,12 @@ def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """Dates with a date format, fractions with two decimals, texts never as formulas."""
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
+        value = escape_control_characters(value)  # openpyxl refuses most of them
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # openpyxl would store it as a formula
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+        cell.quotePrefix = True  # and a spreadsheet keeps it text when it is edited
         return cell
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value)

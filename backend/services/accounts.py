@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -13,15 +14,9 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import console_repository, repository
-from backend.db.console_tables import ConsoleSession, LoginFailure
+from backend.db.console_tables import ConsoleSession
 from backend.db.tables import Agent
-from backend.domain.access import (
-    LOGIN_FAILURE_WINDOW,
-    SESSION_LIFETIME,
-    WeakPassword,
-    check_password,
-    login_throttled,
-)
+from backend.domain.access import SESSION_LIFETIME, WeakPassword, check_password
 from backend.domain.agents import AgentRole
 from backend.schemas import InvalidField
 from backend.services.agents import add_agent
@@ -30,12 +25,32 @@ USERNAME_MAX_CHARS = 64
 ADDRESS_MAX_CHARS = 64
 
 
+Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
 class PasswordHasher(Protocol):
     """Hashes and checks passwords (argon2 in the app, something quick in tests)."""
 
+    dummy_hash: str
+
     def hash(self, password: str) -> str: ...
 
-    def verify(self, password_hash: str, password: str) -> bool: ...
+    async def check(self, password_hash: str, password: str) -> bool: ...
+
+
+class Refusal(Protocol):
+    """A refused attempt: the seconds until one more is allowed."""
+
+    @property
+    def retry_after(self) -> int: ...
+
+
+class LoginLimits(Protocol):
+    """Counts login attempts per user name, address and in total (the app's rate limits)."""
+
+    async def login(self, username: str, address: str) -> Refusal | None: ...
+
+    async def logged_in(self, username: str) -> None: ...
 
 
 class LoginFailed(Exception):
@@ -43,9 +58,11 @@ class LoginFailed(Exception):
 
 
 class LoginThrottled(Exception):
-    """Too many failures for this username from this address; try again later."""
+    """Too many attempts for this user name, from this address or in total; try again later."""
 
-    retry_after_seconds = int(LOGIN_FAILURE_WINDOW.total_seconds())
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"try again in {retry_after_seconds} s")
+        self.retry_after_seconds = retry_after_seconds
 
 
 class AgentRefused(Exception):
@@ -71,46 +88,48 @@ def token_hash(token: str) -> str:
 
 
 async def log_in(
-    session: AsyncSession,
+    sessions: Sessions,
     username: str,
     password: str,
     *,
     address: str,
     hasher: PasswordHasher,
-    dummy_hash: str,
+    limits: LoginLimits,
     now: datetime | None = None,
 ) -> SignedIn:
-    """Check the password and open a session; LoginThrottled after 5 failures in 15 minutes."""
+    """Check the password outside any transaction, then open a session in a short one.
+
+    Every attempt counts before the hash is computed, so parallel guesses cannot slip past
+    a limit; over one, LoginThrottled without hashing. A correct password clears the count
+    of its user name.
+    """
     now = now or datetime.now(UTC)
     username = username.strip().lower()[:USERNAME_MAX_CHARS]
-    address = address[:ADDRESS_MAX_CHARS]
-    since = now - LOGIN_FAILURE_WINDOW
-    failures = await console_repository.count_login_failures(session, username, address, since)
-    if login_throttled(failures):
-        await session.rollback()
-        raise LoginThrottled()
-    agent = await repository.agent_by_username(session, username) if username else None
+    refused = await limits.login(username, address[:ADDRESS_MAX_CHARS])
+    if refused is not None:
+        raise LoginThrottled(refused.retry_after)
+    async with sessions() as session:
+        agent = await repository.agent_by_username(session, username) if username else None
+        await session.commit()  # ends the read (objects stay loaded): none open while hashing
     stored = agent.password_hash if agent is not None and agent.active else None
     # The same work for unknown users: timing tells nobody which usernames exist.
-    matches = await asyncio.to_thread(hasher.verify, stored or dummy_hash, password)
+    matches = await hasher.check(stored or hasher.dummy_hash, password)
     if agent is None or not stored or not matches:
-        session.add(LoginFailure(username=username, address=address, at=now))
-        await console_repository.delete_login_failures(session, before=since)
-        await session.commit()
         raise LoginFailed()
-    await console_repository.delete_login_failures(session, username=username, address=address)
-    await console_repository.delete_sessions(session, expired_at=now)
+    await limits.logged_in(username)
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    session.add(
-        ConsoleSession(
-            token_hash=token_hash(token),
-            agent_id=agent.id,
-            csrf_token=csrf_token,
-            created_at=now,
-            expires_at=now + SESSION_LIFETIME,
+    async with sessions() as session:
+        await console_repository.delete_sessions(session, expired_at=now)
+        session.add(
+            ConsoleSession(
+                token_hash=token_hash(token),
+                agent_id=agent.id,
+                csrf_token=csrf_token,
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
         )
-    )
-    await session.commit()
+        await session.commit()
     return SignedIn(agent, token, csrf_token)
 
 

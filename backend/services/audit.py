@@ -1,4 +1,4 @@
-"""The audit trail: every change of a case is written as a case event in the same transaction."""
+"""The audit trail: each change of a case as a case event; each reveal of masked personal data."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.audit_tables import PersonalDataReveal
 from backend.db.tables import CaseEvent, CaseRecord
 from backend.schemas import case_snapshot, snapshot_changes
 
@@ -42,3 +43,20 @@ def record_change(
         return False
     record_event(session, case, at=at, actor=actor, action=action, before=before, after=after)
     return True
+
+
+async def record_reveal(
+    session: AsyncSession,
+    *,
+    actor: str,
+    at: datetime,
+    conversation_id: str | None = None,
+    register_number: str | None = None,
+) -> None:
+    """Keep who saw a chat's or a case's personal numbers unmasked, and when (committed now)."""
+    session.add(
+        PersonalDataReveal(
+            at=at, actor=actor, conversation_id=conversation_id, register_number=register_number
+        )
+    )
+    await session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import repository
 from backend.db.tables import Conversation, Message, Rating
+from backend.domain.conversation_ids import check_channel
 from backend.schemas import InvalidField
 
 SENDERS = frozenset({"user", "bot", "agent"})
@@ -29,11 +30,16 @@ async def record_message(
     *,
     now: datetime | None = None,
 ) -> Conversation:
-    """Append a message to the transcript, opening the conversation on its first message."""
+    """Append a message to the transcript, opening the conversation on its first message.
+
+    ChannelMismatch when the conversation belongs to another channel (nothing is stored).
+    """
     if sender not in SENDERS:
         raise ValueError(f"unknown sender {sender!r}")
+    check_channel(conversation_id, channel)
     now = now or datetime.now(UTC)
     conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
+    check_channel(conversation_id, channel, conversation.channel)
     repository.add_message(
         session,
         Message(
@@ -47,6 +53,34 @@ async def record_message(
     conversation.updated_at = now
     await session.commit()
     return conversation
+
+
+async def open_conversation(
+    session: AsyncSession, conversation_id: str, channel: str, *, now: datetime | None = None
+) -> bool:
+    """Open the conversation for `channel` (True) or find it open (False).
+
+    ChannelMismatch when the id lies in another channel's namespace or the conversation
+    was opened by another channel; the channel is fixed by whoever opened it first.
+    """
+    check_channel(conversation_id, channel)
+    created = await repository.insert_conversation(
+        session, conversation_id, channel, now or datetime.now(UTC)
+    )
+    if not created:
+        conversation = await repository.get_conversation(session, conversation_id)
+        check_channel(conversation_id, channel, conversation.channel if conversation else None)
+    await session.commit()
+    return created
+
+
+async def check_conversation_channel(
+    session: AsyncSession, conversation_id: str, channel: str
+) -> None:
+    """ChannelMismatch unless `channel` may read this conversation (its own, or not yet opened)."""
+    check_channel(conversation_id, channel)
+    conversation = await repository.get_conversation(session, conversation_id)
+    check_channel(conversation_id, channel, conversation.channel if conversation else None)
 
 
 async def get_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import console_repository, repository
 from backend.db.console_tables import Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
-from backend.domain.agents import AgentRole
+from backend.domain.access import may_move_chat
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.deadlines import is_open, next_opening
 from backend.domain.handoff import (
@@ -31,6 +31,7 @@ from backend.services.handling import assign
 
 PUSHED = "pushed"  # marks a bot message sent outside an answer (kept for the REST pull)
 PAGE_SIZE = 200
+HELD_BY_OTHER = "another agent holds this chat; ask a supervisor to reassign it"
 
 
 class HandoffRefused(Exception):
@@ -70,7 +71,8 @@ async def request_handoff(
     open_now = is_open(now, calendar)
     await repository.ensure_conversation(session, conversation_id, channel, now)
     conversation = await console_repository.conversation_for_update(session, conversation_id)
-    assert conversation is not None
+    if conversation is None:  # just ensured; only a concurrent delete could remove it
+        raise ConversationNotFound(conversation_id)
     handed_off = should_hand_off(parsed, open_now)
     if handed_off:
         if await console_repository.open_handoff(session, conversation_id) is None:
@@ -86,7 +88,7 @@ async def take_over(
 ) -> bool:
     """The agent holds the chat (from the queue, or from the bot); True if the bot had it."""
     now = now or datetime.now(UTC)
-    return await _hold(session, conversation_id, agent, actor=agent, now=now, taking=True)
+    return await _hold(session, conversation_id, agent, actor=agent, now=now)
 
 
 async def assign_chat(
@@ -97,12 +99,12 @@ async def assign_chat(
     actor: Agent,
     now: datetime | None = None,
 ) -> bool:
-    """Give the chat to another active agent; True if the bot had it."""
+    """Give the chat to another active agent (holder or supervisor only); True if the bot had it."""
     target = await console_repository.agent_by_id(session, agent_id)
     if target is None or not target.active:
         raise InvalidField("agent", "no such active agent")
     now = now or datetime.now(UTC)
-    return await _hold(session, conversation_id, target, actor=actor, now=now, taking=False)
+    return await _hold(session, conversation_id, target, actor=actor, now=now)
 
 
 async def _hold(
@@ -112,7 +114,6 @@ async def _hold(
     *,
     actor: Agent,
     now: datetime,
-    taking: bool,
 ) -> bool:
     conversation = await console_repository.conversation_for_update(session, conversation_id)
     if conversation is None:
@@ -124,10 +125,9 @@ async def _hold(
         handoff = Handoff(conversation_id=conversation_id, reason=HandoffReason.AGENT)
         handoff.requested_at = now
         session.add(handoff)
-    held_by_other = handoff.agent_id is not None and handoff.agent_id != agent.id
-    if taking and held_by_other and actor.role != AgentRole.SUPERVISOR:
+    if not may_move_chat(actor.role, actor.id, handoff.agent_id):
         await session.rollback()
-        raise HandoffRefused("another agent holds this chat; ask a supervisor to reassign it")
+        raise HandoffRefused(HELD_BY_OTHER)
     handoff.agent_id = agent.id
     handoff.taken_at = now
     conversation.handled_by = "agent"
@@ -149,7 +149,7 @@ async def _name_officer(
 async def hand_back(
     session: AsyncSession, conversation_id: str, *, actor: Agent, now: datetime | None = None
 ) -> Conversation:
-    """End the handoff: the bot answers the chat again."""
+    """End the handoff (holder or supervisor only): the bot answers the chat again."""
     now = now or datetime.now(UTC)
     conversation = await console_repository.conversation_for_update(session, conversation_id)
     if conversation is None:
@@ -159,6 +159,9 @@ async def hand_back(
     if handoff is None and conversation.handled_by == "bot":
         await session.rollback()
         raise HandoffRefused("the bot already answers this chat")
+    if handoff is not None and not may_move_chat(actor.role, actor.id, handoff.agent_id):
+        await session.rollback()
+        raise HandoffRefused(HELD_BY_OTHER)
     if handoff is not None:
         handoff.ended_at = now
         handoff.ended_by = actor.username
@@ -166,6 +169,13 @@ async def hand_back(
     conversation.updated_at = now
     await session.commit()
     return conversation
+
+
+async def check_may_hand_back(session: AsyncSession, conversation_id: str, actor: Agent) -> None:
+    """Refuse before anything moves if another agent holds the chat and `actor` is no supervisor."""
+    handoff = await current_handoff(session, conversation_id)
+    if handoff is not None and not may_move_chat(actor.role, actor.id, handoff.agent_id):
+        raise HandoffRefused(HELD_BY_OTHER)
 
 
 async def current_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:

@@ -19,12 +19,14 @@ from sanic.response import HTTPResponse, empty, json
 from backend.api.documents import read_upload
 from backend.api.errors import DOCUMENT_REFUSAL_STATUS, ApiError
 from backend.domain.documents import DocumentRefused
+from backend.rate_limits import client_address
+from bot.channels.pending_quota import PendingRefused
 from bot.channels.web_channel import WebChannel
 from bot.channels.web_socket import WidgetConnection
 from bot.channels.web_transcript import load_transcript
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "widget"
-TOKEN_HEADER = "X-Widget-Token"
+TOKEN_HEADER = "X-Widget-Token"  # noqa: S105 -- a header name
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -41,7 +43,8 @@ widget.static("/widget", WIDGET_DIR, name="files")
 @web.websocket("/socket")
 async def socket(request: Request, ws: Websocket) -> None:
     """Serve one widget until it disconnects."""
-    await WidgetConnection(_channel(request), ws).serve()
+    limits, address = request.app.ctx.rate_limits, client_address(request)
+    await WidgetConnection(_channel(request), ws, limits=limits, address=address).serve()
 
 
 @web.get(f"{CONVERSATION}/transcript")
@@ -58,11 +61,18 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
 
 
 async def upload(request: Request, conversation_id: str) -> HTTPResponse:
-    """A PDF, JPEG or PNG up to 10 MiB: 201, attached to the case or pending until it exists."""
+    """A PDF, JPEG or PNG up to 10 MiB: 201, attached to the case or pending until it exists.
+
+    429 (with `Retry-After`) over the upload rate limits or when too many wait for the case,
+    413 when the waiting ones would grow too large.
+    """
     channel = _channel(request)
     refused = _refused(request, channel, conversation_id)
     if refused is not None:
         return refused
+    throttled = await request.app.ctx.rate_limits.upload(conversation_id, client_address(request))
+    if throttled is not None:
+        return _try_later(429, "rate_limited", throttled.detail, throttled.retry_after)
     try:
         request.body = await read_upload(request)
     except ApiError as exc:
@@ -80,6 +90,10 @@ async def upload(request: Request, conversation_id: str) -> HTTPResponse:
     except DocumentRefused as exc:
         status = DOCUMENT_REFUSAL_STATUS.get(exc.reason, 422)
         return _error(status, "document_refused", "file", exc.detail, reason=exc.reason)
+    except PendingRefused as exc:
+        return _try_later(
+            exc.status, "pending_documents_full", exc.detail, exc.retry_after, reason=exc.reason
+        )
     await channel.attach_pending(conversation_id)
     return json(result.as_dict(), status=201, headers=CORS_HEADERS)
 
@@ -101,7 +115,7 @@ async def upload_preflight(request: Request, conversation_id: str) -> HTTPRespon
 
 def _channel(request: Request) -> WebChannel:
     channel = request.app.ctx.senders.get("web")
-    assert isinstance(channel, WebChannel)
+    assert isinstance(channel, WebChannel)  # noqa: S101 -- wired by the app factory
     return channel
 
 
@@ -113,6 +127,18 @@ def _refused(request: Request, channel: WebChannel, conversation_id: str) -> HTT
     if not channel.tokens.matches(conversation_id, token):
         return _error(403, "forbidden", TOKEN_HEADER, "the token is not this conversation's")
     return None
+
+
+def _try_later(
+    status: int, error: str, detail: str, retry_after: int | None, **extra: str
+) -> HTTPResponse:
+    """An upload refused for now: `Retry-After`, also in the body (which CORS lets JS read)."""
+    body: dict[str, object] = {"error": error, "field": "file", "detail": detail, **extra}
+    headers = dict(CORS_HEADERS)
+    if retry_after is not None:
+        body["retry_after"] = retry_after
+        headers["Retry-After"] = str(retry_after)
+    return json(body, status=status, headers=headers)
 
 
 def _error(status: int, error: str, field: str, detail: str, **extra: str) -> HTTPResponse:

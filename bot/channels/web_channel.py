@@ -12,7 +12,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sanic.exceptions import WebsocketClosed
@@ -22,6 +22,7 @@ from backend.db.engine import Database
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot.channels.ordering import ConversationLocks
+from bot.channels.pending_quota import PendingQuota
 from bot.channels.relay import Routes
 from bot.channels.web_documents import WidgetDocuments
 from bot.channels.web_tokens import WidgetTokens
@@ -59,11 +60,20 @@ class WebChannel:
         documents: DocumentStore,
         clock: Callable[[], datetime],
     ) -> None:
-        self.tokens = WidgetTokens(settings.app_api_token)
+        self.tokens = WidgetTokens(
+            settings.widget_secret,
+            lifetime=timedelta(days=settings.widget_token_days),
+            clock=clock,
+        )
         self.max_chars = settings.max_message_chars
+        self.max_sockets = settings.max_sockets_per_conversation
         self.db = db
         self.documents = WidgetDocuments(
-            db, documents, DocumentStore(settings.var_dir / "pending_documents"), clock
+            db,
+            documents,
+            DocumentStore(settings.var_dir / "pending_documents"),
+            clock,
+            PendingQuota.from_settings(settings),
         )
         self._router = router
         self._sockets: dict[str, set[Socket]] = {}
@@ -71,12 +81,16 @@ class WebChannel:
         self._seen: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
 
     def open_session(self, conversation_id: object, token: object) -> tuple[str, str, bool]:
-        """(conversation id, token, resumed): the chat the token proves, else a new one."""
-        if self.tokens.matches(conversation_id, token):
-            assert isinstance(conversation_id, str) and isinstance(token, str)
-            return conversation_id, token, True
+        """(id, fresh token, resumed) of the chat a valid token proves, or of a new chat."""
+        if isinstance(conversation_id, str) and self.tokens.matches(conversation_id, token):
+            return conversation_id, self.tokens.token(conversation_id), True
         conversation_id, token = self.tokens.new_conversation()
         return conversation_id, token, False
+
+    def may_join(self, conversation_id: str, socket: Socket) -> bool:
+        """Whether `socket` may push for the conversation: it does, or a slot is free."""
+        sockets = self._sockets.get(conversation_id, set())
+        return socket in sockets or len(sockets) < self.max_sockets
 
     def join(self, conversation_id: str, socket: Socket) -> None:
         """Push the conversation's frames to `socket` from now on."""

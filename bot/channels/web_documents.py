@@ -4,24 +4,30 @@ A document goes to the conversation's newest case through the case API's documen
 service. Before the chat has a case (the customer is still telling the complaint), the
 upload is kept as a pending attachment of the conversation, under
 `var/pending_documents/<conversation>/`, and attached as soon as the case exists: the
-widget channel looks after each message, at each connect and at each upload.
+widget channel looks after each message, at each connect and at each upload. Pending
+uploads are capped per conversation and in total and expire unattached (`pending_quota.py`);
+expired ones are removed at each pending upload and at server start.
 Either way the transcript records it as `/send_document` with the `attachment` metadata,
 as the Telegram and WhatsApp channels do.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from backend import services
 from backend.db.engine import Database
 from backend.domain.documents import AcceptedDocument, check_document
 from backend.storage import DocumentStore
 from bot.channels.conventions import DOCUMENT_MESSAGE
+from bot.channels.pending_quota import PendingFile, PendingQuota, check_room, expired
 from bot.channels.web_tokens import WEB_CONVERSATION_ID
 
 log = logging.getLogger(__name__)
@@ -58,11 +64,14 @@ class WidgetDocuments:
         documents: DocumentStore,
         pending: DocumentStore,
         clock: Callable[[], datetime],
+        quota: PendingQuota,
     ) -> None:
         self._db = db
         self._documents = documents
         self._pending = pending
         self._clock = clock
+        self._quota = quota
+        self._room = asyncio.Lock()  # one pending upload at a time checks and takes the room
 
     async def upload(
         self,
@@ -72,7 +81,10 @@ class WidgetDocuments:
         declared_type: str | None,
         filename: str | None,
     ) -> WidgetUpload:
-        """Check the file (DocumentRefused if refused), attach or keep it, note it in the chat."""
+        """Check the file, attach or keep it, note it in the chat.
+
+        DocumentRefused for a file refused, PendingRefused when no more may wait for the case.
+        """
         accepted = check_document(content, declared_type, filename)
         now = self._clock()
         async with self._db.session() as session:
@@ -102,6 +114,13 @@ class WidgetDocuments:
         return WidgetUpload(
             accepted.filename, accepted.content_type, accepted.size, register_number
         )
+
+    async def remove_expired(self) -> int:
+        """Remove the pending uploads that outlived their lifetime unattached; how many."""
+        files = await asyncio.to_thread(self._pending_files)
+        gone = expired(files, self._quota, self._clock().timestamp())
+        await asyncio.to_thread(self._remove, gone)
+        return len(gone)
 
     def pending_count(self, conversation_id: str) -> int:
         """How many uploads of the conversation wait for its case."""
@@ -154,6 +173,18 @@ class WidgetDocuments:
     async def _keep_pending(
         self, conversation_id: str, accepted: AcceptedDocument, content: bytes
     ) -> None:
+        async with self._room:
+            now = self._clock().timestamp()
+            files = await asyncio.to_thread(self._pending_files)
+            gone = expired(files, self._quota, now)
+            await asyncio.to_thread(self._remove, gone)
+            live = [file for file in files if file not in gone]
+            check_room(live, conversation_id, accepted.size, self._quota, now)
+            await self._save_pending(conversation_id, accepted, content)
+
+    async def _save_pending(
+        self, conversation_id: str, accepted: AcceptedDocument, content: bytes
+    ) -> None:
         folder = conversation_id
         await self._pending.save(
             self._pending.relative_path(folder, accepted.sha256, accepted.extension), content
@@ -170,9 +201,45 @@ class WidgetDocuments:
         )
 
     def _pending_names(self, conversation_id: str) -> list[str]:
+        """The stems of the conversation's complete, unexpired pending uploads."""
         if not WEB_CONVERSATION_ID.match(conversation_id):
             return []
         folder = self._pending.root / conversation_id
         if not folder.is_dir():
             return []
-        return sorted(path.stem for path in folder.glob("*.json"))
+        oldest = self._clock().timestamp() - self._quota.lifetime_seconds
+        return sorted(path.stem for path in folder.glob("*.json") if _saved_at(path) > oldest)
+
+    def _pending_files(self) -> list[PendingFile]:
+        """Every pending upload (the documents, not their metadata), from the disk."""
+        root = self._pending.root
+        if not root.is_dir():
+            return []
+        found = []
+        for path in root.glob("*/*"):
+            if path.name.startswith(".") or path.suffix == ".json":
+                continue
+            saved_at = _saved_at(path)
+            with contextlib.suppress(FileNotFoundError):
+                size = path.stat().st_size
+                found.append(PendingFile(path.parent.name, path.name, size, saved_at))
+        return found
+
+    def _remove(self, files: list[PendingFile]) -> None:
+        """Delete pending uploads with their metadata, and folders left empty."""
+        for file in files:
+            document = self._pending.path(f"{file.conversation_id}/{file.name}")
+            document.with_suffix(".json").unlink(missing_ok=True)
+            document.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                document.parent.rmdir()  # only when empty
+        if files:
+            log.info("web: %d pending documents expired unattached", len(files))
+
+
+def _saved_at(path: Path) -> float:
+    """When a file was written (epoch seconds); 0 if it is gone meanwhile."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

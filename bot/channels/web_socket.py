@@ -6,9 +6,12 @@
     ← {"type": "answers", "sender": "bot"|"agent", "messages": [Rasa answers], "reply_to"?}
     ← {"type": "notice", "notice": "documents_attached", "register_number", "count"}
     → {"type": "ping"}  ← {"type": "pong"}
-    ← {"type": "error", "error", "detail", "field"?, "reply_to"?}   (the socket stays open)
+    ← {"type": "error", "error", "detail", "field"?, "reply_to"?, "retry_after"?}
+      (the socket stays open; `rate_limited` carries `retry_after`, in seconds)
 
-A hello without a valid token starts a new conversation. English widgets send their
+A hello without a valid token starts a new conversation. A conversation has at most
+`max_sockets_per_conversation` open sockets: the hello of one more gets the error
+`too_many_connections` and its socket is closed. English widgets send their
 messages with the metadata `{"language": "en"}`, which the bot's session start reads.
 """
 
@@ -22,12 +25,14 @@ from typing import Any, Protocol
 from sanic.exceptions import WebsocketClosed
 from websockets.exceptions import ConnectionClosed
 
+from backend.rate_limits import RateLimits
 from bot.channels.web_channel import Frame, Socket, WebChannel, error_frame
 from bot.messages import Inbound, InvalidMessage
 
 MAX_FRAME_CHARS = 64 * 1024
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 LANGUAGES = ("id", "en")
+POLICY_VIOLATION = 1008
 
 
 class WidgetSocket(Socket, Protocol):
@@ -39,9 +44,13 @@ class WidgetSocket(Socket, Protocol):
 class WidgetConnection:
     """Reads one socket's frames until it closes; answers refusals with error frames."""
 
-    def __init__(self, channel: WebChannel, socket: WidgetSocket) -> None:
+    def __init__(
+        self, channel: WebChannel, socket: WidgetSocket, *, limits: RateLimits, address: str
+    ) -> None:
         self._channel = channel
         self._socket = socket
+        self._limits = limits
+        self._address = address
         self.conversation_id: str | None = None
         self.language = "id"
 
@@ -97,6 +106,12 @@ class WidgetConnection:
         )
         language = frame.get("language")
         self.language = language if language in LANGUAGES else "id"
+        if not self._channel.may_join(conversation_id, self._socket):
+            detail = f"at most {self._channel.max_sockets} open widgets per conversation"
+            await self.reply(error_frame("too_many_connections", detail))
+            with contextlib.suppress(ConnectionClosed, WebsocketClosed):
+                await self._socket.close(POLICY_VIOLATION, "too many connections")
+            return
         if self.conversation_id is not None and self.conversation_id != conversation_id:
             self._channel.leave(self.conversation_id, self._socket)
         self.conversation_id = conversation_id
@@ -120,6 +135,11 @@ class WidgetConnection:
         ):
             detail = "id must be 1-64 letters, digits, _ or -"
             await self.reply(error_frame("invalid_frame", detail, field="id"))
+            return
+        throttled = await self._limits.message(conversation_id, self._address)
+        if throttled is not None:
+            refusal = error_frame("rate_limited", throttled.detail, client_id)
+            await self.reply({**refusal, "retry_after": throttled.retry_after})
             return
         metadata = {"language": "en"} if self.language == "en" else None
         try:

@@ -54,7 +54,9 @@
       docsAttached: "{count} dokumen telah dilampirkan pada pengaduan {rn}.",
       tooLong: "Pesan terlalu panjang. Mohon kirim dalam beberapa pesan yang lebih pendek.",
       unavailable: "Pesan Anda sudah tersimpan, tetapi asisten belum dapat menjawab. Silakan coba lagi sebentar lagi.",
-      failedSend: "Pesan tidak dapat dikirim. Silakan coba lagi."
+      failedSend: "Pesan tidak dapat dikirim. Silakan coba lagi.",
+      slowDown: "Terlalu banyak pesan sekaligus. Pesan Anda akan dikirim sebentar lagi.",
+      uploadLater: "Terlalu banyak dokumen sekaligus. Silakan coba lagi nanti."
     },
     en: {
       title: "Complaint service",
@@ -86,7 +88,9 @@
       docsAttached: "{count} document(s) attached to complaint {rn}.",
       tooLong: "The message is too long. Please send it as a few shorter messages.",
       unavailable: "Your message was saved, but the assistant cannot answer right now. Please try again in a moment.",
-      failedSend: "The message could not be sent. Please try again."
+      failedSend: "The message could not be sent. Please try again.",
+      slowDown: "Too many messages at once. Yours will be sent in a moment.",
+      uploadLater: "Too many documents at once. Please try again later."
     }
   };
 
@@ -297,6 +301,7 @@
   var attempt = 0;
   var reconnectTimer = null;
   var answerTimer = null;
+  var slowDownTimer = null;
   var unread = 0;
 
   function newId() {
@@ -443,10 +448,21 @@
   function refused(frame) {
     if (!frame.reply_to) { return; }
     var item = entryItem(frame.reply_to);
+    if (frame.error === "rate_limited") { return sendLater(frame.reply_to, item, frame.retry_after); }
     settle(frame.reply_to);
     if (frame.error === "assistant_unavailable") { return note(t.unavailable); }
     setState(item, "failed");
     showAlert(frame.error === "message_too_long" ? t.tooLong : t.failedSend);
+  }
+
+  // Throttled: the message stays queued and goes again once the server allows it.
+  function sendLater(id, item, seconds) {
+    delete inFlight[id];
+    setState(item, "queued");
+    showTyping();
+    showAlert(t.slowDown);
+    clearTimeout(slowDownTimer);
+    slowDownTimer = setTimeout(function () { showAlert(""); flush(); }, Math.max(1, seconds || 1) * 1000);
   }
 
   function transcript() {
@@ -486,7 +502,8 @@
       }, function (problem) {
         setState(item, "failed");
         var reason = problem && problem.reason;
-        showAlert(reason === "too_large" ? t.tooBig : (reason ? t.badType : t.uploadFailed));
+        var later = problem && (problem.error === "rate_limited" || problem.error === "pending_documents_full");
+        showAlert(later ? t.uploadLater : reason === "too_large" ? t.tooBig : (reason ? t.badType : t.uploadFailed));
       });
   }
 

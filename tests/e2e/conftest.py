@@ -33,6 +33,7 @@ def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
         database_url=f"sqlite+aiosqlite:///{var_dir / 'app.db'}",
         app_api_token=secrets.token_urlsafe(24),
         rasa_auth_token=secrets.token_urlsafe(24),
+        widget_secret=secrets.token_urlsafe(32),
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         actions_url=f"http://127.0.0.1:{actions_port}",
         app_port=app_port,
@@ -78,6 +79,7 @@ class Chat:
         self.base_url = base_url
         self.sender = sender
         self.last: list[dict[str, Any]] = []
+        self.token = ""  # the pull token, handed out with the answer that opened the chat
 
     def say(self, message: str) -> list[dict[str, Any]]:
         response = httpx.post(
@@ -86,6 +88,7 @@ class Chat:
             timeout=60,
         )
         assert response.status_code == 200, response.text
+        self.token = response.headers.get("X-Conversation-Token") or self.token
         self.last = response.json()
         return self.last
 

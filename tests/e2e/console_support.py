@@ -71,8 +71,12 @@ def eventually(probe: Callable[[], T | None], timeout: float = 30.0) -> T:
     raise AssertionError(f"nothing came within {timeout}s")
 
 
-def pulled(base_url: str, sender: str, after: int = 0) -> list[dict[str, Any]]:
-    """What the REST pull endpoint has for `sender` after message `after`."""
-    response = httpx.get(f"{base_url}/webhooks/rest/messages/{sender}", params={"after": after})
+def pulled(base_url: str, sender: str, token: str, after: int = 0) -> list[dict[str, Any]]:
+    """What the REST pull endpoint has for `sender` after message `after` (with its token)."""
+    response = httpx.get(
+        f"{base_url}/webhooks/rest/messages/{sender}",
+        params={"after": after},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 200, response.text
     return response.json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,14 @@ from tests.e2e.console_support import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-QUEUE_SCREENSHOT = Path("/tmp/aduan-console-queue.png")
-CHAT_SCREENSHOT = Path("/tmp/aduan-console-chat.png")
-CASE_SCREENSHOT = Path("/tmp/aduan-console-case.png")
-RATING_REQUEST = "Thank you for chatting with us, If you can take a minute and rate this chat:"
-RATING_THANKS = "Thank you, your rating is very valuable to us."
+QUEUE_SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-console-queue.png"
+CHAT_SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-console-chat.png"
+CASE_SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-console-case.png"
+RATING_REQUEST = (
+    "Terima kasih telah menghubungi kami. Jika berkenan, mohon luangkan waktu sebentar "
+    "untuk menilai percakapan ini:"
+)
+RATING_THANKS = "Terima kasih, penilaian Anda sangat berharga bagi kami."
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +79,9 @@ def test_a_rest_chat_is_taken_over_answered_and_handed_back_for_a_rating(
     console.click("#reply button[type=submit]")
     console.wait_for_selector(".msg--agent >> text=saya Rina dari CS", timeout=WAIT_MS)
 
-    reply = eventually(lambda: [m for m in pulled(base, chat.sender) if m["from"] == "agent"])
+    reply = eventually(
+        lambda: [m for m in pulled(base, chat.sender, chat.token) if m["from"] == "agent"]
+    )
     assert reply[0]["text"] == "Halo, saya Rina dari CS. Ada yang bisa saya bantu?"
 
     assert chat.say("Dana saya belum cair sejak kemarin") == []
@@ -85,7 +91,9 @@ def test_a_rest_chat_is_taken_over_answered_and_handed_back_for_a_rating(
     console.click("#hand-back")
     console.wait_for_selector("text=Chat dikembalikan ke bot")
     after = reply[0]["id"]
-    rating = eventually(lambda: [m for m in pulled(base, chat.sender, after) if m["from"] == "bot"])
+    rating = eventually(
+        lambda: [m for m in pulled(base, chat.sender, chat.token, after) if m["from"] == "bot"]
+    )
     assert rating[0]["text"] == RATING_REQUEST
     assert [b["title"] for b in rating[0]["buttons"]] == ["1", "2", "3", "4", "5"]
 
@@ -125,7 +133,7 @@ def test_rejecting_a_case_sends_the_written_reason_to_the_customer(
     console.click("text=Tolak dan kirim alasan")
     console.wait_for_selector("text=Pengaduan ditolak.")
 
-    notice = eventually(lambda: pulled(stack.settings.app_url, chat.sender))
+    notice = eventually(lambda: pulled(stack.settings.app_url, chat.sender, chat.token))
     assert "Pinjaman itu berasal dari aplikasi lain, bukan KreditPro." in notice[0]["text"]
     assert number in notice[0]["text"]
     assert api.get(f"/api/cases/{number}").json()["status"] == "rejected"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from tests.e2e.console_support import WAIT_MS, log_in, new_supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-SCREENSHOT = Path("/tmp/aduan-console-dashboard.png")
+SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-console-dashboard.png"
 
 
 def register(api: httpx.Client, received: datetime, category: str, phone: str) -> str:

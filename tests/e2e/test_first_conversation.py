@@ -19,8 +19,11 @@ GREETING = (
     "Hi 👋! Anda sedang tersambung dengan Customer Service KreditPro. "
     "Silakan beritahu kami kebutuhan Anda."
 )
-RATING_REQUEST = "Thank you for chatting with us, If you can take a minute and rate this chat:"
-RATING_THANKS = "Thank you, your rating is very valuable to us."
+RATING_REQUEST = (
+    "Terima kasih telah menghubungi kami. Jika berkenan, mohon luangkan waktu sebentar "
+    "untuk menilai percakapan ini:"
+)
+RATING_THANKS = "Terima kasih, penilaian Anda sangat berharga bagi kami."
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 MONTHS = [
     "Januari",

@@ -74,7 +74,7 @@ def fill_until_summary(chat: Chat) -> None:
     chat.say("Bunga dan dendanya jauh lebih besar dari perjanjian")
     chat.say("2 minggu lalu")
     chat.say("Rp 1.500.000")
-    chat.click("Medium")
+    chat.click("Sedang")
     chat.say("Budi Santoso")
     chat.say("0812-3456-7890")
     assert "Apakah data sudah benar" in chat.texts

@@ -20,7 +20,7 @@ def complain(chat: Chat) -> None:
     chat.say("Pembayaran saya sudah dipotong tapi belum tercatat")
     chat.say("kemarin")
     chat.say("Rp 2.000.000")
-    chat.click("Medium")
+    chat.click("Sedang")
     chat.say("Agus Salim")
     chat.say("0812-3456-7890")
     chat.click("Ya")
@@ -50,7 +50,9 @@ def test_a_status_check_in_the_middle_of_a_complaint_and_the_form_goes_on(
     chat.say("Denda saya dihitung dua kali bulan ini")
     chat.say(f"cek status {number}")
     assert f"Pengaduan {number}" in chat.texts
-    assert "Kapan kejadiannya?" in chat.texts
+    # The form goes on with its next question: the category when the model was not sure
+    # of it (asked with buttons), else the day.
+    assert "Masalah Anda paling dekat" in chat.texts or "Kapan kejadiannya?" in chat.texts
 
 
 def test_a_customer_who_rejects_the_resolution_is_guided_to_ojk_facilitation(

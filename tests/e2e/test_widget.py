@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,9 +17,9 @@ from backend.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PHONE_SCREENSHOT = Path("/tmp/aduan-widget-phone.png")
-DESKTOP_SCREENSHOT = Path("/tmp/aduan-widget-desktop.png")
-RATING_THANKS = "Thank you, your rating is very valuable to us."
+PHONE_SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-widget-phone.png"
+DESKTOP_SCREENSHOT = Path(tempfile.gettempdir()) / "aduan-widget-desktop.png"
+RATING_THANKS = "Terima kasih, penilaian Anda sangat berharga bagi kami."
 ANSWER_TIMEOUT_MS = 60_000
 
 

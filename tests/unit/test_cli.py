@@ -18,9 +18,9 @@ def test_init_env_writes_random_secrets_readable_only_by_the_owner(tmp_path: Pat
 
 def test_init_env_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / ".env"
-    path.write_text("APP_API_TOKEN=mine\n")
+    path.write_text("APP_API_TOKEN=mine\nWIDGET_SECRET=ours\n")
     assert init_env(path) is False
-    assert path.read_text() == "APP_API_TOKEN=mine\n"
+    assert path.read_text() == "APP_API_TOKEN=mine\nWIDGET_SECRET=ours\n"
 
 
 def test_two_env_files_get_different_secrets(tmp_path: Path) -> None:

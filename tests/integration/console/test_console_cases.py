@@ -17,7 +17,10 @@ async def chat_case(gateway: Gateway, sender: str = "budi", **fields: Any) -> st
 
 
 async def pulled(gateway: Gateway, sender: str) -> list[dict[str, Any]]:
-    return (await gateway.client.get(f"/webhooks/rest/messages/{sender}")).json()
+    answer = await gateway.client.get(
+        f"/webhooks/rest/messages/{sender}", headers=api_headers(gateway)
+    )
+    return answer.json()
 
 
 async def case_of(gateway: Gateway, number: str) -> dict[str, Any]:

@@ -38,7 +38,10 @@ async def hand_off(gateway: Gateway, sender: str, reason: str = "requested") -> 
 
 
 async def pull(gateway: Gateway, sender: str, after: int = 0) -> list[dict[str, Any]]:
-    answer = await gateway.client.get(f"/webhooks/rest/messages/{sender}", params={"after": after})
+    """The REST pull, server to server (with the API token)."""
+    answer = await gateway.client.get(
+        f"/webhooks/rest/messages/{sender}", params={"after": after}, headers=api_headers(gateway)
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -157,7 +160,9 @@ async def test_the_pull_endpoint_leaves_out_the_answers_the_user_already_got(
 
 
 async def test_the_pull_endpoint_refuses_a_bad_after(gateway: Gateway) -> None:
-    answer = await gateway.client.get("/webhooks/rest/messages/budi", params={"after": "x"})
+    answer = await gateway.client.get(
+        "/webhooks/rest/messages/budi", params={"after": "x"}, headers=api_headers(gateway)
+    )
 
     assert answer.status_code == 422
 

@@ -15,7 +15,11 @@ CASE = {
     "first_response_due_at": "2026-11-24T17:00:00+07:00",
     "resolution_due_at": "2026-12-04T17:00:00+07:00",
     "officer": None,
+    "conversation_id": "chat-1",
+    "phone": "+6281234567890",
+    "email": None,
 }
+MAX_FAILED_CHECKS = 5
 
 
 class FakeBackend:
@@ -27,6 +31,8 @@ class FakeBackend:
         self.ratings: list[tuple[str, int]] = []
         self.failure: BackendError | None = None
         self.handoffs: list[tuple[str, str, str]] = []
+        self.contact_answers: list[tuple[str, str, str | None]] = []
+        self.failed_checks: dict[str, int] = {}
         self.handoff_outcome: dict[str, Any] = {
             "handed_off": True,
             "open": True,
@@ -62,6 +68,26 @@ class FakeBackend:
             raise CaseNotFound(register_number)
         return self.cases[register_number]
 
+    async def check_contact(
+        self, register_number: str, conversation_id: str, answer: str | None = None
+    ) -> dict[str, Any]:
+        """The contact check as the case API answers it (the filing chat, or 4 phone digits)."""
+        self.contact_answers.append((register_number, conversation_id, answer))
+        case = await self.get_case(register_number)
+        left = MAX_FAILED_CHECKS - self.failed_checks.get(register_number, 0)
+        verified = case.get("conversation_id") == conversation_id
+        if not verified and answer is not None and left > 0:
+            verified = answer.strip() == str(case.get("phone") or "")[-4:]
+            if not verified:
+                self.failed_checks[register_number] = self.failed_checks.get(register_number, 0) + 1
+                left -= 1
+        return {
+            "verified": verified,
+            "asks_for": "phone_digits" if case.get("phone") else "email",
+            "checks_left": left,
+            "case": case if verified else None,
+        }
+
     async def rate_conversation(self, conversation_id: str, rating: int) -> None:
         if self.failure:
             raise self.failure
@@ -89,19 +115,32 @@ def tracker(
     *,
     text: str = "",
     intent: str = "inform",
+    confidence: float = 1.0,
     entities: list[dict[str, Any]] | None = None,
+    category: str | None = None,
+    category_confidence: float = 0.9,
     metadata: dict[str, Any] | None = None,
     sender_id: str = "chat-1",
     message_id: str = "m-1",
 ) -> Tracker:
-    """A tracker whose latest user message is `text`, with the KreditPro session slots."""
+    """A tracker whose latest user message is `text`, with the KreditPro session slots.
+
+    `category` is what the ResponseSelector read (complain/<category>), as Rasa sends it.
+    """
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "message_id": message_id,
         "metadata": metadata or {},
     }
+    if category:
+        key = f"complain/{category}"
+        response = {"intent_response_key": key, "confidence": category_confidence}
+        latest["response_selector"] = {
+            "all_retrieval_intents": ["complain"],
+            "complain": {"response": {**response, "utter_action": f"utter_{key}"}, "ranking": []},
+        }
     user_event = {
         "event": "user",
         "timestamp": 1_790_000_000.0,

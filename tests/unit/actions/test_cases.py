@@ -1,4 +1,4 @@
-"""Creating the case after the confirmation, and the status lookup by register number."""
+"""Creating the case after the confirmation."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendUnavailable, InvalidRegisterNumber
-from actions.cases import ActionCheckStatus, ActionSubmitIntake
+from actions.backend_client import BackendUnavailable
+from actions.cases import ActionSubmitIntake
 from actions.dates import WIB
-from tests.unit.actions.fakes import CASE, FakeBackend, sent, texts, tracker
+from tests.unit.actions.fakes import FakeBackend, sent, texts, tracker
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
 FRIDAY_EVENING = datetime(2026, 11, 20, 18, 30, tzinfo=WIB)
@@ -134,88 +134,6 @@ async def test_a_very_long_conversation_id_gives_a_hashed_key_the_api_accepts(
     await submit(backend, CONFIRMED, sender_id="x" * 200)
     key = backend.created[0][1]
     assert key.startswith("sha256:") and len(key) <= 128
-
-
-async def check(
-    backend: FakeBackend, text: str, entities: list[dict[str, Any]], **slots: Any
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = await ActionCheckStatus(backend).run(
-        dispatcher, tracker(slots, text=text, intent="check_status", entities=entities), {}
-    )
-    return dispatcher.messages, events
-
-
-def number(value: str) -> list[dict[str, Any]]:
-    return [{"entity": "register_number", "value": value}]
-
-
-async def test_a_received_case_is_told_with_both_deadlines_in_words(backend: FakeBackend) -> None:
-    backend.cases["KP-2611-00042X"] = dict(CASE)
-    messages, events = await check(backend, "status kp-2611-00042x", number("kp-2611-00042x"))
-    assert [m["message_key"] for m in messages] == [
-        "case_status_received",
-        "case_first_response_due",
-        "case_resolution_due",
-    ]
-    assert "KP-2611-00042X" in messages[0]["text"]
-    assert "Selasa, 24 November 2026" in messages[1]["text"]
-    assert "Jumat, 4 Desember 2026" in messages[2]["text"]
-    assert slot_values(events) == {"register_number": "KP-2611-00042X"}
-
-
-async def test_the_officer_is_named_when_one_is_assigned(backend: FakeBackend) -> None:
-    backend.cases["KP-2611-00042X"] = {**CASE, "status": "in_progress", "officer": "Rina"}
-    messages, _ = await check(backend, "status KP-2611-00042X", number("KP-2611-00042X"))
-    assert messages[0]["message_key"] == "case_status_in_progress"
-    assert messages[-1]["message_key"] == "case_officer" and "Rina" in messages[-1]["text"]
-
-
-async def test_a_resolved_case_has_no_deadlines_left(backend: FakeBackend) -> None:
-    backend.cases["KP-2611-00042X"] = {**CASE, "status": "resolved"}
-    messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
-    assert [m["message_key"] for m in messages] == ["case_status_resolved"]
-    assert messages[0]["buttons"][0]["payload"] == "/disagree_resolution"
-
-
-async def test_a_number_typed_with_spaces_is_looked_up_with_dashes(backend: FakeBackend) -> None:
-    backend.cases["KP-2611-00042X"] = dict(CASE)
-    messages, _ = await check(backend, "kp 2611 00042x", number("kp 2611 00042x"))
-    assert "KP-2611-00042X" in messages[0]["text"]
-
-
-async def test_an_unknown_number_is_said_to_be_unknown(backend: FakeBackend) -> None:
-    messages, _ = await check(backend, "KP-2611-00099A", number("KP-2611-00099A"))
-    assert [m["message_key"] for m in messages] == ["case_not_found"]
-    assert "KP-2611-00099A" in messages[0]["text"]
-
-
-async def test_a_mistyped_number_is_said_to_look_mistyped(backend: FakeBackend) -> None:
-    backend.failure = InvalidRegisterNumber("mistyped")
-    messages, _ = await check(backend, "KP-2611-00042Y", number("KP-2611-00042Y"))
-    assert [m["message_key"] for m in messages] == ["register_number_invalid"]
-
-
-async def test_a_status_request_without_a_number_asks_for_it(backend: FakeBackend) -> None:
-    messages, events = await check(backend, "cek status pengaduan saya", [])
-    assert [m["message_key"] for m in messages] == ["ask_register_number"]
-    assert events == []
-
-
-async def test_without_a_number_the_case_of_this_conversation_is_looked_up(
-    backend: FakeBackend,
-) -> None:
-    backend.cases["KP-2611-00042X"] = dict(CASE)
-    messages, _ = await check(backend, "cek pengaduan saya", [], register_number="KP-2611-00042X")
-    assert messages[0]["message_key"] == "case_status_received"
-
-
-async def test_when_the_case_api_is_down_the_customer_is_asked_to_try_later(
-    backend: FakeBackend,
-) -> None:
-    backend.failure = BackendUnavailable("down")
-    messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
-    assert [m["message_key"] for m in messages] == ["status_unavailable"]
 
 
 async def test_within_operating_hours_nothing_is_said_about_when_an_agent_reads_it(

@@ -30,6 +30,15 @@ ENTITY_VALUES = {
     "complainant_type": {"user", "reporter"},
     "user_role": {"lender", "borrower", "customer", "representative"},
     "priority": {"low", "medium", "high", "emergency"},
+    "field": {
+        "full_name",
+        "contact",
+        "description",
+        "category",
+        "incident_date",
+        "loss_amount",
+        "priority",
+    },
     "category": {
         "debt_collection",
         "transaction",
@@ -118,15 +127,23 @@ def test_the_greeting_and_the_rating_texts_are_the_institutions_own_words(
 ) -> None:
     [greeting] = [v for v in domain["responses"]["utter_greet"] if not v.get("condition")]
     assert greeting["text"] == SEED_GREETING
-    rating = domain["responses"]["utter_ask_rating"][0]
-    assert rating["text"] == (
+    indonesian, english = domain["responses"]["utter_ask_rating"]
+    assert english["condition"] == [{"type": "slot", "name": "language", "value": "en"}]
+    assert english["text"] == (
         "Thank you for chatting with us, If you can take a minute and rate this chat:"
     )
-    assert [b["title"] for b in rating["buttons"]] == ["1", "2", "3", "4", "5"]
-    for language in messages.LANGUAGES:
-        assert messages.text("rating_thanks", language) == (
-            "Thank you, your rating is very valuable to us."
-        )
+    assert indonesian["text"].startswith("Terima kasih telah menghubungi kami.")
+    for rating in (indonesian, english):
+        assert [b["title"] for b in rating["buttons"]] == ["1", "2", "3", "4", "5"]
+    assert messages.text("rating_thanks", "en") == "Thank you, your rating is very valuable to us."
+    assert messages.text("rating_thanks", "id") == (
+        "Terima kasih, penilaian Anda sangat berharga bagi kami."
+    )
+
+
+def test_an_indonesian_customer_reads_no_english_button_at_the_priority_question() -> None:
+    titles = [b["title"] for b in messages.render("ask_priority", "id")["buttons"]]
+    assert titles == ["Rendah", "Sedang", "Tinggi", "Darurat"]
 
 
 def test_the_intake_form_asks_who_and_what_before_the_contact_details(

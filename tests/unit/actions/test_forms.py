@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import is_cancel
+from actions import understanding
 from actions.dates import WIB
 from actions.forms import (
     ActionAskConfirmed,
@@ -30,11 +30,16 @@ BANK = {
 OK = {"invalid_answers": None}
 
 
-def validate(slot: str, value: Any, slots: dict[str, Any] | None = None) -> tuple[dict, list]:
-    """Run the form's validation of one slot; return the slots it sets and the messages."""
+def validate(
+    slot: str, value: Any, slots: dict[str, Any] | None = None, **message: Any
+) -> tuple[dict, list]:
+    """Run the form's validation of one slot; return the slots it sets and the messages.
+
+    `message` is what NLU understood of the typed answer (intent, entities, category).
+    """
     dispatcher = CollectingDispatcher()
     method = getattr(FORM, f"validate_{slot}")
-    result = method(value, dispatcher, tracker(slots, text=str(value)), {})
+    result = method(value, dispatcher, tracker(slots, text=str(value), **message), {})
     return result, sent(dispatcher)
 
 
@@ -207,26 +212,20 @@ def test_a_too_short_description_is_asked_again_with_the_minimum_length() -> Non
 
 
 @pytest.mark.parametrize(
-    ("description", "category"),
+    ("read", "confidence", "category"),
     [
-        ("Dana pinjaman saya belum cair padahal sudah disetujui", "transaction"),
-        ("dana blm cair udh 3 hari", "transaction"),
-        ("Debt collector menelepon kantor saya dan mengancam", "debt_collection"),
-        ("dc nya ngancem nyebarin data sy", "debt_collection"),
-        ("penagihnya kasar bgt", "debt_collection"),
-        ("Ada yang mengaku CS KreditPro meminta kode OTP saya", "fraud"),
-        ("akun sy kebobol ada pinjaman yg bkn sy", "fraud"),
-        ("Kontak darurat saya dihubungi dan data saya disebar", "personal_data"),
-        ("Bunga dan dendanya jauh lebih besar dari perjanjian", "fees_interest"),
-        ("Saya minta keringanan cicilan karena sakit", "restructuring"),
-        ("Nama saya masih jelek di SLIK padahal sudah lunas", "credit_report"),
-        ("gk bisa login ke aplikasi dari kemarin", "account"),
-        ("cs nya lambat bgt bales chat", "service"),
-        ("Aplikasi bagus, tapi saya ingin tahu jam kerja kantor", None),
+        ("transaction", 0.9, "transaction"),
+        ("debt_collection", 0.6, "debt_collection"),
+        ("fraud", 0.3, None),
+        ("none", 0.95, None),
+        (None, 0.0, None),
     ],
 )
-def test_the_description_gives_the_category(description: str, category: str | None) -> None:
-    result, _ = validate("description", description)
+def test_the_description_gets_the_category_the_model_reads_when_it_is_sure(
+    read: str | None, confidence: float, category: str | None
+) -> None:
+    description = "Dana pinjaman saya belum cair padahal sudah disetujui"
+    result, _ = validate("description", description, category=read, category_confidence=confidence)
     assert (result["description"], result["category"]) == (description, category)
 
 
@@ -237,7 +236,10 @@ def test_a_day_named_in_the_description_is_not_asked_again() -> None:
 
 def test_a_category_already_known_is_kept_by_the_description() -> None:
     result, _ = validate(
-        "description", "saya ditelepon terus tiap hari", {"category": "personal_data"}
+        "description",
+        "saya ditelepon terus tiap hari",
+        {"category": "personal_data"},
+        category="debt_collection",
     )
     assert "category" not in result
 
@@ -246,12 +248,21 @@ def test_a_category_already_known_is_kept_by_the_description() -> None:
     ("typed", "category"),
     [
         ("debt_collection", "debt_collection"),
-        ("soal penagihan", "debt_collection"),
-        ("lainnya", "other"),
+        ("Lainnya", "other"),
+        ("penagihan / debt collector", "debt_collection"),
+        ("Problem with my account", None),
     ],
 )
-def test_a_category_is_taken_from_its_button_or_words(typed: str, category: str) -> None:
-    assert validate("category", typed) == ({"category": category, **OK}, [])
+def test_a_category_is_taken_from_its_button_or_its_buttons_words(
+    typed: str, category: str | None
+) -> None:
+    result, _ = validate("category", typed)
+    assert result["category"] == category
+
+
+def test_a_typed_category_is_read_by_the_model() -> None:
+    result, _ = validate("category", "soal penagihan", category="debt_collection")
+    assert result == {"category": "debt_collection", **OK}
 
 
 @pytest.mark.parametrize(
@@ -321,71 +332,117 @@ def test_an_unknown_priority_is_asked_again() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "confirmed"),
-    [("/affirm", True), ("/deny", False), ("iya benar", True), ("Ya", True), ("tidak", False)],
+    ("value", "intent", "confirmed"),
+    [
+        ("/affirm", "affirm", True),
+        ("/deny", "deny", False),
+        ("iya benar", "affirm", True),
+        ("yes, that's correct", "affirm", True),
+        ("tidak", "deny", False),
+        (True, "affirm", True),
+    ],
 )
-def test_the_confirmation_is_a_yes_or_a_no_clicked_or_typed(value: Any, confirmed: bool) -> None:
-    assert validate("confirmed", value) == (
+def test_the_confirmation_is_the_yes_or_no_intent_clicked_or_typed(
+    value: Any, intent: str, confirmed: bool
+) -> None:
+    assert validate("confirmed", value, intent=intent) == (
         {"confirmed": confirmed, "correcting": None, **OK},
         [],
     )
 
 
-@pytest.mark.parametrize("value", ["hmm", "entahlah", "tidak tahu", "Kevin"])
+@pytest.mark.parametrize(
+    ("value", "intent", "confidence"),
+    [("hmm", "affirm", 0.45), ("entahlah", "out_of_scope", 0.8), ("Kevin", "inform", 0.9)],
+)
 def test_an_unsure_confirmation_is_asked_again_and_neither_registers_nor_cancels(
-    value: str,
+    value: str, intent: str, confidence: float
 ) -> None:
-    assert validate("confirmed", value) == (
+    assert validate("confirmed", value, intent=intent, confidence=confidence) == (
         {"confirmed": None, "invalid_answers": 1},
         ["invalid_confirmation"],
     )
+
+
+def test_the_second_unclear_confirmation_also_offers_buttons_and_a_person() -> None:
+    result, sent_messages = validate("confirmed", "hmm", {"invalid_answers": 1}, intent="greet")
+    assert result == {"confirmed": None, "invalid_answers": 2}
+    assert sent_messages == ["invalid_confirmation", "offer_human_after_failures"]
 
 
 @pytest.mark.parametrize(
     ("typed", "field"),
     [
         ("ganti nomor hp", "contact"),
-        ("salah nama", "full_name"),
+        ("nama saya salah tulis", "full_name"),
         ("ubah kerugian", "loss_amount"),
         ("ubah prioritas", "priority"),
-        ("change the date", "incident_date"),
+        ("the date is wrong", "incident_date"),
     ],
 )
-def test_at_the_summary_naming_a_field_asks_that_field_again(typed: str, field: str) -> None:
-    result, messages = validate("confirmed", typed, {"complaint_type": "complaint"})
-    assert result == {"confirmed": None, "correcting": None, field: None}
+def test_at_the_summary_a_change_request_asks_its_field_again(typed: str, field: str) -> None:
+    result, messages = validate(
+        "confirmed",
+        typed,
+        {"complaint_type": "complaint"},
+        intent="change_detail",
+        entities=[{"entity": "field", "value": field}],
+    )
+    assert result == {"confirmed": None, "correcting": None, field: None, **OK}
     assert messages == []
 
 
+def test_yes_thats_correct_is_never_taken_for_a_change_request() -> None:
+    result, _ = validate("confirmed", "yes, that's correct", intent="affirm", confidence=0.97)
+    assert result["confirmed"] is True
+
+
 def test_a_new_number_given_with_the_correction_is_taken_at_once() -> None:
-    result, _ = validate("confirmed", "ganti nomor hp jadi 0813-1111-2222")
-    assert result == {"confirmed": None, "correcting": None, "contact": "+6281311112222"}
+    entities = [
+        {"entity": "field", "value": "contact"},
+        {"entity": "phone_number", "value": "0813-1111-2222"},
+    ]
+    result, _ = validate(
+        "confirmed", "ganti nomor hp jadi 0813-1111-2222", intent="change_detail", entities=entities
+    )
+    assert result == {"confirmed": None, "correcting": None, "contact": "+6281311112222", **OK}
 
 
-def test_ubah_data_without_a_field_asks_which_field_then_takes_the_answer() -> None:
-    asked, _ = validate("confirmed", "ubah data")
-    assert asked == {"confirmed": None, "correcting": True}
-    chosen, _ = validate("confirmed", "kontak", {"correcting": True})
-    assert chosen == {"confirmed": None, "correcting": None, "contact": None}
+def test_a_change_request_without_a_field_asks_which_field_then_takes_the_answer() -> None:
+    asked, _ = validate("confirmed", "ubah data", intent="change_detail")
+    assert asked == {"confirmed": None, "correcting": True, **OK}
+    named = [{"entity": "field", "value": "contact"}]
+    chosen, _ = validate("confirmed", "kontak", {"correcting": True}, entities=named)
+    assert chosen == {"confirmed": None, "correcting": None, "contact": None, **OK}
 
 
-@pytest.mark.parametrize("text", ["batal", "Batalkan!", "tidak jadi", "gak jadi deh", "stop saja"])
-async def test_batal_ends_the_form_unconfirmed_at_any_question(text: str) -> None:
+@pytest.mark.parametrize("text", ["batal", "Batalkan!", "cancel it", "gak jadi deh", "/cancel"])
+async def test_a_cancel_ends_the_form_unconfirmed_at_any_question(text: str) -> None:
     dispatcher = CollectingDispatcher()
-    events = await FORM.run(dispatcher, tracker({"requested_slot": "full_name"}, text=text), {})
+    asked = tracker({"requested_slot": "full_name"}, text=text, intent="cancel", confidence=0.95)
+    events = await FORM.run(dispatcher, asked, {})
     assert [(e["name"], e["value"]) for e in events] == [
         ("confirmed", None),
         ("requested_slot", None),
     ]
 
 
-@pytest.mark.parametrize("text", ["Tono Batalyon", "saya batal bayar karena dana belum cair"])
-def test_a_name_or_story_with_cancel_words_is_not_a_cancel(text: str) -> None:
-    assert not is_cancel(text)
+@pytest.mark.parametrize(
+    ("slot", "text", "confidence"),
+    [
+        ("description", "saya batal bayar karena dana belum cair sejak senin", 0.9),
+        ("full_name", "Tono Batalyon", 0.55),
+    ],
+)
+def test_a_long_story_or_an_unsure_cancel_is_not_a_cancel(
+    slot: str, text: str, confidence: float
+) -> None:
+    asked = tracker({"requested_slot": slot}, text=text, intent="cancel", confidence=confidence)
+    assert not understanding.is_cancel(asked)
 
 
 def test_the_opening_message_gives_the_story_its_category_and_its_day() -> None:
-    assert opening("dana blm cair udh 3 hari") == {
+    assert opening("dana blm cair udh 3 hari", category="transaction") == {
         "description": "dana blm cair udh 3 hari",
         "category": "transaction",
         "incident_date": "2026-11-19",
@@ -393,7 +450,9 @@ def test_the_opening_message_gives_the_story_its_category_and_its_day() -> None:
 
 
 def test_the_opening_message_says_who_is_complaining() -> None:
-    found = opening("saya peminjam di KreditPro, dc nya ngancem nyebarin data sy")
+    found = opening(
+        "saya peminjam di KreditPro, dc nya ngancem nyebarin data sy", category="debt_collection"
+    )
     assert found["complainant_type"] == "user" and found["user_role"] == "borrower"
     assert found["category"] == "debt_collection"
 
@@ -404,8 +463,8 @@ def test_a_reporter_says_so_in_the_opening_message() -> None:
 
 
 def test_an_opening_that_only_asks_to_complain_fills_nothing() -> None:
-    assert opening("halo kak saya mau komplain") == {}
-    assert opening("/complain") == {}
+    assert opening("halo kak saya mau komplain", category="none") == {}
+    assert opening("/complain", category="transaction") == {}
 
 
 def test_the_opening_amount_and_phone_come_from_their_entities() -> None:
@@ -429,7 +488,12 @@ async def test_the_form_validates_what_the_opening_message_gave() -> None:
     dispatcher = CollectingDispatcher()
     events = await FORM.run(
         dispatcher,
-        tracker({"complaint_type": "complaint"}, text="sy peminjam, dana blm cair udh 3 hari"),
+        tracker(
+            {"complaint_type": "complaint"},
+            text="sy peminjam, dana blm cair udh 3 hari",
+            intent="complain",
+            category="transaction",
+        ),
         {"forms": {"intake_form": {"required_slots": list(intake_slots("complaint", None))}}},
     )
     slots = {e["name"]: e["value"] for e in events}
@@ -551,3 +615,29 @@ async def test_after_a_failed_submission_the_confirmation_offers_a_retry() -> No
 def test_resetting_the_intake_empties_every_answer_and_the_submission_key() -> None:
     emptied = {event["name"] for event in reset_intake() if event["value"] is None}
     assert set(ANSWERS) | {"confirmed", "intake_submission_key", "pending_question"} <= emptied
+
+
+async def test_after_two_unclear_answers_the_offer_replaces_the_question() -> None:
+    result, sent_messages = validate(
+        "priority", "entahlah", {"invalid_answers": 1}, intent="out_of_scope"
+    )
+    assert sent_messages == ["invalid_choice", "offer_human_after_failures"]
+    dispatcher = CollectingDispatcher()
+    validate_tracker = tracker({"invalid_answers": result["invalid_answers"]})
+    FORM.refuse("priority", "invalid_choice", dispatcher, validate_tracker)
+    offer = dispatcher.messages[-1]
+    titles = [button["title"] for button in offer["buttons"]]
+    assert titles == ["Bicara dengan petugas", "Rendah", "Sedang", "Tinggi", "Darurat"]
+    asked = CollectingDispatcher()
+    await ActionAskPriority().run(asked, tracker({"invalid_answers": 2}), {})
+    assert asked.messages == []
+
+
+async def test_an_unclear_summary_the_second_time_offers_its_buttons_and_a_person() -> None:
+    dispatcher = CollectingDispatcher()
+    FORM.refuse("confirmed", "invalid_confirmation", dispatcher, tracker({"invalid_answers": 1}))
+    payloads = [button["payload"] for button in dispatcher.messages[-1]["buttons"]]
+    assert payloads == ["/request_human", "/affirm", "/change_detail", "/cancel"]
+    asked = CollectingDispatcher()
+    await ActionAskConfirmed().run(asked, tracker({"invalid_answers": 3}), {})
+    assert asked.messages == []

@@ -88,19 +88,21 @@ async def test_the_check_stops_at_the_first_answer_that_rules_facilitation_out()
 
 
 @pytest.mark.parametrize(
-    ("slot", "typed", "value"),
+    ("slot", "typed", "intent", "value"),
     [
-        ("ojk_rejected", "iya", True),
-        ("ojk_in_court", "tidak", False),
-        ("ojk_loss_amount", "25jt", 25_000_000),
-        ("ojk_loss_amount", "Rp 1.500.000", 1_500_000),
-        ("ojk_response_date", "3 November 2026", "2026-11-03"),
+        ("ojk_rejected", "iya", "affirm", True),
+        ("ojk_in_court", "tidak", "deny", False),
+        ("ojk_in_court", "/deny", "deny", False),
+        ("ojk_loss_amount", "25jt", "inform", 25_000_000),
+        ("ojk_loss_amount", "Rp 1.500.000", "inform", 1_500_000),
+        ("ojk_response_date", "3 November 2026", "inform", "2026-11-03"),
     ],
 )
 def test_the_answers_are_read_from_buttons_or_typed_words(
-    slot: str, typed: str, value: Any
+    slot: str, typed: str, intent: str, value: Any
 ) -> None:
-    result = getattr(FORM, f"validate_{slot}")(typed, CollectingDispatcher(), tracker(), {})
+    typed_message = tracker(text=typed, intent=intent)
+    result = getattr(FORM, f"validate_{slot}")(typed, CollectingDispatcher(), typed_message, {})
     assert result == {slot: value}
 
 
@@ -112,7 +114,9 @@ def test_an_unreadable_answer_is_asked_again() -> None:
 
 async def test_batal_ends_the_check_with_nothing_decided() -> None:
     events = await FORM.run(
-        CollectingDispatcher(), tracker({"requested_slot": "ojk_civil"}, text="batal"), {}
+        CollectingDispatcher(),
+        tracker({"requested_slot": "ojk_civil"}, text="batal", intent="cancel"),
+        {},
     )
     assert {(e["name"], e["value"]) for e in events} >= {
         ("requested_slot", None),

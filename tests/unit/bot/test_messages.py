@@ -35,3 +35,15 @@ def test_metadata_must_be_an_object() -> None:
     with pytest.raises(InvalidMessage) as raised:
         Inbound.checked("web-1", "rest", "halo", ["x"], max_chars=100)
     assert raised.value.field == "metadata"
+
+
+def test_tabs_newlines_and_windows_line_ends_are_kept_as_text() -> None:
+    inbound = Inbound.checked("budi", "rest", "baris 1\r\n\tbaris 2", None, max_chars=100)
+    assert inbound.text == "baris 1\n\tbaris 2"
+
+
+def test_the_metadata_the_channels_send_is_accepted() -> None:
+    caption = "Bukti transfer 🧾 " * 60  # Telegram and WhatsApp allow 1024-character captions
+    metadata = {"language": "en-US", "attachment": {"kind": "photo", "caption": caption[:1024]}}
+    inbound = Inbound.checked("telegram-1", "telegram", "/send_document", metadata, max_chars=100)
+    assert inbound.metadata == metadata

@@ -1,4 +1,4 @@
-"""Console access rules: passwords, throttling, roles, where a login may lead."""
+"""Console access rules: passwords, roles, where a login may lead."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from backend.domain.access import (
     WeakPassword,
     can_manage_agents,
     check_password,
-    login_throttled,
+    may_move_chat,
     safe_next,
 )
 
@@ -20,9 +20,11 @@ def test_a_password_needs_twelve_characters_and_some_variety() -> None:
             check_password(weak)
 
 
-def test_the_fifth_failure_closes_the_door() -> None:
-    assert not login_throttled(4)
-    assert login_throttled(5)
+def test_a_chat_moves_at_the_hands_of_its_holder_or_a_supervisor_or_anyone_while_unheld() -> None:
+    assert may_move_chat("agent", 1, None)
+    assert may_move_chat("agent", 1, 1)
+    assert not may_move_chat("agent", 2, 1)
+    assert may_move_chat("supervisor", 3, 1)
 
 
 def test_only_supervisors_manage_agents() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.channels.web_tokens import WEB_CONVERSATION_ID, WidgetTokens
 
-tokens = WidgetTokens("app-api-token-" + "x" * 24)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+LIFETIME = timedelta(days=30)
+tokens = WidgetTokens("widget-secret-" + "x" * 24, lifetime=LIFETIME, clock=lambda: NOW)
 
 
 def test_a_new_conversation_has_an_unguessable_web_id_and_its_token() -> None:
@@ -22,7 +26,9 @@ def test_the_token_of_one_conversation_does_not_open_another() -> None:
 
 
 def test_a_token_from_another_server_secret_is_refused() -> None:
-    conversation_id, token = WidgetTokens("another-secret-" + "y" * 24).new_conversation()
+    conversation_id, token = WidgetTokens(
+        "another-secret-" + "y" * 24, lifetime=LIFETIME, clock=lambda: NOW
+    ).new_conversation()
 
     assert not tokens.matches(conversation_id, token)
 
