@@ -78,9 +78,10 @@ class ActionCheckStatus(Action):
             logger.error("could not look up case %s: %s", number, exc)
             say(dispatcher, tracker, "status_unavailable")
             return [SlotSet("register_number", number)]
+        number = str(check.get("register_number") or number)
         if check.get("verified") and isinstance(check.get("case"), dict):
             tell_status(dispatcher, tracker, check["case"])
-            return [SlotSet("register_number", check["case"].get("register_number", number))]
+            return [SlotSet("register_number", number)]
         if not check.get("checks_left"):
             say(dispatcher, tracker, "case_exists_locked", register_number=number)
             return [SlotSet("register_number", number)]

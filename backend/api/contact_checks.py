@@ -1,8 +1,8 @@
 """`POST /api/cases/<register_number>/contact-check`: may this chat read the case's details?
 
 The action server asks before it tells a customer anything beyond "the case exists".
-Body: `{"conversation_id": "...", "answer": "7890" | null}`. Answer:
-`{"verified", "asks_for": "phone_digits"|"email", "checks_left", "case": case|null}`.
+Body: `{"conversation_id": "...", "answer": "7890" | null}`. Answer: `{"register_number",
+"verified", "asks_for": "phone_digits"|"email", "checks_left", "case": case|null}`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ async def contact_check(request: Request, register_number: str) -> HTTPResponse:
         case = case_json(request, check.case) if check.case is not None else None
     return json(
         {
+            "register_number": check.register_number,
             "verified": check.verified,
             "asks_for": check.asks_for,
             "checks_left": check.checks_left,

@@ -29,6 +29,7 @@ PASSED = "contact_check_passed"
 class ContactCheck:
     """The outcome: `case` is set only when the chat may read the details."""
 
+    register_number: str
     verified: bool
     asks_for: str
     checks_left: int
@@ -53,22 +54,23 @@ async def check_contact(
     if case is None:
         raise CaseNotFound(register_number)
     contact = ContactOnFile(phone=case.phone, email=case.email)
+    number = case.register_number
     if owns_case(case.conversation_id, conversation_id):
         await session.commit()
-        return ContactCheck(True, contact.asks_for, checks_left([], now), case)
+        return ContactCheck(number, True, contact.asks_for, checks_left([], now), case)
     left = checks_left(await _failures_since(session, case, now), now)
     if answer is None or left == 0:
         await session.commit()
-        return ContactCheck(False, contact.asks_for, left, None)
+        return ContactCheck(number, False, contact.asks_for, left, None)
     actor = f"customer:{conversation_id}"
     trail = {"conversation_id": conversation_id}
     if contact_matches(contact, answer):
         record_event(session, case, at=now, actor=actor, action=PASSED, before=None, after=trail)
         await session.commit()
-        return ContactCheck(True, contact.asks_for, left, case)
+        return ContactCheck(number, True, contact.asks_for, left, case)
     record_event(session, case, at=now, actor=actor, action=FAILED, before=None, after=trail)
     await session.commit()
-    return ContactCheck(False, contact.asks_for, left - 1, None)
+    return ContactCheck(number, False, contact.asks_for, left - 1, None)
 
 
 async def _failures_since(session: AsyncSession, case: CaseRecord, now: datetime) -> list[datetime]:

@@ -46,6 +46,7 @@ async def test_another_chat_learns_only_what_to_confirm(api: httpx.AsyncClient) 
     response = await check(api, case["register_number"], "stranger")
     assert response.status_code == 200
     assert response.json() == {
+        "register_number": case["register_number"],
         "verified": False,
         "asks_for": "phone_digits",
         "checks_left": 5,
@@ -57,7 +58,9 @@ async def test_another_chat_reads_the_case_after_the_last_four_phone_digits(
     api: httpx.AsyncClient,
 ) -> None:
     case = await a_case(api)
-    answer = (await check(api, case["register_number"], "owner-on-phone", "7890")).json()
+    typed = case["register_number"].lower().replace("-", "")
+    answer = (await check(api, typed, "owner-on-phone", "7890")).json()
+    assert answer["register_number"] == case["register_number"]
     assert answer["verified"] is True
     assert answer["case"]["register_number"] == case["register_number"]
 
@@ -80,7 +83,13 @@ async def test_guessing_the_digits_stops_after_five_wrong_answers_from_any_chats
     ]
     assert lefts == [4, 3, 2, 1, 0]
     late = (await check(api, number, "guesser-right", "7890")).json()
-    assert late == {"verified": False, "asks_for": "phone_digits", "checks_left": 0, "case": None}
+    assert late == {
+        "register_number": number,
+        "verified": False,
+        "asks_for": "phone_digits",
+        "checks_left": 0,
+        "case": None,
+    }
     events = (await api.get(f"/api/cases/{number}/events")).json()["items"]
     assert [e["action"] for e in events].count("contact_check_failed") == 5
 

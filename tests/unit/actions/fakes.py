@@ -82,6 +82,7 @@ class FakeBackend:
                 self.failed_checks[register_number] = self.failed_checks.get(register_number, 0) + 1
                 left -= 1
         return {
+            "register_number": case["register_number"],
             "verified": verified,
             "asks_for": "phone_digits" if case.get("phone") else "email",
             "checks_left": left,
