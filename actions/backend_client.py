@@ -100,14 +100,7 @@ class BackendClient:
     async def get_case(self, register_number: str) -> JSON:
         """The case with this register number; CaseNotFound or InvalidRegisterNumber otherwise."""
         response = await self._request("GET", f"/api/cases/{quote(register_number, safe='')}")
-        if response.status_code == 200:
-            return _json(response)
-        if response.status_code == 404:
-            raise CaseNotFound(register_number)
-        body = _json_or_empty(response)
-        if response.status_code == 422 and body.get("error") == "invalid_register_number":
-            raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
-        raise _rejection(response)
+        return _case_answer(response, register_number)
 
     async def check_contact(
         self, register_number: str, conversation_id: str, answer: str | None = None
@@ -118,14 +111,7 @@ class BackendClient:
             f"/api/cases/{quote(register_number, safe='')}/contact-check",
             json={"conversation_id": conversation_id, "answer": answer},
         )
-        if response.status_code == 200:
-            return _json(response)
-        if response.status_code == 404:
-            raise CaseNotFound(register_number)
-        body = _json_or_empty(response)
-        if response.status_code == 422 and body.get("error") == "invalid_register_number":
-            raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
-        raise _rejection(response)
+        return _case_answer(response, register_number)
 
     async def rate_conversation(self, conversation_id: str, rating: int) -> None:
         """Store the customer's 1-5 rating of the conversation."""
@@ -196,6 +182,18 @@ def _json_or_empty(response: httpx.Response) -> JSON:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _case_answer(response: httpx.Response, register_number: str) -> JSON:
+    """The JSON of a 200 about one case; CaseNotFound, InvalidRegisterNumber or a rejection."""
+    if response.status_code == 200:
+        return _json(response)
+    if response.status_code == 404:
+        raise CaseNotFound(register_number)
+    body = _json_or_empty(response)
+    if response.status_code == 422 and body.get("error") == "invalid_register_number":
+        raise InvalidRegisterNumber(str(body.get("reason") or "malformed"))
+    raise _rejection(response)
 
 
 def _rejection(response: httpx.Response) -> BackendError:

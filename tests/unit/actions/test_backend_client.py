@@ -142,3 +142,28 @@ async def test_the_default_client_reads_the_app_url_and_token_from_the_environme
     async with backend_client() as api:
         assert str(api._http.base_url) == "http://app.example:9000"
         assert api._http.headers["Authorization"] == "Bearer from-env"
+
+
+async def test_a_contact_check_posts_the_chat_and_the_answer() -> None:
+    seen: list[httpx.Request] = []
+    outcome = {"register_number": "KP-2611-00042X", "verified": False, "checks_left": 4}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=outcome)
+
+    async with client(handler) as api:
+        assert await api.check_contact("KP-2611-00042X", "chat-1", "1234") == outcome
+    [request] = seen
+    assert (request.method, request.url.path) == ("POST", "/api/cases/KP-2611-00042X/contact-check")
+    assert json.loads(request.content) == {"conversation_id": "chat-1", "answer": "1234"}
+
+
+async def test_a_contact_check_of_an_unknown_or_mistyped_case_raises_as_a_lookup_does() -> None:
+    with pytest.raises(CaseNotFound):
+        async with client(lambda r: httpx.Response(404, json={"error": "not_found"})) as api:
+            await api.check_contact("KP-2611-00042X", "chat-1")
+    body = {"error": "invalid_register_number", "field": "register_number", "reason": "mistyped"}
+    with pytest.raises(InvalidRegisterNumber):
+        async with client(lambda r: httpx.Response(422, json=body)) as api:
+            await api.check_contact("KP-2611-00042Y", "chat-1")
