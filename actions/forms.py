@@ -26,6 +26,7 @@ from actions.clock import Clock, system_clock
 from actions.contact import normalise_contact
 from actions.dates import WIB, date_in_words, parse_past_date
 from actions.messages import say
+from backend.domain.lifecycle import Category
 
 DESCRIPTION_MIN_CHARS = 15
 DESCRIPTION_MAX_CHARS = 4000
@@ -51,18 +52,7 @@ INTAKE_SLOTS = (
     "correcting",
     "invalid_answers",
 )
-CATEGORIES = (
-    "debt_collection",
-    "transaction",
-    "fraud",
-    "personal_data",
-    "fees_interest",
-    "restructuring",
-    "credit_report",
-    "account",
-    "service",
-    "other",
-)
+CATEGORIES = tuple(Category)
 UNKNOWN_DATE = "unknown"
 OFFER_HUMAN_AFTER = 2
 

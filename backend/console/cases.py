@@ -8,6 +8,7 @@ from urllib.parse import quote, unquote
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, redirect
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import services
 from backend.console.case_view import case_panel
@@ -56,12 +57,7 @@ async def show_case(
 ) -> HTTPResponse:
     """`GET /console/cases/<register number>`: the case, its actions and its history."""
     async with request.app.ctx.db.session() as session:
-        try:
-            case = await services.get_case(session, register_number)
-        except RegisterNumberError:
-            case = None
-        if case is None:
-            raise NotFound("no such case")
+        case = await _case_or_404(session, register_number)
         events = await services.case_events(session, case.register_number)
         agents = await accounts.list_agents(session, active_only=True)
     calendar, now = request.app.ctx.calendar, request.app.ctx.clock()
@@ -81,12 +77,7 @@ async def show_case(
 async def reveal_case(request: Request, register_number: str) -> HTTPResponse:
     """`POST /console/cases/<register number>/reveal`: personal numbers in this response only."""
     async with request.app.ctx.db.session() as session:
-        try:
-            case = await services.get_case(session, register_number)
-        except RegisterNumberError:
-            case = None
-        if case is None:
-            raise NotFound("no such case")
+        case = await _case_or_404(session, register_number)
         await audit.record_reveal(
             session,
             actor=request.ctx.agent.username,
@@ -94,6 +85,17 @@ async def reveal_case(request: Request, register_number: str) -> HTTPResponse:
             register_number=case.register_number,
         )
     return await show_case(request, case.register_number, reveal=True)
+
+
+async def _case_or_404(session: AsyncSession, register_number: str) -> CaseRecord:
+    """The case with this register number; 404 when there is none or the number is malformed."""
+    try:
+        case = await services.get_case(session, register_number)
+    except RegisterNumberError:
+        case = None
+    if case is None:
+        raise NotFound("no such case")
+    return case
 
 
 def _done_notice(request: Request) -> str:

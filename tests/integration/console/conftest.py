@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -26,11 +28,11 @@ def fake_rasa() -> Iterator[FakeRasaApi]:
         yield fake
 
 
-@pytest.fixture
-async def gateway(
-    db: Database, database_url: str, fake_rasa: FakeRasaApi, tmp_path: Path
+@asynccontextmanager
+async def console_with(
+    database_url: str, fake_rasa: FakeRasaApi, tmp_path: Path, **overrides: Any
 ) -> AsyncIterator[Gateway]:
-    """The app on a spare port; Rasa is the fake, passwords hash quickly."""
+    """The app on a spare port; Rasa is the fake, passwords hash quickly; settings overridable."""
     settings = Settings(
         database_url=database_url,
         app_api_token=secrets.token_urlsafe(24),
@@ -38,9 +40,19 @@ async def gateway(
         rasa_url=fake_rasa.url,
         actions_url="http://127.0.0.1:9",
         var_dir=tmp_path / "var",
+        **overrides,
     )
     async with serve(settings) as running:
         running.app.ctx.passwords = FAST_PASSWORDS
+        yield running
+
+
+@pytest.fixture
+async def gateway(
+    db: Database, database_url: str, fake_rasa: FakeRasaApi, tmp_path: Path
+) -> AsyncIterator[Gateway]:
+    """The console's app with the default settings."""
+    async with console_with(database_url, fake_rasa, tmp_path) as running:
         yield running
 
 

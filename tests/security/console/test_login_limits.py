@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from backend.console.passwords import Argon2Passwords
 from backend.db.engine import Database
-from backend.settings import Settings
 from tests.fakes.rasa_api import FakeRasaApi
-from tests.integration.bot.support import Gateway, serve
-from tests.integration.console.conftest import FAST_PASSWORDS
+from tests.integration.bot.support import Gateway
+from tests.integration.console.conftest import FAST_PASSWORDS, console_with
 from tests.integration.console.support import PASSWORD, add_agent, post_login
 
 WRONG = "guess number x"
@@ -40,25 +35,6 @@ class CountingPasswords:
     async def check(self, password_hash: str, password: str) -> bool:
         self.checks += 1
         return await self.inner.check(password_hash, password)
-
-
-@asynccontextmanager
-async def console_with(
-    database_url: str, fake_rasa: FakeRasaApi, tmp_path: Path, **limits: Any
-) -> AsyncIterator[Gateway]:
-    """The console's app with login limits of its own."""
-    settings = Settings(
-        database_url=database_url,
-        app_api_token=secrets.token_urlsafe(24),
-        rasa_auth_token=secrets.token_urlsafe(24),
-        rasa_url=fake_rasa.url,
-        actions_url="http://127.0.0.1:9",
-        var_dir=tmp_path / "var",
-        **limits,
-    )
-    async with serve(settings) as running:
-        running.app.ctx.passwords = FAST_PASSWORDS
-        yield running
 
 
 async def guess(gateway: Gateway, username: str, password: str = WRONG) -> int:
