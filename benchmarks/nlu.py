@@ -61,7 +61,7 @@ def examples(path: Path) -> list[tuple[str, str]]:
 
 def training_texts() -> set[str]:
     """Every example text of the training data, lower case."""
-    return {text for path in TRAINING.glob("*.yml") for _, text in examples(path)}
+    return {text for path in TRAINING.rglob("*.yml") for _, text in examples(path)}
 
 
 def leaked_examples(path: Path = HELD_OUT) -> set[str]:
