@@ -1,42 +1,45 @@
 """The conversation's language, read from what the customer writes (Indonesian by default).
 
-A lightweight heuristic over two word lists (actions/words/language.yml): words that only
-English uses against words that only Indonesian (including chat Indonesian) uses. A clear
-majority switches the `language` slot; names, numbers, button payloads and one-word
-answers leave it as it is.
+A trained language identifier decides (lingua, limited to Indonesian and English, which
+also knows chat Indonesian's "gw udh blm"); no word list. A message switches the
+`language` slot only when the identifier is confident and the message has words enough
+to judge: button payloads, numbers, one-word answers ("ok", "no", "sip") and the answer to
+the name or contact question ("Budi Santoso" in an English chat) leave it as it is.
 `action_validate_slot_mappings` runs after every user message and applies it.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.words import word_list
+WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_WORDS = 2
+MIN_CONFIDENCE = 0.75
+LANGUAGES = {Language.INDONESIAN: "id", Language.ENGLISH: "en"}
+# Answers that are names or contacts say nothing about the language.
+SLOTS_WITHOUT_LANGUAGE = ("full_name", "contact")
 
-WORD = re.compile(r"[a-z']+")
-LANGUAGES = ("id", "en")
+
+@cache
+def detector() -> LanguageDetector:
+    """The identifier, built on first use (its models load lazily, not at import)."""
+    return LanguageDetectorBuilder.from_languages(*LANGUAGES).build()
 
 
 def detect_language(text: object) -> str | None:
-    """`en` or `id` when the words say so clearly; None for names, numbers and payloads."""
-    message = str(text or "").strip().lower()
-    if not message or message.startswith("/"):
+    """`en` or `id` when the identifier is confident; None for payloads and short answers."""
+    message = str(text or "").strip()
+    if not message or message.startswith("/") or len(WORD.findall(message)) < MIN_WORDS:
         return None
-    words = WORD.findall(message)
-    lists = word_list("language")
-    english_words, indonesian_words = set(lists["english"]), set(lists["indonesian"])
-    english = sum(1 for word in words if word in english_words and word not in indonesian_words)
-    indonesian = sum(1 for word in words if word in indonesian_words and word not in english_words)
-    if english >= 2 and english > 2 * indonesian:
-        return "en"
-    if indonesian >= 2 and indonesian > 2 * english:
-        return "id"
-    return None
+    best = detector().compute_language_confidence_values(message)[0]
+    return LANGUAGES[best.language] if best.value >= MIN_CONFIDENCE else None
 
 
 class ActionValidateSlotMappings(ValidationAction):
@@ -52,6 +55,8 @@ class ActionValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The language of the latest message when it is clear and differs from the slot."""
+        if tracker.get_slot("requested_slot") in SLOTS_WITHOUT_LANGUAGE:
+            return {}
         detected = detect_language(tracker.latest_message.get("text"))
         if detected is None or detected == tracker.get_slot("language"):
             return {}

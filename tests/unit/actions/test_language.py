@@ -17,6 +17,8 @@ from tests.unit.actions.fakes import tracker
         "my loan was not disbursed",
         "a debt collector threatened me",
         "what are your opening hours",
+        "yes thats correct",
+        "the phone number is wrong",
     ],
 )
 def test_english_messages_are_english(text: str) -> None:
@@ -25,25 +27,30 @@ def test_english_messages_are_english(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["saya mau mengadu", "dana blm cair udh 3 hari", "dc nya ngancem nyebarin data sy"],
+    [
+        "saya mau mengadu",
+        "dana blm cair udh 3 hari",
+        "dc nya ngancem nyebarin data sy",
+        "gw mau nanya nih",
+        "sip mantap",
+    ],
 )
 def test_indonesian_and_chat_indonesian_are_indonesian(text: str) -> None:
     assert detect_language(text) == "id"
 
 
 @pytest.mark.parametrize(
-    "text", ["Budi Santoso", "0812-3456-7890", "ok", "hi", "/complain", "KP-2611-00042X", ""]
+    "text", ["0812-3456-7890", "ok", "hi", "no", "sip", "/complain", "KP-2611-00042X", ""]
 )
-def test_names_numbers_payloads_and_one_word_answers_say_nothing(text: str) -> None:
+def test_numbers_payloads_and_one_word_answers_say_nothing(text: str) -> None:
     assert detect_language(text) is None
 
 
-async def extracted(text: str, language: str) -> list[dict]:
+async def extracted(text: str, language: str, asking: str | None = None) -> list[dict]:
     action = ActionValidateSlotMappings()
     domain = {"slots": {"language": {"mappings": [{"type": "custom"}]}}}
-    return await action.run(
-        CollectingDispatcher(), tracker({"language": language}, text=text), domain
-    )
+    slots = {"language": language, "requested_slot": asking}
+    return await action.run(CollectingDispatcher(), tracker(slots, text=text), domain)
 
 
 async def test_an_english_message_switches_an_indonesian_conversation_to_english() -> None:
@@ -51,5 +58,10 @@ async def test_an_english_message_switches_an_indonesian_conversation_to_english
     assert [(e["name"], e["value"]) for e in events] == [("language", "en")]
 
 
-async def test_a_name_keeps_the_language_as_it_is() -> None:
-    assert await extracted("John Smith", "en") == []
+async def test_a_name_given_for_the_name_question_keeps_the_language_as_it_is() -> None:
+    assert await extracted("Budi Santoso", "en", asking="full_name") == []
+
+
+async def test_an_indonesian_sentence_switches_an_english_conversation_back() -> None:
+    events = await extracted("sy mau lapor dc nya kasar bgt", "en", asking="description")
+    assert [(e["name"], e["value"]) for e in events] == [("language", "id")]
