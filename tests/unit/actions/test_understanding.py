@@ -12,9 +12,7 @@ def test_the_category_is_the_response_selectors_complain_key() -> None:
     assert understanding.category(tracker(category="fraud")) == "fraud"
 
 
-@pytest.mark.parametrize(
-    ("category", "confidence"), [("none", 0.99), ("fraud", 0.2), (None, 0.0)]
-)
+@pytest.mark.parametrize(("category", "confidence"), [("none", 0.99), ("fraud", 0.2), (None, 0.0)])
 def test_no_category_when_the_model_reads_none_or_is_unsure(
     category: str | None, confidence: float
 ) -> None:
