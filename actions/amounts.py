@@ -59,7 +59,13 @@ def rupiah(amount: int) -> str:
 
 
 def _decimal(number: str, *, has_unit: bool) -> Decimal | None:
-    """`1.500.000`, `1,500,000` and `1500000` are whole; with a unit, `1,5`/`1.5` is a fraction."""
+    """`1.500.000`, `1,500,000` and `1500000` are whole; with a unit, `1,5`/`1.5` is a fraction.
+
+    Cents after grouped thousands (`2.000.000,00`, `1,250,000.50`) are dropped: whole Rupiah.
+    """
+    cents = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})+)(?!\2)[.,]\d{1,2}", number)
+    if cents:
+        number = cents.group(1)
     groups = re.fullmatch(r"\d{1,3}(?:([.,])\d{3})+", number)
     if groups and not (has_unit and number.count(groups.group(1)) == 1 and len(number) <= 5):
         digits = number.replace(".", "").replace(",", "")

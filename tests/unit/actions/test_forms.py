@@ -295,6 +295,10 @@ def test_a_future_or_unreadable_day_is_asked_again(typed: str) -> None:
         ("sekitar 750rb", 750_000),
         ("tidak ada kerugian", 0),
         ("no loss", 0),
+        ("350000", 350_000),
+        ("kepotong 850 ribu", 850_000),
+        ("Rp2.000.000,00", 2_000_000),
+        ("around 3 million", 3_000_000),
     ],
 )
 def test_a_loss_is_read_in_rupiah_as_customers_write_it(typed: str, amount: int) -> None:
