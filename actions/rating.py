@@ -14,24 +14,49 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, backend_client
 from actions.messages import say
+from actions.words import word_list
 from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
-SINGLE_DIGIT = re.compile(r"(?<!\d)[1-5](?!\d)")
+NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,])")
+OUT_OF = re.compile(r"(?<!\d)(\d{1,2})\s*(?:/|dari|out of|of)\s*(5|10)(?!\d)", re.IGNORECASE)
+STARS = re.compile(r"[★⭐🌟]")
+WORD = re.compile(r"[a-z]+")
+TOP = 5
+
+
+def typed_rating(text: str) -> int | None:
+    """A 1-5 rating as typed: "4", "4/5", "9/10", "4 dari 5", "⭐⭐⭐⭐", "bintang lima"; else None.
+
+    A message naming two different numbers ("4 atau 5") is no rating: it is asked again.
+    """
+    scaled = OUT_OF.search(text)
+    if scaled:
+        value, scale = int(scaled.group(1)), int(scaled.group(2))
+        return (value * TOP + scale // 2) // scale or None if 1 <= value <= scale else None
+    digits = set(NUMBER.findall(text))
+    if digits:
+        value = int(digits.pop()) if len(digits) == 1 else 0
+        return value if 1 <= value <= TOP else None
+    stars = len(STARS.findall(text))
+    if stars:
+        return stars if stars <= TOP else None
+    words: dict[str, int] = word_list("numbers")["numbers"]
+    named = {words[word] for word in WORD.findall(text.lower()) if word in words}
+    return named.pop() if len(named) == 1 else None
 
 
 def rating_given(tracker: Tracker) -> int | None:
-    """The rating from the button's entity, or a lone digit 1-5 in the typed message."""
+    """The rating from the button's entity, or read from the typed message."""
     entity: Any = next(tracker.get_latest_entity_values("rating"), None)
     if entity is not None:
         try:
             value = int(str(entity).strip())
         except ValueError:
             return None
-        return value if 1 <= value <= 5 else None
-    found = SINGLE_DIGIT.findall(tracker.latest_message.get("text") or "")
-    return int(found[0]) if len(found) == 1 else None
+        return value if 1 <= value <= TOP else None
+    return typed_rating(str(tracker.latest_message.get("text") or ""))
 
 
 class ActionSaveRating(Action):

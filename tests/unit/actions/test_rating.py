@@ -29,13 +29,32 @@ async def test_a_button_rating_is_stored_and_thanked(backend: FakeBackend) -> No
     assert events[0]["name"] == "rating" and events[0]["value"] == 5
 
 
-@pytest.mark.parametrize(("text", "rating"), [("4", 4), ("bintang 3", 3), ("saya kasih 1", 1)])
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("4", 4),
+        ("bintang 3", 3),
+        ("saya kasih 1", 1),
+        ("5/5 mantap", 5),
+        ("4 dari 5", 4),
+        ("9/10", 5),
+        ("6/10", 3),
+        ("⭐⭐⭐⭐", 4),
+        ("★★", 2),
+        ("bintang lima", 5),
+        ("five stars", 5),
+        ("i'd give it a 4", 4),
+        ("3 stars, could be faster", 3),
+    ],
+)
 async def test_a_typed_rating_is_understood(backend: FakeBackend, text: str, rating: int) -> None:
     await rate(backend, text)
     assert backend.ratings == [("chat-1", rating)]
 
 
-@pytest.mark.parametrize("text", ["9", "bintang", "4 atau 5"])
+@pytest.mark.parametrize(
+    "text", ["9", "bintang", "4 atau 5", "0/5", "⭐⭐⭐⭐⭐⭐", "dua atau tiga"]
+)
 async def test_a_rating_outside_one_to_five_is_asked_again(backend: FakeBackend, text: str) -> None:
     responses, events = await rate(backend, text)
     assert responses == ["invalid_rating", "utter_ask_rating"]
