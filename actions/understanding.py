@@ -15,8 +15,10 @@ from rasa_sdk import Tracker
 CATEGORY_SELECTOR = "complain"
 NO_CATEGORY = "none"
 MIN_CATEGORY_CONFIDENCE = 0.5
-MIN_ANSWER_CONFIDENCE = 0.6
-MIN_CANCEL_CONFIDENCE = 0.7
+# The intent classifier's confidences are calibrated probabilities (engine/linear_intents.py):
+# "more likely than not" reads a yes, a no or a change; stopping a form asks for more.
+MIN_ANSWER_CONFIDENCE = 0.5
+MIN_CANCEL_CONFIDENCE = 0.6
 # In a free-text answer (a name, a story) only a short message is taken as "stop".
 FREE_TEXT_SLOTS = ("full_name", "description")
 MAX_CANCEL_WORDS_IN_FREE_TEXT = 3

@@ -8,7 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "requirements/rasa-constraints.txt")
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "engine/linear_intents.py",
+    "requirements/rasa-constraints.txt",
+)
 
 
 def fingerprint(root: Path) -> str:
