@@ -8,10 +8,19 @@ from backend.training import fingerprint
 def make_project(root: Path) -> None:
     (root / "data" / "nlu").mkdir(parents=True)
     (root / "requirements").mkdir()
+    (root / "engine").mkdir()
+    (root / "engine" / "linear_intents.py").write_text("# the intent classifier\n")
     (root / "config.yml").write_text("pipeline: []\n")
     (root / "domain.yml").write_text("version: '3.1'\n")
     (root / "data" / "nlu" / "greet.yml").write_text("nlu: []\n")
     (root / "requirements" / "rasa-constraints.txt").write_text("rasa==3.6.21\n")
+
+
+def test_a_changed_intent_classifier_gives_a_new_fingerprint(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    before = fingerprint(tmp_path)
+    (tmp_path / "engine" / "linear_intents.py").write_text("# the intent classifier, changed\n")
+    assert fingerprint(tmp_path) != before
 
 
 def test_the_same_inputs_give_the_same_fingerprint(tmp_path: Path) -> None:
