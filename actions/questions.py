@@ -1,8 +1,8 @@
 """Questions about the complaint service, answered from the seeds with the institution's numbers.
 
-A question on a known topic (`faq_*` intents: channels, hours, response times, what a
-complaint needs, refusal grounds, escalation, confidentiality) is answered at once, also
-in the middle of the intake form, which then resumes. Any other question can be passed
+A question on a known topic (the retrieval intent `faq/<topic>`: channels, hours, response
+times, what a complaint needs, refusal grounds, escalation, confidentiality) is answered at
+once, also in the middle of the intake form, which then resumes. Any other question can be passed
 to an agent as a `question` case: the bot keeps it in `pending_question` and offers that.
 """
 
@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, messages
+from actions import answers, messages, understanding
 from actions.messages import say
 from actions.session import Institution, load_institution
 from actions.settings import get_settings
@@ -29,7 +29,6 @@ TOPICS = (
     "escalation",
     "confidentiality",
 )
-FAQ_INTENTS = tuple(f"faq_{topic}" for topic in TOPICS)
 
 
 def profile_numbers(institution: Institution) -> dict[str, Any]:
@@ -54,8 +53,9 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(tracker.latest_message.get("text") or "")
         events: list[EventType] = []
-        if intent in FAQ_INTENTS:
-            self.answer(dispatcher, tracker, intent.removeprefix("faq_"))
+        topic = understanding.faq_topic(tracker) if intent == understanding.TOPIC_SELECTOR else None
+        if topic in TOPICS:
+            self.answer(dispatcher, tracker, str(topic))
         elif answers.tells_a_story(text) and not text.startswith("/"):
             say(dispatcher, tracker, "offer_question_case")
             events.append(SlotSet("pending_question", text))

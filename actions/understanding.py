@@ -1,9 +1,11 @@
-"""What the NLU model understood of the latest message: its intent, category and named detail.
+"""What the NLU model understood of the latest message: its intent, category, topic and detail.
 
 The model decides the meaning (config.yml): yes, no, stop or change-a-detail are intents;
 the complaint category is the ResponseSelector's `complain/<category>`, predicted for every
-message, so also for a description typed inside the form; the detail to change is the
-entity `field`. The actions only read these and apply thresholds.
+message, so also for a description typed inside the form; the topic of a question about
+the complaint service is the ResponseSelector's `faq/<topic>` (or a button's entity
+`faq_topic`); the detail to change is the entity `field`. The actions only read these and
+apply thresholds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 CATEGORY_SELECTOR = "complain"
+TOPIC_SELECTOR = "faq"
 NO_CATEGORY = "none"
 MIN_CATEGORY_CONFIDENCE = 0.5
 # The intent classifier's confidences are calibrated probabilities (engine/linear_intents.py):
@@ -31,17 +34,27 @@ def intent(tracker: Tracker) -> tuple[str | None, float]:
     return found.get("name"), float(found.get("confidence") or 0.0)
 
 
-def category(tracker: Tracker, min_confidence: float = MIN_CATEGORY_CONFIDENCE) -> str | None:
-    """The complaint category the model reads in the latest message; None when unsure or none."""
-    selector = (tracker.latest_message.get("response_selector") or {}).get(CATEGORY_SELECTOR)
+def selected(tracker: Tracker, retrieval_intent: str, min_confidence: float) -> str | None:
+    """The sub-intent a ResponseSelector chose for the latest message (`fraud` of
+    `complain/fraud`); None when it is unsure."""
+    selector = (tracker.latest_message.get("response_selector") or {}).get(retrieval_intent)
     response = (selector or {}).get("response") or {}
     key = str(response.get("intent_response_key") or "")
-    name = key.partition("/")[2]
-    if not name or name == NO_CATEGORY:
-        return None
     if float(response.get("confidence") or 0.0) < min_confidence:
         return None
-    return name
+    return key.partition("/")[2] or None
+
+
+def category(tracker: Tracker, min_confidence: float = MIN_CATEGORY_CONFIDENCE) -> str | None:
+    """The complaint category the model reads in the latest message; None when unsure or none."""
+    name = selected(tracker, CATEGORY_SELECTOR, min_confidence)
+    return None if name == NO_CATEGORY else name
+
+
+def faq_topic(tracker: Tracker) -> str | None:
+    """The topic of a question about the complaint service: a button's, else the model's."""
+    chosen = next(tracker.get_latest_entity_values("faq_topic"), None)
+    return str(chosen) if chosen else selected(tracker, TOPIC_SELECTOR, 0.0)
 
 
 def field(tracker: Tracker) -> str | None:

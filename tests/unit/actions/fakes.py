@@ -111,6 +111,16 @@ KREDITPRO_SLOTS = {
 }
 
 
+def selection(key: str, confidence: float) -> dict[str, Any]:
+    """One ResponseSelector's choice in a parsed message, as Rasa sends it."""
+    response = {
+        "intent_response_key": key,
+        "confidence": confidence,
+        "utter_action": f"utter_{key}",
+    }
+    return {"response": response, "ranking": []}
+
+
 def tracker(
     slots: dict[str, Any] | None = None,
     *,
@@ -120,13 +130,15 @@ def tracker(
     entities: list[dict[str, Any]] | None = None,
     category: str | None = None,
     category_confidence: float = 0.9,
+    faq_topic: str | None = None,
     metadata: dict[str, Any] | None = None,
     sender_id: str = "chat-1",
     message_id: str = "m-1",
 ) -> Tracker:
     """A tracker whose latest user message is `text`, with the KreditPro session slots.
 
-    `category` is what the ResponseSelector read (complain/<category>), as Rasa sends it.
+    `category` and `faq_topic` are what the ResponseSelectors read (complain/<category>,
+    faq/<topic>), as Rasa sends them.
     """
     latest = {
         "text": text,
@@ -135,13 +147,15 @@ def tracker(
         "message_id": message_id,
         "metadata": metadata or {},
     }
-    if category:
-        key = f"complain/{category}"
-        response = {"intent_response_key": key, "confidence": category_confidence}
-        latest["response_selector"] = {
-            "all_retrieval_intents": ["complain"],
-            "complain": {"response": {**response, "utter_action": f"utter_{key}"}, "ranking": []},
-        }
+    selected = {"complain": (category, category_confidence), "faq": (faq_topic, 0.9)}
+    latest["response_selector"] = {
+        "all_retrieval_intents": list(selected),
+        **{
+            retrieval_intent: selection(f"{retrieval_intent}/{name}", confidence)
+            for retrieval_intent, (name, confidence) in selected.items()
+            if name
+        },
+    }
     user_event = {
         "event": "user",
         "timestamp": 1_790_000_000.0,

@@ -18,6 +18,7 @@ import pytest
 from actions import messages
 from actions.cases import STATUSES
 from actions.messages import payload_entities, render
+from actions.questions import TOPICS
 
 ROOT = Path(__file__).resolve().parents[3]
 SAID_BY_ACTIONS = re.compile(r'\bsay\(\s*dispatcher,\s*tracker,\s*"(\w+)"')
@@ -27,6 +28,7 @@ SEED_GREETING = (
     "Silakan beritahu kami kebutuhan Anda."
 )
 ENTITY_VALUES = {
+    "faq_topic": set(TOPICS),
     "complainant_type": {"user", "reporter"},
     "user_role": {"lender", "borrower", "customer", "representative"},
     "priority": {"low", "medium", "high", "emergency"},
