@@ -188,6 +188,22 @@ def print_intents(title: str, result: dict[str, Any]) -> None:
         print(f"  confused: {gold} -> {predicted} ({count})")
 
 
+def fallback_threshold() -> float:
+    """The FallbackClassifier's threshold in config.yml."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    found = [c for c in config["pipeline"] if c.get("name") == "FallbackClassifier"]
+    return float(found[0].get("threshold", 0.3)) if found else 0.0
+
+
+def below_fallback(result: dict[str, Any], threshold: float) -> int:
+    """How many messages the bot would answer with "not understood" (confidence too low)."""
+    return sum(
+        1
+        for p in result["predictions"]
+        if float((p.get("intent_prediction") or {}).get("confidence") or 0) < threshold
+    )
+
+
 def complaint_false_positives(result: dict[str, Any]) -> list[str]:
     """Texts that are not complaints but were predicted as one."""
     return [
@@ -233,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
             right, total, _ = category_scores(result["selector"], FAQ)
             if total:
                 print(f"  service-topic accuracy {right / total:.3f} ({right}/{total})")
+            threshold = fallback_threshold()
+            print(
+                f"  below the fallback threshold {threshold}: {below_fallback(result, threshold)}"
+                " (counted above with the intent the classifier named)"
+            )
             false_positives = complaint_false_positives(result)
             print(f"  non-complaints predicted as complaints: {len(false_positives)}")
             for text in false_positives:
