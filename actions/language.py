@@ -23,6 +23,9 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 2
 MIN_CONFIDENCE = 0.75
 LANGUAGES = {Language.INDONESIAN: "id", Language.ENGLISH: "en"}
+# What Rasa writes as the text of an intent injected by trigger_intent (the hand-back after
+# a live chat sends "EXTERNAL: goodbye"): the customer did not write it.
+EXTERNAL_MESSAGE_PREFIX = "EXTERNAL: "
 # Answers that are names or contacts say nothing about the language.
 SLOTS_WITHOUT_LANGUAGE = ("full_name", "contact")
 
@@ -34,9 +37,10 @@ def detector() -> LanguageDetector:
 
 
 def detect_language(text: object) -> str | None:
-    """`en` or `id` when the identifier is confident; None for payloads and short answers."""
+    """`en` or `id` when the identifier is confident; None for payloads, injected intents and
+    short answers."""
     message = str(text or "").strip()
-    if not message or message.startswith("/") or len(WORD.findall(message)) < MIN_WORDS:
+    if message.startswith(("/", EXTERNAL_MESSAGE_PREFIX)) or len(WORD.findall(message)) < MIN_WORDS:
         return None
     best = detector().compute_language_confidence_values(message)[0]
     return LANGUAGES[best.language] if best.value >= MIN_CONFIDENCE else None

@@ -40,9 +40,20 @@ def test_indonesian_and_chat_indonesian_are_indonesian(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["0812-3456-7890", "ok", "hi", "no", "sip", "/complain", "KP-2611-00042X", ""]
+    "text",
+    [
+        "0812-3456-7890",
+        "ok",
+        "hi",
+        "no",
+        "sip",
+        "/complain",
+        "KP-2611-00042X",
+        "",
+        "EXTERNAL: goodbye",
+    ],
 )
-def test_numbers_payloads_and_one_word_answers_say_nothing(text: str) -> None:
+def test_numbers_payloads_injected_intents_and_one_word_answers_say_nothing(text: str) -> None:
     assert detect_language(text) is None
 
 
