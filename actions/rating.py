@@ -34,17 +34,22 @@ def typed_rating(text: str) -> int | None:
     scaled = OUT_OF.search(text)
     if scaled:
         value, scale = int(scaled.group(1)), int(scaled.group(2))
-        return (value * TOP + scale // 2) // scale or None if 1 <= value <= scale else None
-    digits = set(NUMBER.findall(text))
-    if digits:
-        value = int(digits.pop()) if len(digits) == 1 else 0
-        return value if 1 <= value <= TOP else None
+        # 9/10 is 5, 6/10 is 3: the nearest point of the five, halves rounded up.
+        return in_range((value * TOP + scale // 2) // scale) if value <= scale else None
+    numbers = {int(number) for number in NUMBER.findall(text)}
+    if numbers:
+        return in_range(numbers.pop()) if len(numbers) == 1 else None
     stars = len(STARS.findall(text))
     if stars:
-        return stars if stars <= TOP else None
+        return in_range(stars)
     words: dict[str, int] = word_list("numbers")["numbers"]
     named = {words[word] for word in WORD.findall(text.lower()) if word in words}
     return named.pop() if len(named) == 1 else None
+
+
+def in_range(value: int) -> int | None:
+    """The value when it is a rating 1 to 5, else None."""
+    return value if 1 <= value <= TOP else None
 
 
 def rating_given(tracker: Tracker) -> int | None:
@@ -55,7 +60,7 @@ def rating_given(tracker: Tracker) -> int | None:
             value = int(str(entity).strip())
         except ValueError:
             return None
-        return value if 1 <= value <= TOP else None
+        return in_range(value)
     return typed_rating(str(tracker.latest_message.get("text") or ""))
 
 
