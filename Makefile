@@ -8,7 +8,7 @@ PY311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shel
 APP := .venv/bin/python
 RASA_ENV := .venv-rasa
 
-.PHONY: run test setup browser model migrate lint lock clean
+.PHONY: run test setup browser model migrate lint architecture lock clean
 
 ## Set everything up and run the Rasa server, the action server and the app.
 run: setup
@@ -29,6 +29,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium (browser tests will skip)"; fi; \
 	fi
+
+## The import contracts in .importlinter and strict types for the domain and the services.
+architecture: setup
+	.venv/bin/lint-imports --no-cache
+	$(APP) -m mypy
 
 model: setup
 	@$(APP) -m backend.cli train
