@@ -55,6 +55,19 @@ def test_a_status_check_in_the_middle_of_a_complaint_and_the_form_goes_on(
     assert "Masalah Anda paling dekat" in chat.texts or "Kapan kejadiannya?" in chat.texts
 
 
+def test_a_register_number_in_any_message_outside_a_form_checks_that_case(
+    chat: Chat, api: httpx.Client
+) -> None:
+    complain(chat)
+    number = registered_case(chat, api)["register_number"]
+    # Whatever the classifier made of the words, the number decides (payloads fix the intent).
+    for intent in ("complain", "inform", "ask_question", "give_feedback", "out_of_scope"):
+        chat.say(f'/{intent}{{"register_number":"{number}"}}')
+        assert f"Pengaduan {number} telah kami terima" in chat.texts, (intent, chat.texts)
+    chat.say(f"min aduan gw {number.lower().replace('-', '')} kok blm ada kabar ya")
+    assert f"Pengaduan {number} telah kami terima" in chat.texts
+
+
 def test_a_customer_who_rejects_the_resolution_is_guided_to_ojk_facilitation(
     chat: Chat, api: httpx.Client
 ) -> None:
