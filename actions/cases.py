@@ -22,8 +22,10 @@ from actions.backend_client import (
 )
 from actions.clock import Clock, system_clock
 from actions.contact import split_contact
+from actions.conversation import channel_of, language_of, latest_user_event
 from actions.dates import date_in_words, deadline_in_words
 from actions.forms import UNKNOWN_DATE, request_kind, reset_intake
+from actions.handoff import hand_off
 from actions.messages import say
 from actions.session import load_institution
 from actions.settings import get_settings
@@ -34,23 +36,9 @@ logger = logging.getLogger(__name__)
 
 ClientFactory = Callable[[], BackendClient]
 
-CHAT_CHANNELS = ("web", "telegram", "whatsapp", "rest")
-DEFAULT_CHANNEL = "rest"
 IDEMPOTENCY_KEY_MAX_CHARS = 128
 OPEN_STATUSES = ("received", "in_progress", "waiting_documents", "escalated")
 STATUSES = (*OPEN_STATUSES, "resolved", "rejected")
-
-
-def latest_user_event(tracker: Tracker) -> dict[str, Any]:
-    """The last `user` event of the conversation (empty if there is none)."""
-    return tracker.get_last_event_for("user") or {}
-
-
-def channel_of(tracker: Tracker) -> str:
-    """The channel of the latest message (`metadata.channel`), `rest` if absent or unknown."""
-    metadata = latest_user_event(tracker).get("metadata") or {}
-    channel = metadata.get("channel") if isinstance(metadata, dict) else None
-    return channel if channel in CHAT_CHANNELS else DEFAULT_CHANNEL
 
 
 def submission_key(tracker: Tracker) -> str:
@@ -103,11 +91,6 @@ def case_description(slots: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def language_of(tracker: Tracker) -> str:
-    """The conversation's language slot, Indonesian by default."""
-    return str(tracker.get_slot("language") or "id")
-
-
 class ActionSubmitIntake(Action):
     """When the form ends: registers the confirmed case, or drops the answers (no, or "batal")."""
 
@@ -155,9 +138,7 @@ class ActionSubmitIntake(Action):
         self.tell_when_closed(dispatcher, tracker)
         events = [*reset_intake(), SlotSet("register_number", case["register_number"])]
         if case.get("priority") == "emergency":
-            # An emergency goes to an agent while agents work (imported here: it imports us).
-            from actions.handoff import hand_off
-
+            # An emergency goes to an agent while agents work.
             events.extend(await hand_off(self._client, dispatcher, tracker, "emergency"))
         return events
 

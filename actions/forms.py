@@ -24,6 +24,7 @@ from actions.amounts import parse_amount, parse_loss, rupiah
 from actions.chat_words import mentions, plain
 from actions.clock import Clock, system_clock
 from actions.contact import normalise_contact
+from actions.conversation import LANGUAGES, language_of
 from actions.dates import WIB, date_in_words, parse_past_date
 from actions.messages import say
 from backend.domain.lifecycle import Category
@@ -351,7 +352,7 @@ def after_repeated_failures(tracker: Tracker) -> bool:
 
 def category_named(typed: str) -> str | None:
     """The category whose button title (in either language) is what the customer typed."""
-    for language in messages.LANGUAGES:
+    for language in LANGUAGES:
         for button in messages.variation("ask_category", language).get("buttons") or []:
             if str(button.get("title", "")).strip().lower() == typed:
                 found = messages.payload_entities(str(button.get("payload", ""))).get("category")
@@ -453,7 +454,7 @@ class ActionAskPriority(AskForSlot):
             tracker.get_slot("description"), tracker.get_slot("category")
         )
         if reason:
-            language = str(tracker.get_slot("language") or "id")
+            language = language_of(tracker)
             reason_words = messages.text(f"urgent_reason_{reason}", language)
             say(dispatcher, tracker, "propose_emergency", reason=reason_words)
         return await super().run(dispatcher, tracker, domain)

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, backend_client
-from actions.cases import channel_of, language_of
+from actions.conversation import channel_of, language_of
 from actions.dates import deadline_in_words
 from actions.messages import say
 from backend.domain.personal_data import mask_for_logs

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import messages, understanding
 from actions.amounts import parse_amount, parse_loss
 from actions.clock import Clock, system_clock
+from actions.conversation import language_of
 from actions.dates import WIB, date_in_words, parse_past_date
 from actions.forms import AskForSlot, is_iso_date
 from actions.messages import say
@@ -234,7 +235,7 @@ class ActionOjkRoute(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slots = {slot: tracker.get_slot(slot) for slot in OJK_SLOTS}
-        language = str(tracker.get_slot("language") or "id")
+        language = language_of(tracker)
         today = self._clock().astimezone(WIB).date()
         if slots["ojk_rejected"] is None:
             say(dispatcher, tracker, "ojk_check_cancelled")

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, messages, understanding
+from actions.conversation import language_of
 from actions.messages import say
 from actions.session import Institution, load_institution
 from actions.settings import get_settings
@@ -68,7 +69,7 @@ class ActionAnswerQuestion(Action):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
         """The answer on `topic`, with this institution's numbers and escalation routes."""
         institution = load_institution(get_settings().institution)
-        language = str(tracker.get_slot("language") or "id")
+        language = language_of(tracker)
         say(
             dispatcher,
             tracker,

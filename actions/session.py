@@ -11,15 +11,13 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.conversation import DEFAULT_LANGUAGE, LANGUAGE_SLOT, LANGUAGES
 from actions.settings import get_settings
 
 if TYPE_CHECKING:
     from backend.domain.calendar import WorkingCalendar
 
 logger = logging.getLogger(__name__)
-
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
 
 
 class Institution(Protocol):
@@ -77,7 +75,7 @@ class ActionSessionStart(Action):
                 SlotSet("institution_name", institution.name),
                 SlotSet("institution_kind", institution.kind),
                 SlotSet("institution_roles", list(institution.roles)),
-                SlotSet("language", session_language(metadata)),
+                SlotSet(LANGUAGE_SLOT, session_language(metadata)),
                 ActionExecuted("action_listen"),
             ]
         )

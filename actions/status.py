@@ -25,7 +25,8 @@ from actions.backend_client import (
     InvalidRegisterNumber,
     backend_client,
 )
-from actions.cases import OPEN_STATUSES, STATUSES, language_of
+from actions.cases import OPEN_STATUSES, STATUSES
+from actions.conversation import language_of
 from actions.dates import deadline_in_words
 from actions.messages import say
 
