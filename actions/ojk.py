@@ -37,13 +37,6 @@ OJK_SLOTS = (
     "ojk_facilitated_before",
     "ojk_response_date",
 )
-# For each yes/no requirement, the answer that meets it.
-REQUIRED_ANSWER = {
-    "ojk_rejected": True,
-    "ojk_in_court": False,
-    "ojk_civil": True,
-    "ojk_facilitated_before": False,
-}
 
 Answers = dict[str, Any]
 
