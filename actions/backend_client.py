@@ -1,9 +1,15 @@
-"""The only HTTP client of the case API (the app server) used by the custom actions."""
+"""The only HTTP client of the case API (the app server) used by the custom actions.
+
+What the actions log here and elsewhere is masked by the action server's entry point (see
+`actions/__init__.py`), chat ids and paths included.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import date
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +17,6 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import get_settings
-from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +119,7 @@ class BackendClient:
         return _case_answer(response, register_number)
 
     async def rate_conversation(self, conversation_id: str, rating: int) -> None:
-        """Store the customer's 1-5 rating of the conversation."""
+        """Store the customer's rating; RequestRejected naming `rating` if the API refuses it."""
         response = await self._request(
             "PUT",
             f"/api/conversations/{quote(conversation_id, safe='')}/rating",
@@ -137,6 +142,37 @@ class BackendClient:
             return _json(response)
         raise _rejection(response)
 
+    async def institution(self) -> JSON:
+        """The institution the app serves: {"key", "name", "kind", "roles", "…_days"}."""
+        return _ok(await self._request("GET", "/api/institution"))
+
+    async def operating_hours(self) -> JSON:
+        """{"open", "next_opening"}: whether agents work now, and when they work next."""
+        return _ok(await self._request("GET", "/api/operating-hours"))
+
+    async def facilitation_deadline(self, response_date: date) -> date:
+        """The last day to file with OJK after a response letter of `response_date`."""
+        response = await self._request(
+            "GET",
+            "/api/facilitation-deadline",
+            params={"response_date": response_date.isoformat()},
+        )
+        deadline = _ok(response).get("deadline")
+        try:
+            return date.fromisoformat(str(deadline))
+        except ValueError:
+            raise BackendUnavailable(f"unreadable facilitation deadline {deadline!r}") from None
+
+    async def normalise_contact(self, contact: str) -> str | None:
+        """The phone (+62…) or e-mail as cases keep it; None when it is neither."""
+        response = await self._request("POST", "/api/contacts/normalise", json={"contact": contact})
+        if response.status_code == 422 and _json_or_empty(response).get("field") == "contact":
+            return None
+        normalised = _ok(response).get("contact")
+        if not isinstance(normalised, str) or not normalised:
+            raise BackendUnavailable("the contact came back empty")
+        return normalised
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send once, and again after connect errors, timeouts and 5xx answers."""
         attempts = self._retries + 1
@@ -149,16 +185,13 @@ class BackendClient:
                 if response.status_code < 500:
                     return response
                 problem = f"HTTP {response.status_code}"
-            logger.warning(
-                "case API %s %s failed (%s), attempt %d",
-                method,
-                mask_for_logs(path),
-                problem,
-                attempt,
-            )
+            logger.warning("case API %s %s failed (%s), attempt %d", method, path, problem, attempt)
             if attempt < attempts:
                 await asyncio.sleep(self._backoff_seconds * attempt)
         raise BackendUnavailable(f"{method} {path}: {problem} after {attempts} attempts")
+
+
+ClientFactory = Callable[[], BackendClient]
 
 
 def backend_client() -> BackendClient:
@@ -167,6 +200,13 @@ def backend_client() -> BackendClient:
     return BackendClient(
         settings.app_url, settings.app_api_token, timeout=settings.http_timeout_seconds
     )
+
+
+def _ok(response: httpx.Response) -> JSON:
+    """The JSON object of a 200 answer; a rejection otherwise."""
+    if response.status_code == 200:
+        return _json(response)
+    raise _rejection(response)
 
 
 def _json(response: httpx.Response) -> JSON:

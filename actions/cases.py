@@ -1,10 +1,9 @@
-"""Creating the case once the customer confirms, and looking up a case by its register number."""
+"""Creating the case once the customer confirms it, and telling when an agent will read it."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,42 +14,16 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.amounts import rupiah
-from actions.backend_client import (
-    BackendClient,
-    BackendError,
-    backend_client,
-)
-from actions.clock import Clock, system_clock
-from actions.contact import split_contact
+from actions.backend_client import BackendError, ClientFactory, backend_client
+from actions.conversation import channel_of, language_of, latest_user_event
 from actions.dates import date_in_words, deadline_in_words
 from actions.forms import UNKNOWN_DATE, request_kind, reset_intake
+from actions.handoff import hand_off
 from actions.messages import say
-from actions.session import load_institution
-from actions.settings import get_settings
-from backend.domain.deadlines import is_open, next_opening
-from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
-ClientFactory = Callable[[], BackendClient]
-
-CHAT_CHANNELS = ("web", "telegram", "whatsapp", "rest")
-DEFAULT_CHANNEL = "rest"
 IDEMPOTENCY_KEY_MAX_CHARS = 128
-OPEN_STATUSES = ("received", "in_progress", "waiting_documents", "escalated")
-STATUSES = (*OPEN_STATUSES, "resolved", "rejected")
-
-
-def latest_user_event(tracker: Tracker) -> dict[str, Any]:
-    """The last `user` event of the conversation (empty if there is none)."""
-    return tracker.get_last_event_for("user") or {}
-
-
-def channel_of(tracker: Tracker) -> str:
-    """The channel of the latest message (`metadata.channel`), `rest` if absent or unknown."""
-    metadata = latest_user_event(tracker).get("metadata") or {}
-    channel = metadata.get("channel") if isinstance(metadata, dict) else None
-    return channel if channel in CHAT_CHANNELS else DEFAULT_CHANNEL
 
 
 def submission_key(tracker: Tracker) -> str:
@@ -82,7 +55,7 @@ def case_request(tracker: Tracker) -> dict[str, Any]:
         "category": category or DEFAULT_CATEGORY[kind],
         "priority": slots.get("priority") or DEFAULT_PRIORITY[kind],
         "full_name": slots.get("full_name"),
-        **split_contact(str(slots.get("contact") or "")),
+        "contact": slots.get("contact"),
         "description": case_description(slots),
         "channel": channel_of(tracker),
         "conversation_id": tracker.sender_id,
@@ -103,19 +76,11 @@ def case_description(slots: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def language_of(tracker: Tracker) -> str:
-    """The conversation's language slot, Indonesian by default."""
-    return str(tracker.get_slot("language") or "id")
-
-
 class ActionSubmitIntake(Action):
     """When the form ends: registers the confirmed case, or drops the answers (no, or "batal")."""
 
-    def __init__(
-        self, client_factory: ClientFactory = backend_client, clock: Clock = system_clock
-    ) -> None:
+    def __init__(self, client_factory: ClientFactory = backend_client) -> None:
         self._client = client_factory
-        self._clock = clock
 
     def name(self) -> str:
         return "action_submit_intake"
@@ -131,11 +96,7 @@ class ActionSubmitIntake(Action):
             async with self._client() as backend:
                 case = await backend.create_case(case_request(tracker), idempotency_key=key)
         except BackendError as exc:
-            logger.error(
-                "could not register the case of %s: %s",
-                mask_for_logs(tracker.sender_id),
-                mask_for_logs(str(exc)),
-            )
+            logger.error("could not register the case of %s: %s", tracker.sender_id, exc)
             say(dispatcher, tracker, "case_not_registered")
             # Keep the answers and the key: confirming again retries with the same key.
             return [
@@ -152,22 +113,24 @@ class ActionSubmitIntake(Action):
             first_response_date=due.date,
             first_response_time=due.time,
         )
-        self.tell_when_closed(dispatcher, tracker)
+        await self.tell_when_closed(dispatcher, tracker)
         events = [*reset_intake(), SlotSet("register_number", case["register_number"])]
         if case.get("priority") == "emergency":
-            # An emergency goes to an agent while agents work (imported here: it imports us).
-            from actions.handoff import hand_off
-
+            # An emergency goes to an agent while agents work.
             events.extend(await hand_off(self._client, dispatcher, tracker, "emergency"))
         return events
 
-    def tell_when_closed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        """Outside operating hours: when an agent will read it (the next working day, 09:00)."""
-        now = self._clock()
-        calendar = load_institution(get_settings().institution).working_calendar()
-        if is_open(now, calendar):
+    async def tell_when_closed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Outside operating hours: when an agent will read it (the case API's next opening)."""
+        try:
+            async with self._client() as backend:
+                hours = await backend.operating_hours()
+        except BackendError as exc:
+            logger.warning("could not read the operating hours: %s", exc)
             return
-        opening = deadline_in_words(next_opening(now, calendar).isoformat(), language_of(tracker))
+        if hours.get("open") or not hours.get("next_opening"):
+            return
+        opening = deadline_in_words(str(hours["next_opening"]), language_of(tracker))
         say(
             dispatcher,
             tracker,

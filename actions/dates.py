@@ -12,6 +12,7 @@ from babel.dates import format_date, format_time
 
 from actions.chat_words import mentions, plain
 
+# The service's time zone, fixed by its public interface: the case API gives every time in it.
 WIB = ZoneInfo("Asia/Jakarta")
 LOCALES = {"id": "id", "en": "en"}
 TIME_FORMATS = {"id": "HH.mm", "en": "HH:mm"}  # 24-hour clock, as WIB times are written

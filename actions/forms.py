@@ -10,6 +10,7 @@ row the customer is also offered the choices as buttons and a person.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from datetime import date
 from typing import Any
@@ -21,12 +22,15 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, messages, understanding
 from actions.amounts import parse_amount, parse_loss, rupiah
+from actions.backend_client import BackendError, ClientFactory, backend_client
 from actions.chat_words import mentions, plain
 from actions.clock import Clock, system_clock
-from actions.contact import normalise_contact
+from actions.contact import contact_candidates
+from actions.conversation import LANGUAGES, language_of
 from actions.dates import WIB, date_in_words, parse_past_date
 from actions.messages import say
-from backend.domain.lifecycle import Category
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_MIN_CHARS = 15
 DESCRIPTION_MAX_CHARS = 4000
@@ -52,7 +56,6 @@ INTAKE_SLOTS = (
     "correcting",
     "invalid_answers",
 )
-CATEGORIES = tuple(Category)
 UNKNOWN_DATE = "unknown"
 OFFER_HUMAN_AFTER = 2
 
@@ -90,7 +93,10 @@ def intake_slots(kind: str, complainant_type: str | None) -> list[str]:
 class ValidateIntakeForm(FormValidationAction):
     """Fills the intake from the opening message, checks each answer, handles corrections."""
 
-    def __init__(self, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, client_factory: ClientFactory = backend_client, clock: Clock = system_clock
+    ) -> None:
+        self._client = client_factory
         self._clock = clock
 
     def name(self) -> str:
@@ -107,10 +113,11 @@ class ValidateIntakeForm(FormValidationAction):
         if understanding.is_cancel(tracker):
             return [SlotSet("confirmed", None), SlotSet("requested_slot", None)]
         if tracker.get_slot("requested_slot") is None:
-            tracker.add_slots([SlotSet(k, v) for k, v in self.from_opening(tracker).items()])
+            opening = await self.from_opening(tracker)
+            tracker.add_slots([SlotSet(k, v) for k, v in opening.items()])
         return await super().run(dispatcher, tracker, domain)
 
-    def from_opening(self, tracker: Tracker) -> Validated:
+    async def from_opening(self, tracker: Tracker) -> Validated:
         """What the message that started the form already tells: who, what, when, how much."""
         kind = request_kind(tracker)
         if kind == "question":
@@ -132,13 +139,30 @@ class ValidateIntakeForm(FormValidationAction):
             amount = parse_amount(next(tracker.get_latest_entity_values("amount"), None))
             if amount:
                 found["loss_amount"] = amount
-        typed_contact = next(tracker.get_latest_entity_values("phone_number"), None) or next(
-            tracker.get_latest_entity_values("email"), None
-        )
-        contact = normalise_contact(typed_contact) if typed_contact else None
+        contact = await self.normalised_contact(typed_contact(tracker))
         if contact:
             found["contact"] = contact
         return found
+
+    async def normalised_contact(self, typed: Any) -> str | None:
+        """The contact in `typed` in the form the case API keeps it; None if there is none.
+
+        While the case API does not answer, the contact found is kept as typed: the API
+        normalises it when the case is registered.
+        """
+        candidates = contact_candidates(typed)
+        if not candidates:
+            return None
+        try:
+            async with self._client() as backend:
+                for candidate in candidates:
+                    normalised = await backend.normalise_contact(candidate)
+                    if normalised:
+                        return normalised
+        except BackendError as exc:
+            logger.warning("could not normalise a contact, kept as typed: %s", exc)
+            return candidates[0]
+        return None
 
     async def required_slots(
         self,
@@ -227,7 +251,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Validated:
         """One of the ten categories: its button, its button's words, or what the model reads."""
         typed = str(value or "").strip().lower()
-        category = typed if typed in CATEGORIES else category_named(typed)
+        category = typed if typed in offered_categories() else category_named(typed)
         category = category or understanding.category(tracker)
         if category is None:
             return self.refuse("category", "invalid_choice", dispatcher, tracker)
@@ -273,11 +297,11 @@ class ValidateIntakeForm(FormValidationAction):
             return self.refuse("full_name", "invalid_full_name", dispatcher, tracker)
         return self.accept({"full_name": name})
 
-    def validate_contact(
+    async def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
-        """A valid phone number (normalised to +62…) or e-mail address."""
-        contact = normalise_contact(value)
+        """A valid phone number or e-mail address, as the case API normalises it (+62…)."""
+        contact = await self.normalised_contact(value)
         if contact is None:
             typed = str(value or "")
             key = (
@@ -290,7 +314,7 @@ class ValidateIntakeForm(FormValidationAction):
             return self.refuse("contact", key, dispatcher, tracker)
         return self.accept({"contact": contact})
 
-    def validate_confirmed(
+    async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Validated:
         """Yes registers, no cancels; a change request (change_detail) asks its field again."""
@@ -299,27 +323,27 @@ class ValidateIntakeForm(FormValidationAction):
         if understanding.wants_change(tracker) or (
             tracker.get_slot("correcting") and understanding.field(tracker)
         ):
-            return self.correct(tracker)
+            return await self.correct(tracker)
         confirmed = understanding.yes_or_no(tracker)
         if confirmed is None:
             return self.refuse("confirmed", "invalid_confirmation", dispatcher, tracker)
         return self.accept({"confirmed": confirmed, "correcting": None})
 
-    def correct(self, tracker: Tracker) -> Validated:
+    async def correct(self, tracker: Tracker) -> Validated:
         """Empty the named field so that the form asks it again (or take the new value given)."""
         field = understanding.field(tracker)
         fields = intake_slots(request_kind(tracker), tracker.get_slot("complainant_type"))
         if field is None or field not in fields:
             return {"confirmed": None, "correcting": True, "invalid_answers": None}
-        typed_contact = next(tracker.get_latest_entity_values("phone_number"), None) or next(
-            tracker.get_latest_entity_values("email"), None
+        contact = (
+            await self.normalised_contact(typed_contact(tracker)) if field == "contact" else None
         )
-        if field == "contact" and typed_contact and normalise_contact(typed_contact):
+        if contact:
             return {
                 "confirmed": None,
                 "correcting": None,
                 "invalid_answers": None,
-                "contact": normalise_contact(typed_contact),
+                "contact": contact,
             }
         emptied: Validated = {
             "confirmed": None,
@@ -330,6 +354,21 @@ class ValidateIntakeForm(FormValidationAction):
         if field == "complainant_type":
             emptied["user_role"] = None
         return emptied
+
+
+def typed_contact(tracker: Tracker) -> str | None:
+    """The phone number or e-mail address the model found in the latest message, if any."""
+    return next(tracker.get_latest_entity_values("phone_number"), None) or next(
+        tracker.get_latest_entity_values("email"), None
+    )
+
+
+def offered_categories() -> tuple[str, ...]:
+    """The categories the category question offers as buttons (the case API's categories)."""
+    buttons = messages.variation("ask_category").get("buttons") or []
+    return tuple(
+        str(messages.payload_entities(str(button["payload"])).get("category")) for button in buttons
+    )
 
 
 def question_key(slot: str) -> str:
@@ -351,7 +390,7 @@ def after_repeated_failures(tracker: Tracker) -> bool:
 
 def category_named(typed: str) -> str | None:
     """The category whose button title (in either language) is what the customer typed."""
-    for language in messages.LANGUAGES:
+    for language in LANGUAGES:
         for button in messages.variation("ask_category", language).get("buttons") or []:
             if str(button.get("title", "")).strip().lower() == typed:
                 found = messages.payload_entities(str(button.get("payload", ""))).get("category")
@@ -453,7 +492,7 @@ class ActionAskPriority(AskForSlot):
             tracker.get_slot("description"), tracker.get_slot("category")
         )
         if reason:
-            language = str(tracker.get_slot("language") or "id")
+            language = language_of(tracker)
             reason_words = messages.text(f"urgent_reason_{reason}", language)
             say(dispatcher, tracker, "propose_emergency", reason=reason_words)
         return await super().run(dispatcher, tracker, domain)

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.backend_client import BackendClient, BackendError, backend_client
-from actions.cases import channel_of, language_of
+from actions.backend_client import BackendError, ClientFactory, backend_client
+from actions.conversation import channel_of, language_of
 from actions.dates import deadline_in_words
 from actions.messages import say
-from backend.domain.personal_data import mask_for_logs
 
 logger = logging.getLogger(__name__)
 
-ClientFactory = Callable[[], BackendClient]
 NOT_UNDERSTOOD = "nlu_fallback"
 
 
@@ -30,11 +27,7 @@ async def hand_off(
         async with client() as backend:
             outcome = await backend.request_handoff(tracker.sender_id, reason, channel_of(tracker))
     except BackendError as exc:
-        logger.error(
-            "could not hand %s to an agent: %s",
-            mask_for_logs(tracker.sender_id),
-            mask_for_logs(str(exc)),
-        )
+        logger.error("could not hand %s to an agent: %s", tracker.sender_id, exc)
         if reason != "emergency":
             say(dispatcher, tracker, "handoff_unavailable")
         return []

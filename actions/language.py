@@ -19,6 +19,8 @@ from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.conversation import LANGUAGE_SLOT
+
 WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 2
 MIN_CONFIDENCE = 0.75
@@ -62,6 +64,6 @@ class ActionValidateSlotMappings(ValidationAction):
         if tracker.get_slot("requested_slot") in SLOTS_WITHOUT_LANGUAGE:
             return {}
         detected = detect_language(tracker.latest_message.get("text"))
-        if detected is None or detected == tracker.get_slot("language"):
+        if detected is None or detected == tracker.get_slot(LANGUAGE_SLOT):
             return {}
-        return {"language": detected}
+        return {LANGUAGE_SLOT: detected}

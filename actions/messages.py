@@ -22,10 +22,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import DEFAULT_LANGUAGE, LANGUAGES, language_of
+
 DIRECTORY = Path(__file__).resolve().parent / "messages"
-LANGUAGES = ("id", "en")
 KINDS = ("p2p", "bank")
-DEFAULT_LANGUAGE = "id"
 DEFAULT_KIND = "p2p"
 
 PAYLOAD = re.compile(r"^/(?P<intent>[\w-]+)(?P<entities>\{.*\})?$", re.DOTALL)
@@ -80,7 +80,7 @@ def text(
 def conversation_params(tracker: Tracker) -> dict[str, str]:
     """The language, institution kind and name of this conversation (from the session slots)."""
     return {
-        "language": str(tracker.get_slot("language") or DEFAULT_LANGUAGE),
+        "language": language_of(tracker),
         "kind": str(tracker.get_slot("institution_kind") or DEFAULT_KIND),
         "institution_name": str(tracker.get_slot("institution_name") or ""),
     }

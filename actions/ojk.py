@@ -8,6 +8,7 @@ names the reasons. "batal" ends it with nothing decided.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -18,16 +19,16 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages, understanding
 from actions.amounts import parse_amount, parse_loss
+from actions.backend_client import BackendError, ClientFactory, backend_client
 from actions.clock import Clock, system_clock
+from actions.conversation import language_of
 from actions.dates import WIB, date_in_words, parse_past_date
 from actions.forms import AskForSlot, is_iso_date
 from actions.messages import say
-from actions.session import load_institution
-from actions.settings import get_settings
-from backend.domain.deadlines import add_working_days
+
+logger = logging.getLogger(__name__)
 
 FACILITATION_LOSS_LIMIT = 500_000_000  # Rupiah (POJK 31/2020; general insurance differs)
-FILING_WORKING_DAYS = 60  # after the institution's response letter
 OJK_SLOTS = (
     "ojk_rejected",
     "ojk_loss_amount",
@@ -36,25 +37,15 @@ OJK_SLOTS = (
     "ojk_facilitated_before",
     "ojk_response_date",
 )
-# For each yes/no requirement, the answer that meets it.
-REQUIRED_ANSWER = {
-    "ojk_rejected": True,
-    "ojk_in_court": False,
-    "ojk_civil": True,
-    "ojk_facilitated_before": False,
-}
 
 Answers = dict[str, Any]
 
 
-def filing_deadline(response_date: date) -> date:
-    """The last day to file with OJK: 60 working days after the response letter."""
-    calendar = load_institution(get_settings().institution).working_calendar()
-    return add_working_days(response_date, FILING_WORKING_DAYS, calendar)
+def obstacles(slots: Answers, today: date, filing_deadline: date | None = None) -> list[str]:
+    """The catalogue ids of the reasons why OJK facilitation is not available (empty: it is).
 
-
-def obstacles(slots: Answers, today: date) -> list[str]:
-    """The catalogue ids of the reasons why OJK facilitation is not available (empty: it is)."""
+    Filing is too late once `filing_deadline` (the case API's, for the response date) is past.
+    """
     found = []
     loss = slots.get("ojk_loss_amount")
     if loss is not None and loss > FACILITATION_LOSS_LIMIT:
@@ -67,8 +58,7 @@ def obstacles(slots: Answers, today: date) -> list[str]:
         found.append("ojk_reason_not_civil")
     if slots.get("ojk_facilitated_before") is True:
         found.append("ojk_reason_facilitated_before")
-    response_date = slots.get("ojk_response_date")
-    if response_date and filing_deadline(date.fromisoformat(response_date)) < today:
+    if filing_deadline is not None and filing_deadline < today:
         found.append("ojk_reason_too_late")
     return found
 
@@ -111,7 +101,10 @@ class ValidateOjkForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """The questions up to and including the first answer that rules facilitation out."""
+        """The questions up to and including the first answer that rules facilitation out.
+
+        The response date is asked last, so whether filing is too late is left to the route.
+        """
         today = self._clock().astimezone(WIB).date()
         asked: list[str] = []
         for slot in OJK_SLOTS:
@@ -224,7 +217,10 @@ class ActionAskOjkResponseDate(AskForSlot):
 class ActionOjkRoute(Action):
     """Names the route that fits the answers, with the documents to prepare."""
 
-    def __init__(self, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, client_factory: ClientFactory = backend_client, clock: Clock = system_clock
+    ) -> None:
+        self._client = client_factory
         self._clock = clock
 
     def name(self) -> str:
@@ -234,28 +230,33 @@ class ActionOjkRoute(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slots = {slot: tracker.get_slot(slot) for slot in OJK_SLOTS}
-        language = str(tracker.get_slot("language") or "id")
+        language = language_of(tracker)
         today = self._clock().astimezone(WIB).date()
         if slots["ojk_rejected"] is None:
             say(dispatcher, tracker, "ojk_check_cancelled")
         elif slots["ojk_rejected"] is False:
             say(dispatcher, tracker, "ojk_route_complain_first")
-        elif reasons := obstacles(slots, today):
-            deadline = self.deadline_words(slots, language)
-            words = [messages.text(key, language, deadline=deadline) for key in reasons]
-            say(dispatcher, tracker, "ojk_route_other", reasons="; ".join(words))
         else:
-            say(
-                dispatcher,
-                tracker,
-                "ojk_route_facilitation",
-                deadline=self.deadline_words(slots, language),
-            )
+            deadline, deadline_unknown = None, False
+            try:
+                deadline = await self.filing_deadline(slots)
+            except BackendError as exc:
+                logger.error("could not read the OJK filing deadline: %s", exc)
+                deadline_unknown = True
+            words = date_in_words(deadline, language) if deadline else ""
+            if reasons := obstacles(slots, today, deadline):
+                texts = [messages.text(key, language, deadline=words) for key in reasons]
+                say(dispatcher, tracker, "ojk_route_other", reasons="; ".join(texts))
+            elif deadline_unknown:
+                say(dispatcher, tracker, "service_unavailable")  # in time or not: unknown
+            else:
+                say(dispatcher, tracker, "ojk_route_facilitation", deadline=words)
         return reset_ojk()
 
-    def deadline_words(self, slots: Answers, language: str) -> str:
-        """The filing deadline in words, or empty when the response date is not known."""
+    async def filing_deadline(self, slots: Answers) -> date | None:
+        """The case API's last day to file with OJK, or None when the response date is unknown."""
         response_date = slots.get("ojk_response_date")
         if not response_date:
-            return ""
-        return date_in_words(filing_deadline(date.fromisoformat(response_date)), language)
+            return None
+        async with self._client() as backend:
+            return await backend.facilitation_deadline(date.fromisoformat(response_date))

@@ -1,48 +1,22 @@
-"""`action_session_start`: every conversation starts knowing which institution it serves."""
+"""`action_session_start`: every conversation starts knowing which institution it serves.
+
+The institution is the one the app runs with, read from the case API (`GET /api/institution`).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.settings import get_settings
-
-if TYPE_CHECKING:
-    from backend.domain.calendar import WorkingCalendar
+from actions.backend_client import BackendError, ClientFactory, backend_client
+from actions.conversation import DEFAULT_LANGUAGE, LANGUAGE_SLOT, LANGUAGES
 
 logger = logging.getLogger(__name__)
-
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
-
-
-class Institution(Protocol):
-    """What the bot needs from an institution profile."""
-
-    name: str
-    kind: str
-    roles: tuple[str, ...]
-    first_response_days: int
-    oral_resolution_days: int
-    written_resolution_days: int
-    extension_days: int
-
-    def working_calendar(self) -> WorkingCalendar:
-        """The calendar its deadlines count in."""
-        ...
-
-
-def load_institution(key: str) -> Institution:
-    """The institution profile `key` (imported here so the actions load without the backend)."""
-    from backend.institutions import load_profile
-
-    return load_profile(key)
 
 
 def session_language(metadata: Any) -> str:
@@ -57,8 +31,8 @@ def session_language(metadata: Any) -> str:
 class ActionSessionStart(Action):
     """Starts a session: the institution's name, kind and roles, and the language, as slots."""
 
-    def __init__(self, institution_loader: Callable[[str], Institution] = load_institution) -> None:
-        self._load_institution = institution_loader
+    def __init__(self, client_factory: ClientFactory = backend_client) -> None:
+        self._client = client_factory
 
     def name(self) -> str:
         return "action_session_start"
@@ -66,22 +40,33 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        institution = self._load_institution(get_settings().institution)
         metadata = tracker.get_slot("session_started_metadata")
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session"):
             events.extend(_carried_over_slots(tracker))
+        events.append(SlotSet("session_started_metadata", metadata))
+        events.extend(await self.institution_slots())
         events.extend(
             [
-                SlotSet("session_started_metadata", metadata),
-                SlotSet("institution_name", institution.name),
-                SlotSet("institution_kind", institution.kind),
-                SlotSet("institution_roles", list(institution.roles)),
-                SlotSet("language", session_language(metadata)),
+                SlotSet(LANGUAGE_SLOT, session_language(metadata)),
                 ActionExecuted("action_listen"),
             ]
         )
         return events
+
+    async def institution_slots(self) -> list[EventType]:
+        """The institution's name, kind and roles; none while the case API does not answer."""
+        try:
+            async with self._client() as backend:
+                institution = await backend.institution()
+        except BackendError as exc:
+            logger.error("could not read the institution: %s", exc)
+            return []
+        return [
+            SlotSet("institution_name", institution.get("name")),
+            SlotSet("institution_kind", institution.get("kind")),
+            SlotSet("institution_roles", list(institution.get("roles") or [])),
+        ]
 
 
 def _carried_over_slots(tracker: Tracker) -> list[EventType]:

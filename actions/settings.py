@@ -15,11 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class ActionSettings:
-    """What the custom actions need: where the case API is, its token, the institution."""
+    """What the custom actions need: where the case API is and its token (it knows the rest)."""
 
     app_url: str = "http://127.0.0.1:8000"
     app_api_token: str = ""
-    institution: str = "kreditpro"
     http_timeout_seconds: float = 10.0
 
     @classmethod
@@ -37,7 +36,6 @@ class ActionSettings:
         return cls(
             app_url=(values.get("APP_URL") or f"http://{host}:{port}").rstrip("/"),
             app_api_token=values.get("APP_API_TOKEN", ""),
-            institution=values.get("INSTITUTION") or "kreditpro",
             http_timeout_seconds=float(values.get("ACTIONS_HTTP_TIMEOUT_SECONDS") or 10.0),
         )
 

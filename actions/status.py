@@ -10,7 +10,6 @@ human offered, never a loop.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -18,20 +17,19 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import messages
 from actions.backend_client import (
-    BackendClient,
     BackendError,
     CaseNotFound,
+    ClientFactory,
     InvalidRegisterNumber,
     backend_client,
 )
-from actions.cases import OPEN_STATUSES, STATUSES, language_of
+from actions.conversation import language_of
 from actions.dates import deadline_in_words
 from actions.messages import say
 
 logger = logging.getLogger(__name__)
-
-ClientFactory = Callable[[], BackendClient]
 
 CONTACT_CHECK_FORM = "contact_check_form"
 VERIFIED = "verified"
@@ -165,15 +163,18 @@ class ActionEndContactCheck(Action):
 
 
 def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker, case: dict[str, Any]) -> None:
-    """The case's status, its open deadlines in words, and its officer if one is assigned."""
+    """The case's status, its deadlines in words while it is open, and its officer if assigned.
+
+    Whether the deadlines still run is the case API's `open`, not a list of statuses here.
+    """
     number = case.get("register_number")
     status = case.get("status")
     language = language_of(tracker)
-    if status not in STATUSES:
-        logger.warning("case %s has an unknown status %r", number, status)
+    if f"case_status_{status}" not in messages.catalogue(language):
+        logger.warning("case %s has a status without a message: %r", number, status)
         status = "in_progress"
     say(dispatcher, tracker, f"case_status_{status}", register_number=number)
-    if status in OPEN_STATUSES:
+    if case.get("open"):
         if case.get("first_response_due_at"):
             due = deadline_in_words(case["first_response_due_at"], language)
             say(

@@ -1,11 +1,12 @@
-"""Case API input validation (CaseCreate) and output mapping (CasePublic, ConversationPublic)."""
+"""Case API input validation (CaseCreate, contacts) and output mapping (CasePublic,
+ConversationPublic, InstitutionPublic)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,7 +14,7 @@ import phonenumbers
 
 from backend.domain.calendar import WIB, WorkingCalendar
 from backend.domain.control_characters import REFUSAL, has_control_characters
-from backend.domain.handling import deadline_standing, effective_resolution_due
+from backend.domain.handling import deadline_standing, effective_resolution_due, is_answered
 from backend.domain.lifecycle import (
     Category,
     Channel,
@@ -25,6 +26,7 @@ from backend.domain.lifecycle import (
 
 if TYPE_CHECKING:
     from backend.db.tables import CaseRecord, Conversation
+    from backend.domain.policy import InstitutionProfile
 
 DESCRIPTION_MAX_CHARS = 4000
 NAME_MAX_CHARS = 200
@@ -66,6 +68,20 @@ def normalise_email(text: str, field: str = "email") -> str:
     return f"{local}@{domain.lower()}"
 
 
+def split_contact(contact: str, field: str = "contact") -> tuple[str | None, str | None]:
+    """(phone, None) or (None, email), normalised as cases keep them: an e-mail if it has an @."""
+    if "@" in contact:
+        return None, normalise_email(contact, field)
+    return normalise_phone(contact, field), None
+
+
+def contact_from_json(body: Any) -> tuple[str | None, str | None]:
+    """(phone, email) of a `{"contact": "0812-3456-7890" | "name@example.com"}` body."""
+    if not isinstance(body, Mapping):
+        raise InvalidField("body", "must be a JSON object", error="invalid_body")
+    return split_contact(_required_text(body, "contact", EMAIL_MAX_CHARS))
+
+
 def parse_aware_datetime(value: Any, field: str) -> datetime:
     """An ISO 8601 timestamp with its UTC offset; naive ones are refused."""
     if not isinstance(value, str):
@@ -77,6 +93,16 @@ def parse_aware_datetime(value: Any, field: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidField(field, "needs a UTC offset, e.g. +07:00")
     return moment
+
+
+def parse_date(value: Any, field: str) -> date:
+    """A calendar day written as YYYY-MM-DD."""
+    if not isinstance(value, str):
+        raise InvalidField(field, "required, as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidField(field, "not a date written as YYYY-MM-DD") from exc
 
 
 def parse_rating(body: Any) -> int:
@@ -123,10 +149,7 @@ class CaseCreate:
         email = _text(body, "email", EMAIL_MAX_CHARS)
         contact = _text(body, "contact", EMAIL_MAX_CHARS)
         if contact and not (phone or email):
-            if "@" in contact:
-                email = normalise_email(contact, "contact")
-            else:
-                phone = normalise_phone(contact, "contact")
+            phone, email = split_contact(contact)
         received_at = body.get("received_at")
         return cls(
             complainant_type=_choice(body, "complainant_type", ComplainantType),
@@ -248,6 +271,7 @@ class CasePublic:
     documents_due_at: str | None
     remaining_working_days: int | None
     overdue: bool
+    open: bool
 
     @classmethod
     def from_record(
@@ -264,7 +288,12 @@ class CasePublic:
             now or datetime.now(UTC),
             calendar or WorkingCalendar(),
         )
-        return cls(**case_snapshot(case), remaining_working_days=remaining, overdue=overdue)
+        return cls(
+            **case_snapshot(case),
+            remaining_working_days=remaining,
+            overdue=overdue,
+            open=not is_answered(case.status),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -290,6 +319,36 @@ class ConversationPublic:
             handled_by=conversation.handled_by,
             rating=conversation.rating,
             cases=[case.register_number for case in cases],
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class InstitutionPublic:
+    """The institution whose complaints the app handles: what the bot says about it."""
+
+    key: str
+    name: str
+    kind: str
+    roles: list[str]
+    first_response_days: int
+    oral_resolution_days: int
+    written_resolution_days: int
+    extension_days: int
+
+    @classmethod
+    def from_profile(cls, profile: InstitutionProfile) -> InstitutionPublic:
+        return cls(
+            key=profile.key,
+            name=profile.name,
+            kind=profile.kind,
+            roles=list(profile.roles),
+            first_response_days=profile.first_response_days,
+            oral_resolution_days=profile.oral_resolution_days,
+            written_resolution_days=profile.written_resolution_days,
+            extension_days=profile.extension_days,
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -8,9 +8,11 @@ from sanic.blueprint_group import BlueprintGroup
 from backend.api.auth import require_token
 from backend.api.cases import cases_blueprint
 from backend.api.contact_checks import contact_checks_blueprint
+from backend.api.contacts import contacts_blueprint
 from backend.api.conversations import conversations_blueprint
 from backend.api.documents import documents_blueprint
 from backend.api.handling import handling_blueprint
+from backend.api.institution import institution_blueprint
 from backend.api.openapi import openapi_blueprint
 from backend.api.reports import reports_blueprint
 
@@ -24,6 +26,8 @@ def api_blueprints() -> BlueprintGroup:
         documents_blueprint(),
         conversations_blueprint(),
         reports_blueprint(),
+        institution_blueprint(),
+        contacts_blueprint(),
         url_prefix="/api",
     )
     group.middleware(require_token, "request")

@@ -139,6 +139,12 @@ def facilitation_window_end(responded_at: datetime, calendar: WorkingCalendar) -
     return working_day_deadline(responded_at, FACILITATION_DAYS, calendar)
 
 
+def facilitation_filing_deadline(response_date: date, calendar: WorkingCalendar) -> date:
+    """The last day to file with OJK, as the customer counts it: the 60th working day after the
+    date of the response letter."""
+    return add_working_days(response_date, FACILITATION_DAYS, calendar)
+
+
 def documents_due(
     requested_at: datetime, document_days: int, calendar: WorkingCalendar
 ) -> datetime:
@@ -153,11 +159,16 @@ def effective_resolution_due(
     return extended_resolution_due_at or resolution_due_at
 
 
+def is_answered(status: str) -> bool:
+    """Whether the institution has answered the case, so that its deadlines no longer run."""
+    return parse_status(status) in ANSWERED_STATUSES
+
+
 def deadline_standing(
     status: str, due_at: datetime, now: datetime, calendar: WorkingCalendar
 ) -> tuple[int | None, bool]:
     """(remaining working days, overdue) of a case; (None, False) once it is answered."""
-    if parse_status(status) in ANSWERED_STATUSES:
+    if is_answered(status):
         return None, False
     remaining = remaining_working_days(due_at, now, calendar)
     return remaining, remaining < 0

@@ -1,5 +1,5 @@
 """Logs keep no NIK, card, account or phone numbers: the app's and the action server's entry
-points mask every record, and the actions mask the chat ids (phone numbers) they log."""
+points mask every record, the chat ids (phone numbers) the actions log included."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, BackendUnavailable
 from actions.cases import ActionSubmitIntake
+from actions.forms import ValidateIntakeForm
 from actions.handoff import ActionHandoff
 from actions.rating import ActionSaveRating
 from backend import cli
@@ -74,6 +75,16 @@ def test_the_app_server_masks_personal_data_in_every_log_record(
     assert not any(secret in written for secret in SECRETS)
 
 
+@pytest.fixture
+def action_server_logs(log_output: io.StringIO, monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """What the action server's log handlers write, set up as its entry point sets them up."""
+    monkeypatch.setattr(
+        "rasa_sdk.endpoint.create_app_for_serve", lambda executor, endpoints: FakeApp()
+    )
+    cli.action_server_app(object(), "endpoints.yml")  # type: ignore[arg-type]
+    return log_output
+
+
 def test_the_action_server_masks_personal_data_in_every_log_record(
     log_output: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,7 +101,7 @@ def test_the_action_server_masks_personal_data_in_every_log_record(
 
 
 async def test_a_case_that_cannot_be_registered_is_logged_without_the_phone(
-    caplog: pytest.LogCaptureFixture,
+    action_server_logs: io.StringIO,
 ) -> None:
     backend = FakeBackend()
     backend.failure = BackendUnavailable(f"POST /api/cases for {PHONE_CHAT}: HTTP 503")
@@ -99,12 +110,13 @@ async def test_a_case_that_cannot_be_registered_is_logged_without_the_phone(
         CollectingDispatcher(), tracker(CONFIRMED, sender_id=PHONE_CHAT), {}
     )
 
-    assert "could not register the case" in caplog.text
-    assert "6281234567890" not in caplog.text
+    written = action_server_logs.getvalue()
+    assert "could not register the case" in written
+    assert "6281234567890" not in written
 
 
 async def test_a_failed_handoff_is_logged_without_the_phone(
-    caplog: pytest.LogCaptureFixture,
+    action_server_logs: io.StringIO,
 ) -> None:
     backend = FakeBackend()
     backend.failure = BackendUnavailable("down")
@@ -113,12 +125,13 @@ async def test_a_failed_handoff_is_logged_without_the_phone(
         CollectingDispatcher(), tracker(intent="request_human", sender_id=PHONE_CHAT), {}
     )
 
-    assert "could not hand" in caplog.text
-    assert "6281234567890" not in caplog.text
+    written = action_server_logs.getvalue()
+    assert "could not hand" in written
+    assert "6281234567890" not in written
 
 
 async def test_a_rating_that_cannot_be_stored_is_logged_without_the_phone(
-    caplog: pytest.LogCaptureFixture,
+    action_server_logs: io.StringIO,
 ) -> None:
     backend = FakeBackend()
     backend.failure = BackendUnavailable("down")
@@ -127,12 +140,13 @@ async def test_a_rating_that_cannot_be_stored_is_logged_without_the_phone(
         CollectingDispatcher(), tracker(text="5", intent="rate", sender_id=PHONE_CHAT), {}
     )
 
-    assert "could not store the rating" in caplog.text
-    assert "6281234567890" not in caplog.text
+    written = action_server_logs.getvalue()
+    assert "could not store the rating" in written
+    assert "6281234567890" not in written
 
 
 async def test_a_retried_case_api_call_is_logged_without_the_chat_id_in_its_path(
-    caplog: pytest.LogCaptureFixture,
+    action_server_logs: io.StringIO,
 ) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(503))
     client = BackendClient(
@@ -143,5 +157,23 @@ async def test_a_retried_case_api_call_is_logged_without_the_chat_id_in_its_path
         with pytest.raises(BackendUnavailable):
             await client.request_handoff(PHONE_CHAT, "requested", "whatsapp")
 
-    assert "case API POST" in caplog.text
-    assert "6281234567890" not in caplog.text
+    written = action_server_logs.getvalue()
+    assert "case API POST" in written
+    assert "6281234567890" not in written
+
+
+async def test_a_contact_that_cannot_be_normalised_is_logged_without_it(
+    action_server_logs: io.StringIO,
+) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(503))
+    form = ValidateIntakeForm(
+        lambda: BackendClient("http://backend.test", "t", retries=0, transport=transport)
+    )
+
+    await form.validate_contact(
+        "0812-3456-7890", CollectingDispatcher(), tracker(text="0812-3456-7890"), {}
+    )
+
+    written = action_server_logs.getvalue()
+    assert "could not normalise a contact" in written
+    assert "3456" not in written

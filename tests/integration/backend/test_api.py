@@ -60,6 +60,21 @@ async def test_a_phoned_complaint_answers_201_with_its_deadlines_in_jakarta_time
     assert case["officer"] is None
 
 
+async def test_a_case_is_open_until_the_institution_answers_it_escalation_included(
+    api: httpx.AsyncClient,
+) -> None:
+    created = (await api.post("/api/cases", json=body())).json()
+    number = created["register_number"]
+    await api.post(
+        f"/api/cases/{number}/transitions", json={"status": "escalated", "actor": "rina"}
+    )
+
+    escalated = (await api.get(f"/api/cases/{number}")).json()
+
+    assert created["open"] is True
+    assert (escalated["status"], escalated["open"]) == ("escalated", False)
+
+
 async def test_a_letter_is_written_and_gets_ten_working_days(api: httpx.AsyncClient) -> None:
     response = await api.post("/api/cases", json=body(channel="letter"))
 

@@ -12,7 +12,7 @@ import pytest
 
 from backend.api.openapi import load_openapi
 from backend.app import create_app
-from backend.schemas import CasePublic, ConversationPublic
+from backend.schemas import CasePublic, ConversationPublic, InstitutionPublic
 from backend.schemas_handling import DocumentPublic, EventPublic
 from backend.settings import Settings
 from tests.integration.backend.conftest import RunningApp
@@ -132,6 +132,7 @@ def test_every_reference_in_the_document_resolves() -> None:
         ("Event", EventPublic),
         ("Document", DocumentPublic),
         ("Conversation", ConversationPublic),
+        ("Institution", InstitutionPublic),
     ],
 )
 def test_each_schema_lists_exactly_the_fields_the_server_sends(schema: str, model: type) -> None:
@@ -176,3 +177,15 @@ async def test_real_answers_conform_to_their_schemas(api: httpx.AsyncClient) -> 
     for event in events.json()["items"]:
         assert_conforms(event, "Event")
     assert_conforms(illegal.json(), "IllegalTransition")
+
+
+async def test_the_service_facts_conform_to_their_schemas(api: httpx.AsyncClient) -> None:
+    institution = await api.get("/api/institution")
+    hours = await api.get("/api/operating-hours")
+    deadline = await api.get("/api/facilitation-deadline", params={"response_date": "2026-11-03"})
+    contact = await api.post("/api/contacts/normalise", json={"contact": "0812-3456-7890"})
+
+    assert_conforms(institution.json(), "Institution")
+    assert_conforms(hours.json(), "OperatingHours")
+    assert_conforms(deadline.json(), "FacilitationDeadline")
+    assert_conforms(contact.json(), "Contact")

@@ -1,13 +1,28 @@
-"""Fakes for the action tests: the case API in memory, and trackers as Rasa sends them."""
+"""Fakes for the action tests: the case API in memory, and trackers as Rasa sends them.
+
+The fake answers with the app's own rules (its domain, schemas and institution profiles),
+so the actions are tested against what the real case API would say.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.backend_client import BackendError, CaseNotFound, ConversationNotFound
+from actions.backend_client import (
+    BackendError,
+    CaseNotFound,
+    ConversationNotFound,
+    RequestRejected,
+)
+from backend.domain.calendar import WIB, WorkingCalendar
+from backend.domain.deadlines import is_open, next_opening
+from backend.domain.handling import facilitation_filing_deadline, is_answered
+from backend.institutions import load_profile
+from backend.schemas import InstitutionPublic, InvalidField, parse_rating, split_contact
 
 CASE = {
     "register_number": "KP-2611-00042X",
@@ -18,8 +33,10 @@ CASE = {
     "conversation_id": "chat-1",
     "phone": "+6281234567890",
     "email": None,
+    "open": True,
 }
 MAX_FAILED_CHECKS = 5
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
 
 
 class FakeBackend:
@@ -38,6 +55,9 @@ class FakeBackend:
             "open": True,
             "next_opening": "2026-11-24T10:00:00+07:00",
         }
+        self.now = TUESDAY_MORNING  # the app's clock
+        self.institution_key = "kreditpro"  # the profile the app runs with
+        self.contacts: list[str] = []
 
     def __call__(self) -> FakeBackend:
         return self
@@ -66,7 +86,8 @@ class FakeBackend:
             raise self.failure
         if register_number not in self.cases:
             raise CaseNotFound(register_number)
-        return self.cases[register_number]
+        case = self.cases[register_number]
+        return {**case, "open": not is_answered(case["status"])}
 
     async def check_contact(
         self, register_number: str, conversation_id: str, answer: str | None = None
@@ -94,7 +115,38 @@ class FakeBackend:
             raise self.failure
         if conversation_id == "unknown":
             raise ConversationNotFound(conversation_id)
+        try:
+            parse_rating({"rating": rating})
+        except InvalidField as refused:
+            raise RequestRejected(422, refused.field, refused.detail) from None
         self.ratings.append((conversation_id, rating))
+
+    async def institution(self) -> dict[str, Any]:
+        if self.failure:
+            raise self.failure
+        return InstitutionPublic.from_profile(load_profile(self.institution_key)).as_dict()
+
+    async def operating_hours(self) -> dict[str, Any]:
+        if self.failure:
+            raise self.failure
+        calendar = WorkingCalendar()
+        opening = next_opening(self.now, calendar).isoformat()
+        return {"open": is_open(self.now, calendar), "next_opening": opening}
+
+    async def facilitation_deadline(self, response_date: date) -> date:
+        if self.failure:
+            raise self.failure
+        return facilitation_filing_deadline(response_date, WorkingCalendar())
+
+    async def normalise_contact(self, contact: str) -> str | None:
+        self.contacts.append(contact)
+        if self.failure:
+            raise self.failure
+        try:
+            phone, email = split_contact(contact)
+        except InvalidField:
+            return None
+        return phone or email
 
     async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> dict:
         self.handoffs.append((conversation_id, reason, channel))

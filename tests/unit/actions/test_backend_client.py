@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import httpx
 import pytest
@@ -167,3 +168,51 @@ async def test_a_contact_check_of_an_unknown_or_mistyped_case_raises_as_a_lookup
     with pytest.raises(InvalidRegisterNumber):
         async with client(lambda r: httpx.Response(422, json=body)) as api:
             await api.check_contact("KP-2611-00042Y", "chat-1")
+
+
+async def test_a_refused_rating_names_the_rating_field() -> None:
+    refused = {"error": "invalid_field", "field": "rating", "detail": "from 1 to 5"}
+    with pytest.raises(RequestRejected) as rejected:
+        async with client(lambda r: httpx.Response(422, json=refused)) as api:
+            await api.rate_conversation("chat-1", 9)
+    assert (rejected.value.status, rejected.value.field) == (422, "rating")
+
+
+async def test_the_institution_and_the_operating_hours_are_read_from_the_api() -> None:
+    answers = {
+        "/api/institution": {"key": "kreditpro", "name": "KreditPro"},
+        "/api/operating-hours": {"open": False, "next_opening": "2026-11-23T09:00:00+07:00"},
+    }
+    async with client(lambda r: httpx.Response(200, json=answers[r.url.path])) as api:
+        assert await api.institution() == answers["/api/institution"]
+        assert await api.operating_hours() == answers["/api/operating-hours"]
+
+
+async def test_the_facilitation_deadline_is_asked_for_the_response_date() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"response_date": "2026-11-03", "deadline": "2027-01-29"})
+
+    async with client(handler) as api:
+        assert await api.facilitation_deadline(date(2026, 11, 3)) == date(2027, 1, 29)
+    assert seen[0].url.params["response_date"] == "2026-11-03"
+
+
+async def test_an_unreadable_facilitation_deadline_is_reported_as_unavailable() -> None:
+    with pytest.raises(BackendUnavailable):
+        async with client(lambda r: httpx.Response(200, json={"deadline": "soon"})) as api:
+            await api.facilitation_deadline(date(2026, 11, 3))
+
+
+async def test_a_contact_comes_back_normalised_or_none_when_the_api_refuses_it() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        typed = json.loads(request.content)["contact"]
+        if typed == "0812-3456-7890":
+            return httpx.Response(200, json={"contact": "+6281234567890"})
+        return httpx.Response(422, json={"error": "invalid_field", "field": "contact"})
+
+    async with client(handler) as api:
+        assert await api.normalise_contact("0812-3456-7890") == "+6281234567890"
+        assert await api.normalise_contact("0812") is None

@@ -1,4 +1,4 @@
-"""Creating the case after the confirmation."""
+"""Creating the case after the confirmation, and telling when an agent reads it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendUnavailable
 from actions.cases import ActionSubmitIntake
 from actions.dates import WIB
-from tests.unit.actions.fakes import FakeBackend, sent, texts, tracker
+from tests.unit.actions.fakes import TUESDAY_MORNING, FakeBackend, sent, texts, tracker
 
-TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
 FRIDAY_EVENING = datetime(2026, 11, 20, 18, 30, tzinfo=WIB)
 CHRISTMAS_EVE_EVENING = datetime(2026, 12, 24, 19, 0, tzinfo=WIB)
 
@@ -40,7 +39,8 @@ async def submit(
     **message: Any,
 ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = await ActionSubmitIntake(backend, clock=lambda: now).run(
+    backend.now = now  # the app's clock, which decides the operating hours
+    events = await ActionSubmitIntake(backend).run(
         dispatcher, tracker(slots, text="/affirm", intent="affirm", **message), {}
     )
     return dispatcher, events
@@ -70,7 +70,7 @@ async def test_the_case_carries_the_answers_the_channel_and_the_conversation(
         "category": "transaction",
         "priority": "high",
         "full_name": "Budi Santoso",
-        "phone": "+6281234567890",
+        "contact": "+6281234567890",
         "description": "Dana pinjaman saya belum cair padahal sudah disetujui",
         "channel": "telegram",
         "conversation_id": "tg-77",
@@ -87,7 +87,7 @@ async def test_without_channel_metadata_the_channel_is_rest_and_defaults_fill_th
     assert case["channel"] == "rest"
     assert case["complaint_type"] == "complaint"
     assert case["category"] == "other"
-    assert case["email"] == "a@b.co" and "phone" not in case
+    assert case["contact"] == "a@b.co"  # the case API splits it into phone or e-mail
 
 
 async def test_a_reporter_case_has_no_user_role(backend: FakeBackend) -> None:
@@ -158,6 +158,18 @@ async def test_after_hours_on_christmas_eve_the_next_opening_skips_the_holiday(
         backend, {**CONFIRMED, "language": "en"}, now=CHRISTMAS_EVE_EVENING
     )
     assert "Monday, 28 December 2026 at 09:00 WIB" in texts(dispatcher)
+
+
+async def test_when_the_operating_hours_cannot_be_read_the_case_is_still_announced(
+    backend: FakeBackend,
+) -> None:
+    async def unavailable() -> dict[str, Any]:
+        raise BackendUnavailable("down")
+
+    backend.operating_hours = unavailable  # type: ignore[method-assign]
+    dispatcher, events = await submit(backend, CONFIRMED, now=FRIDAY_EVENING)
+    assert sent(dispatcher) == ["case_created_complaint"]
+    assert slot_values(events)["register_number"] == "KP-2611-00042X"
 
 
 async def test_the_case_description_carries_when_it_happened_and_the_loss(

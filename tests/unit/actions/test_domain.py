@@ -1,4 +1,5 @@
-"""The domain, the message catalogue, the training data and the actions agree with each other.
+"""The domain, the message catalogue, the training data and the actions agree with each other,
+and with the case API's statuses and categories (the backend's, which tests may read).
 
 `rasa data validate --fail-on-warnings` checks that every domain response is used by a rule
 or a story; these tests check the rest: what the actions send exists, in both languages,
@@ -16,9 +17,10 @@ from typing import Any
 import pytest
 
 from actions import messages
-from actions.cases import STATUSES
+from actions.forms import offered_categories
 from actions.messages import payload_entities, render
 from actions.questions import TOPICS
+from backend.domain.lifecycle import Category, Status
 
 ROOT = Path(__file__).resolve().parents[3]
 SAID_BY_ACTIONS = re.compile(r'\bsay\(\s*dispatcher,\s*tracker,\s*"(\w+)"')
@@ -41,18 +43,7 @@ ENTITY_VALUES = {
         "loss_amount",
         "priority",
     },
-    "category": {
-        "debt_collection",
-        "transaction",
-        "fraud",
-        "personal_data",
-        "fees_interest",
-        "restructuring",
-        "credit_report",
-        "account",
-        "service",
-        "other",
-    },
+    "category": {category.value for category in Category},
     "rating": {1, 2, 3, 4, 5},
 }
 CONVERSATIONS = list(itertools.product(messages.LANGUAGES, messages.KINDS))
@@ -64,7 +55,7 @@ def action_sources() -> str:
 
 def catalogue_keys_sent_by_actions() -> set[str]:
     keys = set(SAID_BY_ACTIONS.findall(action_sources()))
-    return keys | {f"case_status_{status}" for status in STATUSES}
+    return keys | {f"case_status_{status}" for status in Status}
 
 
 def placeholders(entry: dict[str, Any]) -> set[str]:
@@ -91,6 +82,10 @@ def test_both_languages_have_the_same_messages_with_the_same_placeholders() -> N
 
 def test_every_message_an_action_sends_is_in_the_catalogue() -> None:
     assert catalogue_keys_sent_by_actions() - set(messages.catalogue("id")) == set()
+
+
+def test_the_category_question_offers_exactly_the_case_api_s_categories() -> None:
+    assert sorted(offered_categories()) == sorted(category.value for category in Category)
 
 
 def test_every_domain_response_an_action_sends_is_in_the_domain(domain: dict[str, Any]) -> None:

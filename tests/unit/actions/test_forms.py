@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import understanding
+from actions.backend_client import BackendUnavailable
 from actions.dates import WIB
 from actions.forms import (
     ActionAskConfirmed,
@@ -18,10 +20,10 @@ from actions.forms import (
     intake_slots,
     reset_intake,
 )
-from tests.unit.actions.fakes import sent, texts, tracker
+from tests.unit.actions.fakes import FakeBackend, sent, texts, tracker
 
 SUNDAY = datetime(2026, 11, 22, 10, 0, tzinfo=WIB)
-FORM = ValidateIntakeForm(clock=lambda: SUNDAY)
+FORM = ValidateIntakeForm(FakeBackend(), clock=lambda: SUNDAY)
 BANK = {
     "institution_name": "Bank Nusantara Digital",
     "institution_kind": "bank",
@@ -30,7 +32,7 @@ BANK = {
 OK = {"invalid_answers": None}
 
 
-def validate(
+async def validate(
     slot: str, value: Any, slots: dict[str, Any] | None = None, **message: Any
 ) -> tuple[dict, list]:
     """Run the form's validation of one slot; return the slots it sets and the messages.
@@ -40,19 +42,21 @@ def validate(
     dispatcher = CollectingDispatcher()
     method = getattr(FORM, f"validate_{slot}")
     result = method(value, dispatcher, tracker(slots, text=str(value), **message), {})
+    if inspect.isawaitable(result):
+        result = await result
     return result, sent(dispatcher)
 
 
-def opening(text: str, slots: dict[str, Any] | None = None, **message: Any) -> dict[str, Any]:
+async def opening(text: str, slots: dict[str, Any] | None = None, **message: Any) -> dict[str, Any]:
     """What the form takes from the message that started it."""
-    return FORM.from_opening(
+    return await FORM.from_opening(
         tracker({"complaint_type": "complaint", **(slots or {})}, text=text, **message)
     )
 
 
 @pytest.mark.parametrize("value", ["user", "Pengguna", "saya pengguna KreditPro"])
-def test_a_user_answer_by_button_or_typed_is_a_user(value: str) -> None:
-    assert validate("complainant_type", value) == (
+async def test_a_user_answer_by_button_or_typed_is_a_user(value: str) -> None:
+    assert await validate("complainant_type", value) == (
         {"complainant_type": "user", "user_role": None, **OK},
         [],
     )
@@ -61,31 +65,31 @@ def test_a_user_answer_by_button_or_typed_is_a_user(value: str) -> None:
 @pytest.mark.parametrize(
     "value", ["reporter", "Pelapor", "saya bukan pengguna", "pihak luar", "bukan peminjam"]
 )
-def test_a_reporter_has_no_user_role(value: str) -> None:
-    result, _ = validate("complainant_type", value)
+async def test_a_reporter_has_no_user_role(value: str) -> None:
+    result, _ = await validate("complainant_type", value)
     assert result == {"complainant_type": "reporter", "user_role": None, **OK}
 
 
-def test_typing_saya_peminjam_answers_the_role_question_too() -> None:
-    result, _ = validate("complainant_type", "saya peminjam")
+async def test_typing_saya_peminjam_answers_the_role_question_too() -> None:
+    result, _ = await validate("complainant_type", "saya peminjam")
     assert result == {"complainant_type": "user", "user_role": "borrower", **OK}
 
 
-def test_the_borrower_button_sets_the_role_along_with_the_user() -> None:
-    result, _ = validate("complainant_type", "user", {"user_role": "borrower"})
+async def test_the_borrower_button_sets_the_role_along_with_the_user() -> None:
+    result, _ = await validate("complainant_type", "user", {"user_role": "borrower"})
     assert result == {"complainant_type": "user", "user_role": "borrower", **OK}
 
 
-def test_an_unclear_complainant_answer_is_explained_and_asked_again() -> None:
-    assert validate("complainant_type", "apa maksudnya?") == (
+async def test_an_unclear_complainant_answer_is_explained_and_asked_again() -> None:
+    assert await validate("complainant_type", "apa maksudnya?") == (
         {"complainant_type": None, "invalid_answers": 1},
         ["invalid_choice"],
     )
 
 
-def test_a_second_wrong_answer_in_a_row_also_offers_a_person() -> None:
+async def test_a_second_wrong_answer_in_a_row_also_offers_a_person() -> None:
     dispatcher = CollectingDispatcher()
-    result = FORM.validate_contact(
+    result = await FORM.validate_contact(
         "belum punya", dispatcher, tracker({"invalid_answers": 1}, text="belum punya"), {}
     )
     assert result == {"contact": None, "invalid_answers": 2}
@@ -134,17 +138,18 @@ async def test_a_reporter_is_not_asked_for_a_role() -> None:
     ("value", "role"),
     [("lender", "lender"), ("Pemberi pinjaman", "lender"), ("peminjam", "borrower")],
 )
-def test_a_p2p_user_is_a_lender_or_a_borrower(value: str, role: str) -> None:
-    assert validate("user_role", value) == ({"user_role": role, **OK}, [])
+async def test_a_p2p_user_is_a_lender_or_a_borrower(value: str, role: str) -> None:
+    assert await validate("user_role", value) == ({"user_role": role, **OK}, [])
 
 
-def test_a_bank_customer_or_representative_is_understood() -> None:
-    assert validate("user_role", "Perwakilan nasabah", BANK)[0]["user_role"] == "representative"
-    assert validate("user_role", "nasabah", BANK)[0]["user_role"] == "customer"
+async def test_a_bank_customer_or_representative_is_understood() -> None:
+    representative, _ = await validate("user_role", "Perwakilan nasabah", BANK)
+    customer, _ = await validate("user_role", "nasabah", BANK)
+    assert (representative["user_role"], customer["user_role"]) == ("representative", "customer")
 
 
-def test_a_role_of_another_kind_of_institution_is_asked_again() -> None:
-    assert validate("user_role", "peminjam", BANK) == (
+async def test_a_role_of_another_kind_of_institution_is_asked_again() -> None:
+    assert await validate("user_role", "peminjam", BANK) == (
         {"user_role": None, "invalid_answers": 1},
         ["invalid_choice"],
     )
@@ -159,15 +164,15 @@ def test_a_role_of_another_kind_of_institution_is_asked_again() -> None:
         ("Ni Putu Ayu D'Souza", "Ni Putu Ayu D'Souza"),
     ],
 )
-def test_a_name_is_kept_without_its_preamble(typed: str, name: str) -> None:
-    assert validate("full_name", typed) == ({"full_name": name, **OK}, [])
+async def test_a_name_is_kept_without_its_preamble(typed: str, name: str) -> None:
+    assert await validate("full_name", typed) == ({"full_name": name, **OK}, [])
 
 
 @pytest.mark.parametrize(
     "typed", ["0812345", "budi@contoh.com", '/inform{"priority":"high"}', "x", "halo"]
 )
-def test_something_that_is_not_a_name_is_asked_again(typed: str) -> None:
-    assert validate("full_name", typed) == (
+async def test_something_that_is_not_a_name_is_asked_again(typed: str) -> None:
+    assert await validate("full_name", typed) == (
         {"full_name": None, "invalid_answers": 1},
         ["invalid_full_name"],
     )
@@ -183,12 +188,13 @@ def test_something_that_is_not_a_name_is_asked_again(typed: str) -> None:
         "nomor saya 0812 3456 7890",
     ],
 )
-def test_indonesian_phone_numbers_are_normalised_to_plus_62(typed: str) -> None:
-    assert validate("contact", typed) == ({"contact": "+6281234567890", **OK}, [])
+async def test_indonesian_phone_numbers_are_normalised_to_plus_62(typed: str) -> None:
+    assert await validate("contact", typed) == ({"contact": "+6281234567890", **OK}, [])
 
 
-def test_an_email_is_accepted_with_its_domain_in_lower_case() -> None:
-    assert validate("contact", "email saya Budi.S@Gmail.COM.")[0]["contact"] == "Budi.S@gmail.com"
+async def test_an_email_is_accepted_with_its_domain_in_lower_case() -> None:
+    result, _ = await validate("contact", "email saya Budi.S@Gmail.COM.")
+    assert result["contact"] == "Budi.S@gmail.com"
 
 
 @pytest.mark.parametrize(
@@ -200,8 +206,31 @@ def test_an_email_is_accepted_with_its_domain_in_lower_case() -> None:
         ("belum punya", "invalid_contact"),
     ],
 )
-def test_a_bad_contact_is_explained_for_what_it_looks_like(typed: str, explanation: str) -> None:
-    assert validate("contact", typed) == ({"contact": None, "invalid_answers": 1}, [explanation])
+async def test_a_bad_contact_is_explained_for_what_it_looks_like(
+    typed: str, explanation: str
+) -> None:
+    assert await validate("contact", typed) == (
+        {"contact": None, "invalid_answers": 1},
+        [explanation],
+    )
+
+
+async def test_the_contact_shown_is_the_form_the_case_api_keeps() -> None:
+    backend = FakeBackend()
+    form = ValidateIntakeForm(backend, clock=lambda: SUNDAY)
+    typed = "hp saya 0812 3456 7890 ya"
+    result = await form.validate_contact(typed, CollectingDispatcher(), tracker(text=typed), {})
+    assert backend.contacts == ["0812 3456 7890"]
+    assert result == {"contact": "+6281234567890", **OK}
+
+
+async def test_while_the_case_api_is_down_the_contact_found_is_kept_as_typed() -> None:
+    backend = FakeBackend()
+    backend.failure = BackendUnavailable("down")
+    form = ValidateIntakeForm(backend, clock=lambda: SUNDAY)
+    typed = "0812-3456-7890"
+    result = await form.validate_contact(typed, CollectingDispatcher(), tracker(text=typed), {})
+    assert result == {"contact": "0812-3456-7890", **OK}
 
 
 def test_a_too_short_description_is_asked_again_with_the_minimum_length() -> None:
@@ -221,21 +250,25 @@ def test_a_too_short_description_is_asked_again_with_the_minimum_length() -> Non
         (None, 0.0, None),
     ],
 )
-def test_the_description_gets_the_category_the_model_reads_when_it_is_sure(
+async def test_the_description_gets_the_category_the_model_reads_when_it_is_sure(
     read: str | None, confidence: float, category: str | None
 ) -> None:
     description = "Dana pinjaman saya belum cair padahal sudah disetujui"
-    result, _ = validate("description", description, category=read, category_confidence=confidence)
+    result, _ = await validate(
+        "description", description, category=read, category_confidence=confidence
+    )
     assert (result["description"], result["category"]) == (description, category)
 
 
-def test_a_day_named_in_the_description_is_not_asked_again() -> None:
-    result, _ = validate("description", "Dana belum cair padahal disetujui tiga hari yang lalu")
+async def test_a_day_named_in_the_description_is_not_asked_again() -> None:
+    result, _ = await validate(
+        "description", "Dana belum cair padahal disetujui tiga hari yang lalu"
+    )
     assert result["incident_date"] == "2026-11-19"
 
 
-def test_a_category_already_known_is_kept_by_the_description() -> None:
-    result, _ = validate(
+async def test_a_category_already_known_is_kept_by_the_description() -> None:
+    result, _ = await validate(
         "description",
         "saya ditelepon terus tiap hari",
         {"category": "personal_data"},
@@ -253,15 +286,15 @@ def test_a_category_already_known_is_kept_by_the_description() -> None:
         ("Problem with my account", None),
     ],
 )
-def test_a_category_is_taken_from_its_button_or_its_buttons_words(
+async def test_a_category_is_taken_from_its_button_or_its_buttons_words(
     typed: str, category: str | None
 ) -> None:
-    result, _ = validate("category", typed)
+    result, _ = await validate("category", typed)
     assert result["category"] == category
 
 
-def test_a_typed_category_is_read_by_the_model() -> None:
-    result, _ = validate("category", "soal penagihan", category="debt_collection")
+async def test_a_typed_category_is_read_by_the_model() -> None:
+    result, _ = await validate("category", "soal penagihan", category="debt_collection")
     assert result == {"category": "debt_collection", **OK}
 
 
@@ -277,13 +310,13 @@ def test_a_typed_category_is_read_by_the_model() -> None:
         ("lupa tanggalnya", "unknown"),
     ],
 )
-def test_the_day_of_the_incident_is_read_from_everyday_words(typed: str, day: str) -> None:
-    assert validate("incident_date", typed) == ({"incident_date": day, **OK}, [])
+async def test_the_day_of_the_incident_is_read_from_everyday_words(typed: str, day: str) -> None:
+    assert await validate("incident_date", typed) == ({"incident_date": day, **OK}, [])
 
 
 @pytest.mark.parametrize("typed", ["besok", "pokoknya", "12/13/2026"])
-def test_a_future_or_unreadable_day_is_asked_again(typed: str) -> None:
-    assert validate("incident_date", typed)[1] == ["invalid_incident_date"]
+async def test_a_future_or_unreadable_day_is_asked_again(typed: str) -> None:
+    assert (await validate("incident_date", typed))[1] == ["invalid_incident_date"]
 
 
 @pytest.mark.parametrize(
@@ -301,12 +334,12 @@ def test_a_future_or_unreadable_day_is_asked_again(typed: str) -> None:
         ("around 3 million", 3_000_000),
     ],
 )
-def test_a_loss_is_read_in_rupiah_as_customers_write_it(typed: str, amount: int) -> None:
-    assert validate("loss_amount", typed) == ({"loss_amount": amount, **OK}, [])
+async def test_a_loss_is_read_in_rupiah_as_customers_write_it(typed: str, amount: int) -> None:
+    assert await validate("loss_amount", typed) == ({"loss_amount": amount, **OK}, [])
 
 
-def test_an_unreadable_loss_is_asked_again() -> None:
-    assert validate("loss_amount", "banyak pokoknya")[1] == ["invalid_loss_amount"]
+async def test_an_unreadable_loss_is_asked_again() -> None:
+    assert (await validate("loss_amount", "banyak pokoknya"))[1] == ["invalid_loss_amount"]
 
 
 @pytest.mark.parametrize(
@@ -327,12 +360,12 @@ def test_an_unreadable_loss_is_asked_again() -> None:
         ("emergency", "emergency"),
     ],
 )
-def test_a_typed_priority_is_understood(typed: str, priority: str) -> None:
-    assert validate("priority", typed) == ({"priority": priority, **OK}, [])
+async def test_a_typed_priority_is_understood(typed: str, priority: str) -> None:
+    assert await validate("priority", typed) == ({"priority": priority, **OK}, [])
 
 
-def test_an_unknown_priority_is_asked_again() -> None:
-    assert validate("priority", "entahlah")[1] == ["invalid_choice"]
+async def test_an_unknown_priority_is_asked_again() -> None:
+    assert (await validate("priority", "entahlah"))[1] == ["invalid_choice"]
 
 
 @pytest.mark.parametrize(
@@ -346,10 +379,10 @@ def test_an_unknown_priority_is_asked_again() -> None:
         (True, "affirm", True),
     ],
 )
-def test_the_confirmation_is_the_yes_or_no_intent_clicked_or_typed(
+async def test_the_confirmation_is_the_yes_or_no_intent_clicked_or_typed(
     value: Any, intent: str, confirmed: bool
 ) -> None:
-    assert validate("confirmed", value, intent=intent) == (
+    assert await validate("confirmed", value, intent=intent) == (
         {"confirmed": confirmed, "correcting": None, **OK},
         [],
     )
@@ -359,17 +392,19 @@ def test_the_confirmation_is_the_yes_or_no_intent_clicked_or_typed(
     ("value", "intent", "confidence"),
     [("hmm", "affirm", 0.45), ("entahlah", "out_of_scope", 0.8), ("Kevin", "inform", 0.9)],
 )
-def test_an_unsure_confirmation_is_asked_again_and_neither_registers_nor_cancels(
+async def test_an_unsure_confirmation_is_asked_again_and_neither_registers_nor_cancels(
     value: str, intent: str, confidence: float
 ) -> None:
-    assert validate("confirmed", value, intent=intent, confidence=confidence) == (
+    assert await validate("confirmed", value, intent=intent, confidence=confidence) == (
         {"confirmed": None, "invalid_answers": 1},
         ["invalid_confirmation"],
     )
 
 
-def test_the_second_unclear_confirmation_also_offers_buttons_and_a_person() -> None:
-    result, sent_messages = validate("confirmed", "hmm", {"invalid_answers": 1}, intent="greet")
+async def test_the_second_unclear_confirmation_also_offers_buttons_and_a_person() -> None:
+    result, sent_messages = await validate(
+        "confirmed", "hmm", {"invalid_answers": 1}, intent="greet"
+    )
     assert result == {"confirmed": None, "invalid_answers": 2}
     assert sent_messages == ["invalid_confirmation", "offer_human_after_failures"]
 
@@ -384,8 +419,8 @@ def test_the_second_unclear_confirmation_also_offers_buttons_and_a_person() -> N
         ("the date is wrong", "incident_date"),
     ],
 )
-def test_at_the_summary_a_change_request_asks_its_field_again(typed: str, field: str) -> None:
-    result, messages = validate(
+async def test_at_the_summary_a_change_request_asks_its_field_again(typed: str, field: str) -> None:
+    result, messages = await validate(
         "confirmed",
         typed,
         {"complaint_type": "complaint"},
@@ -396,27 +431,27 @@ def test_at_the_summary_a_change_request_asks_its_field_again(typed: str, field:
     assert messages == []
 
 
-def test_yes_thats_correct_is_never_taken_for_a_change_request() -> None:
-    result, _ = validate("confirmed", "yes, that's correct", intent="affirm", confidence=0.97)
+async def test_yes_thats_correct_is_never_taken_for_a_change_request() -> None:
+    result, _ = await validate("confirmed", "yes, that's correct", intent="affirm", confidence=0.97)
     assert result["confirmed"] is True
 
 
-def test_a_new_number_given_with_the_correction_is_taken_at_once() -> None:
+async def test_a_new_number_given_with_the_correction_is_taken_at_once() -> None:
     entities = [
         {"entity": "field", "value": "contact"},
         {"entity": "phone_number", "value": "0813-1111-2222"},
     ]
-    result, _ = validate(
+    result, _ = await validate(
         "confirmed", "ganti nomor hp jadi 0813-1111-2222", intent="change_detail", entities=entities
     )
     assert result == {"confirmed": None, "correcting": None, "contact": "+6281311112222", **OK}
 
 
-def test_a_change_request_without_a_field_asks_which_field_then_takes_the_answer() -> None:
-    asked, _ = validate("confirmed", "ubah data", intent="change_detail")
+async def test_a_change_request_without_a_field_asks_which_field_then_takes_the_answer() -> None:
+    asked, _ = await validate("confirmed", "ubah data", intent="change_detail")
     assert asked == {"confirmed": None, "correcting": True, **OK}
     named = [{"entity": "field", "value": "contact"}]
-    chosen, _ = validate("confirmed", "kontak", {"correcting": True}, entities=named)
+    chosen, _ = await validate("confirmed", "kontak", {"correcting": True}, entities=named)
     assert chosen == {"confirmed": None, "correcting": None, "contact": None, **OK}
 
 
@@ -445,44 +480,46 @@ def test_a_long_story_or_an_unsure_cancel_is_not_a_cancel(
     assert not understanding.is_cancel(asked)
 
 
-def test_the_opening_message_gives_the_story_its_category_and_its_day() -> None:
-    assert opening("dana blm cair udh 3 hari", category="transaction") == {
+async def test_the_opening_message_gives_the_story_its_category_and_its_day() -> None:
+    assert await opening("dana blm cair udh 3 hari", category="transaction") == {
         "description": "dana blm cair udh 3 hari",
         "category": "transaction",
         "incident_date": "2026-11-19",
     }
 
 
-def test_the_opening_message_says_who_is_complaining() -> None:
-    found = opening(
+async def test_the_opening_message_says_who_is_complaining() -> None:
+    found = await opening(
         "saya peminjam di KreditPro, dc nya ngancem nyebarin data sy", category="debt_collection"
     )
     assert found["complainant_type"] == "user" and found["user_role"] == "borrower"
     assert found["category"] == "debt_collection"
 
 
-def test_a_reporter_says_so_in_the_opening_message() -> None:
-    found = opening("saya bukan peminjam tapi dc nelpon saya terus sebagai kontak darurat")
+async def test_a_reporter_says_so_in_the_opening_message() -> None:
+    found = await opening("saya bukan peminjam tapi dc nelpon saya terus sebagai kontak darurat")
     assert (found["complainant_type"], found["user_role"]) == ("reporter", None)
 
 
-def test_an_opening_that_only_asks_to_complain_fills_nothing() -> None:
-    assert opening("halo kak saya mau komplain", category="none") == {}
-    assert opening("/complain", category="transaction") == {}
+async def test_an_opening_that_only_asks_to_complain_fills_nothing() -> None:
+    assert await opening("halo kak saya mau komplain", category="none") == {}
+    assert await opening("/complain", category="transaction") == {}
 
 
-def test_the_opening_amount_and_phone_come_from_their_entities() -> None:
+async def test_the_opening_amount_and_phone_come_from_their_entities() -> None:
     entities = [
         {"entity": "amount", "value": "5jt"},
         {"entity": "phone_number", "value": "0812-3456-7890"},
     ]
-    found = opening("saldo sy kepotong 5jt tanpa transaksi, hub 0812-3456-7890", entities=entities)
+    found = await opening(
+        "saldo sy kepotong 5jt tanpa transaksi, hub 0812-3456-7890", entities=entities
+    )
     assert found["loss_amount"] == 5_000_000
     assert found["contact"] == "+6281234567890"
 
 
-def test_a_question_passed_on_is_already_the_description() -> None:
-    found = FORM.from_opening(
+async def test_a_question_passed_on_is_already_the_description() -> None:
+    found = await FORM.from_opening(
         tracker({"complaint_type": "question", "pending_question": "berapa bunga 6 bulan?"})
     )
     assert found == {"description": "berapa bunga 6 bulan?"}
@@ -622,7 +659,7 @@ def test_resetting_the_intake_empties_every_answer_and_the_submission_key() -> N
 
 
 async def test_after_two_unclear_answers_the_offer_replaces_the_question() -> None:
-    result, sent_messages = validate(
+    result, sent_messages = await validate(
         "priority", "entahlah", {"invalid_answers": 1}, intent="out_of_scope"
     )
     assert sent_messages == ["invalid_choice", "offer_human_after_failures"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.backend_client import BackendUnavailable
 from actions.dates import WIB
-from actions.ojk import ActionOjkRoute, ValidateOjkForm, filing_deadline
-from tests.unit.actions.fakes import sent, texts, tracker
+from actions.ojk import ActionOjkRoute, ValidateOjkForm
+from tests.unit.actions.fakes import FakeBackend, sent, texts, tracker
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
 FORM = ValidateOjkForm(clock=lambda: NOW)
@@ -24,19 +25,18 @@ ELIGIBLE = {
 }
 
 
-async def route(slots: dict[str, Any]) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+async def route(
+    slots: dict[str, Any], backend: FakeBackend | None = None
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    """The route for these answers; the case API (a fake) gives the filing deadline."""
     dispatcher = CollectingDispatcher()
-    events = await ActionOjkRoute(clock=lambda: NOW).run(dispatcher, tracker(slots), {})
+    action = ActionOjkRoute(backend or FakeBackend(), clock=lambda: NOW)
+    events = await action.run(dispatcher, tracker(slots), {})
     return dispatcher, events
 
 
 async def asked(slots: dict[str, Any]) -> list[str]:
     return await FORM.required_slots([], CollectingDispatcher(), tracker(slots), {})
-
-
-def test_the_filing_deadline_is_sixty_working_days_after_the_response_letter() -> None:
-    # 60 working days after Tue 3 Nov 2026, skipping weekends and 25 Dec, 1 Jan, 5 Jan.
-    assert filing_deadline(datetime(2026, 11, 3).date()).isoformat() == "2027-01-29"
 
 
 async def test_a_dispute_meeting_every_requirement_goes_to_ojk_with_the_documents() -> None:
@@ -66,6 +66,31 @@ async def test_a_requirement_not_met_points_to_laps_sjk_or_court_with_the_reason
     dispatcher, _ = await route({**ELIGIBLE, **answer})
     assert sent(dispatcher) == ["ojk_route_other"]
     assert reason in texts(dispatcher) and "LAPS SJK" in texts(dispatcher)
+
+
+async def test_the_filing_deadline_is_the_case_api_s(backend: FakeBackend) -> None:
+    async def deadline(response_date: date) -> date:
+        return date(2027, 2, 1)
+
+    backend.facilitation_deadline = deadline  # type: ignore[method-assign]
+    dispatcher, _ = await route(ELIGIBLE, backend)
+    assert "1 Februari 2027" in texts(dispatcher)
+
+
+async def test_without_the_filing_deadline_another_reason_is_still_told(
+    backend: FakeBackend,
+) -> None:
+    backend.failure = BackendUnavailable("down")
+    dispatcher, _ = await route({**ELIGIBLE, "ojk_in_court": True}, backend)
+    assert sent(dispatcher) == ["ojk_route_other"]
+    assert "pengadilan, arbitrase, atau LAPS" in texts(dispatcher)
+
+
+async def test_without_the_filing_deadline_no_route_is_promised(backend: FakeBackend) -> None:
+    backend.failure = BackendUnavailable("down")
+    dispatcher, events = await route(ELIGIBLE, backend)
+    assert sent(dispatcher) == ["service_unavailable"]
+    assert all(e["value"] is None for e in events)
 
 
 async def test_without_a_rejected_response_the_customer_complains_first() -> None:

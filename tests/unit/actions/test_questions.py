@@ -8,8 +8,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.backend_client import BackendUnavailable
 from actions.questions import TOPICS, ActionAnswerQuestion
-from tests.unit.actions.fakes import sent, texts, tracker
+from tests.unit.actions.fakes import FakeBackend, sent, texts, tracker
 
 
 async def ask(
@@ -18,13 +19,14 @@ async def ask(
     slots: dict[str, Any] | None = None,
     loop: str | None = None,
     entities: list[dict[str, Any]] | None = None,
+    backend: FakeBackend | None = None,
 ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
     """`faq/<topic>` is the retrieval intent faq with the ResponseSelector's topic."""
     dispatcher = CollectingDispatcher()
     name, _, topic = intent.partition("/")
     asked: Tracker = tracker(slots, text=text, intent=name, faq_topic=topic, entities=entities)
     asked.active_loop = {"name": loop} if loop else {}
-    events = await ActionAnswerQuestion().run(dispatcher, asked, {})
+    events = await ActionAnswerQuestion(backend or FakeBackend()).run(dispatcher, asked, {})
     return dispatcher, events
 
 
@@ -50,13 +52,27 @@ async def test_every_topic_button_names_a_topic_with_an_answer() -> None:
     )
 
 
-async def test_response_times_come_from_the_institution_profile(
-    monkeypatch: pytest.MonkeyPatch,
+async def test_response_times_come_from_the_institution_the_app_runs_with(
+    backend: FakeBackend,
 ) -> None:
-    monkeypatch.setenv("INSTITUTION", "bank")
-    dispatcher, _ = await ask("berapa lama?", "faq/response_time")
+    backend.institution_key = "bank"
+    dispatcher, _ = await ask("berapa lama?", "faq/response_time", backend=backend)
     answer = texts(dispatcher)
     assert "2 hari kerja" in answer and "10 hari kerja" in answer and "5 hari kerja" in answer
+
+
+async def test_without_the_case_api_response_times_are_not_guessed(backend: FakeBackend) -> None:
+    backend.failure = BackendUnavailable("down")
+    dispatcher, _ = await ask("berapa lama?", "faq/response_time", backend=backend)
+    assert sent(dispatcher) == ["service_unavailable"]
+
+
+async def test_a_topic_without_periods_is_answered_without_the_case_api(
+    backend: FakeBackend,
+) -> None:
+    backend.failure = BackendUnavailable("down")
+    dispatcher, _ = await ask("jam berapa buka", "faq/hours", backend=backend)
+    assert sent(dispatcher) == ["faq_hours"]
 
 
 async def test_hours_name_the_operating_hours_and_holidays() -> None:

@@ -1,28 +1,23 @@
-"""The session start: the institution profile and the language become slots."""
+"""The session start: the institution the app runs with and the language become slots."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.session import ActionSessionStart, load_institution
-from tests.unit.actions.fakes import tracker
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    kind: str
-    roles: tuple[str, ...]
+from actions.backend_client import BackendUnavailable
+from actions.session import ActionSessionStart
+from tests.unit.actions.fakes import FakeBackend, tracker
 
 
 async def start(
-    loader: Any, metadata: dict[str, Any] | None = None, domain: dict[str, Any] | None = None
+    backend: FakeBackend,
+    metadata: dict[str, Any] | None = None,
+    domain: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    return await ActionSessionStart(loader).run(
+    return await ActionSessionStart(backend).run(
         CollectingDispatcher(),
         tracker({"session_started_metadata": metadata}),
         domain or {"session_config": {"carry_over_slots_to_new_session": False}},
@@ -33,18 +28,11 @@ def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-async def test_the_session_knows_the_institution_of_the_institution_setting(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("INSTITUTION", "bank")
-    asked: list[str] = []
+async def test_the_session_knows_the_institution_the_app_runs_with(backend: FakeBackend) -> None:
+    backend.institution_key = "bank"
 
-    def loader(key: str) -> Profile:
-        asked.append(key)
-        return Profile("Bank Nusantara Digital", "bank", ("customer", "representative"))
+    events = await start(backend)
 
-    events = await start(loader)
-    assert asked == ["bank"]
     assert events[0]["event"] == "session_started"
     assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}
     assert slots(events) == {
@@ -57,6 +45,23 @@ async def test_the_session_knows_the_institution_of_the_institution_setting(
 
 
 @pytest.mark.parametrize(
+    ("key", "name", "roles"),
+    [
+        ("kreditpro", "KreditPro", ["lender", "borrower"]),
+        ("bank", "Bank Nusantara Digital", ["customer", "representative"]),
+    ],
+)
+async def test_the_real_profiles_give_the_name_and_roles(
+    backend: FakeBackend, key: str, name: str, roles: list[str]
+) -> None:
+    backend.institution_key = key
+
+    found = slots(await start(backend))
+
+    assert (found["institution_name"], found["institution_roles"]) == (name, roles)
+
+
+@pytest.mark.parametrize(
     ("metadata", "language"),
     [
         ({"language": "en"}, "en"),
@@ -66,29 +71,26 @@ async def test_the_session_knows_the_institution_of_the_institution_setting(
     ],
 )
 async def test_the_language_comes_from_the_session_metadata(
-    metadata: dict[str, Any] | None, language: str
+    backend: FakeBackend, metadata: dict[str, Any] | None, language: str
 ) -> None:
-    events = await start(lambda key: Profile("KreditPro", "p2p", ()), metadata)
+    events = await start(backend, metadata)
     assert slots(events)["language"] == language
 
 
-async def test_slots_are_carried_over_when_the_domain_says_so() -> None:
+async def test_slots_are_carried_over_when_the_domain_says_so(backend: FakeBackend) -> None:
     domain = {"session_config": {"carry_over_slots_to_new_session": True}}
-    events = await ActionSessionStart(lambda key: Profile("KreditPro", "p2p", ())).run(
+    events = await ActionSessionStart(backend).run(
         CollectingDispatcher(), tracker({"register_number": "KP-2611-00042X"}), domain
     )
     assert slots(events)["register_number"] == "KP-2611-00042X"
 
 
-@pytest.mark.parametrize(
-    ("key", "name", "roles"),
-    [
-        ("kreditpro", "KreditPro", ("lender", "borrower")),
-        ("bank", "Bank Nusantara Digital", ("customer", "representative")),
-    ],
-)
-def test_the_real_profiles_give_the_name_and_roles(
-    key: str, name: str, roles: tuple[str, ...]
+async def test_while_the_case_api_is_down_the_session_still_starts_in_its_language(
+    backend: FakeBackend,
 ) -> None:
-    profile = load_institution(key)
-    assert (profile.name, tuple(profile.roles)) == (name, roles)
+    backend.failure = BackendUnavailable("down")
+
+    events = await start(backend, {"language": "en"})
+
+    assert slots(events) == {"session_started_metadata": {"language": "en"}, "language": "en"}
+    assert events[-1]["name"] == "action_listen"

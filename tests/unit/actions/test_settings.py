@@ -7,12 +7,9 @@ from pathlib import Path
 from actions.settings import ActionSettings
 
 
-def test_without_configuration_the_app_is_local_and_the_institution_is_kreditpro(
-    tmp_path: Path,
-) -> None:
+def test_without_configuration_the_app_is_local(tmp_path: Path) -> None:
     settings = ActionSettings.from_env({}, env_file=tmp_path / "missing.env")
     assert settings.app_url == "http://127.0.0.1:8000"
-    assert settings.institution == "kreditpro"
     assert settings.app_api_token == ""
 
 
@@ -25,6 +22,6 @@ def test_the_app_url_follows_app_port_unless_app_url_is_given(tmp_path: Path) ->
 
 def test_the_environment_wins_over_the_env_file(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("APP_API_TOKEN=from-file\nINSTITUTION=bank\n")
+    env_file.write_text("APP_API_TOKEN=from-file\nACTIONS_HTTP_TIMEOUT_SECONDS=3\n")
     settings = ActionSettings.from_env({"APP_API_TOKEN": "from-env"}, env_file)
-    assert (settings.app_api_token, settings.institution) == ("from-env", "bank")
+    assert (settings.app_api_token, settings.http_timeout_seconds) == ("from-env", 3.0)

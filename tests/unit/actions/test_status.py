@@ -11,6 +11,7 @@ from actions.status import (
     ActionCheckStatus,
     ActionEndContactCheck,
     ValidateContactCheckForm,
+    tell_status,
 )
 from tests.unit.actions.fakes import CASE, FakeBackend, tracker
 
@@ -59,6 +60,31 @@ async def test_a_resolved_case_has_no_deadlines_left(backend: FakeBackend) -> No
     messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
     assert [m["message_key"] for m in messages] == ["case_status_resolved"]
     assert messages[0]["buttons"][0]["payload"] == "/disagree_resolution"
+
+
+async def test_an_escalated_case_names_no_deadlines_as_the_case_api_says_it_is_not_open(
+    backend: FakeBackend,
+) -> None:
+    backend.cases["KP-2611-00042X"] = {**CASE, "status": "escalated"}
+    messages, _ = await check(backend, "KP-2611-00042X", number("KP-2611-00042X"))
+    assert [m["message_key"] for m in messages] == ["case_status_escalated"]
+
+
+def test_the_deadlines_follow_the_case_api_s_open_flag_not_the_status() -> None:
+    open_case = {**CASE, "status": "resolved", "open": True}
+    dispatcher = CollectingDispatcher()
+    tell_status(dispatcher, tracker(), open_case)
+    assert [m["message_key"] for m in dispatcher.messages] == [
+        "case_status_resolved",
+        "case_first_response_due",
+        "case_resolution_due",
+    ]
+
+
+def test_a_status_without_a_message_is_told_as_in_progress() -> None:
+    dispatcher = CollectingDispatcher()
+    tell_status(dispatcher, tracker(), {**CASE, "status": "archived", "open": False})
+    assert [m["message_key"] for m in dispatcher.messages] == ["case_status_in_progress"]
 
 
 async def test_a_number_typed_with_spaces_is_looked_up_with_dashes(backend: FakeBackend) -> None:

@@ -19,7 +19,9 @@ from backend.domain.handling import (
     due_within_cutoff,
     effective_resolution_due,
     extended_resolution_due,
+    facilitation_filing_deadline,
     facilitation_window_end,
+    is_answered,
     written_text,
 )
 
@@ -133,6 +135,11 @@ def test_the_facilitation_window_ends_60_working_days_after_the_response() -> No
     assert facilitation_window_end(wib(2026, 11, 24, 10), CALENDAR) == wib(2027, 2, 19, 17)
 
 
+def test_the_customer_files_with_ojk_by_the_60th_working_day_after_the_letter_date() -> None:
+    # 60 working days after Tue 3 Nov 2026, skipping weekends and 25 Dec, 1 Jan, 5 Jan.
+    assert facilitation_filing_deadline(date(2026, 11, 3), CALENDAR) == date(2027, 1, 29)
+
+
 def test_requested_documents_are_due_after_the_document_days() -> None:
     assert documents_due(wib(2026, 11, 24, 10), 10, CALENDAR) == wib(2026, 12, 8, 17)
 
@@ -146,6 +153,23 @@ def test_an_open_case_counts_down_and_turns_overdue_after_its_deadline() -> None
 @pytest.mark.parametrize("status", ["resolved", "rejected", "escalated"])
 def test_an_answered_case_has_no_remaining_days_and_is_never_overdue(status: str) -> None:
     assert deadline_standing(status, FIRST_DUE, wib(2027, 1, 20, 10), CALENDAR) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("status", "answered"),
+    [
+        ("received", False),
+        ("in_progress", False),
+        ("waiting_documents", False),
+        ("resolved", True),
+        ("rejected", True),
+        ("escalated", True),
+    ],
+)
+def test_a_case_is_answered_once_resolved_rejected_or_escalated(
+    status: str, answered: bool
+) -> None:
+    assert is_answered(status) is answered
 
 
 def test_resolved_rejected_and_waiting_documents_need_their_own_action() -> None:
