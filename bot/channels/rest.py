@@ -9,7 +9,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from backend.api.auth import token_matches
+from backend.bearer_tokens import token_matches
 from backend.db.tables import Message
 from backend.domain.conversation_ids import ChannelMismatch
 from backend.rate_limits import client_address
