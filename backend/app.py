@@ -17,12 +17,12 @@ from backend.domain.calendar import WorkingCalendar
 from backend.health import health
 from backend.institutions import load_profile
 from backend.rate_limits import RateLimits
+from backend.services.live_chat import LiveChat
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
 from bot.channels.rest_tokens import RestTokens
 from bot.channels.web_channel import WebChannel
-from bot.live_chat import LiveChat
 from bot.messaging import open_messaging_channels
 from bot.rasa_client import RasaClient
 from bot.router import Router

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
+
+from backend.services.ports import Answer, DeliveryFailed, UnknownChannel
+
+__all__ = ["Answer", "ChannelSender", "ChannelSenders", "DeliveryFailed", "UnknownChannel"]
 
 log = logging.getLogger(__name__)
-
-Answer = dict[str, Any]
-
-
-class DeliveryFailed(RuntimeError):
-    """The platform refused a message or could not be reached; nothing personal in the text."""
-
-
-class UnknownChannel(LookupError):
-    """No sender for this channel: it is off, or it cannot push messages (REST)."""
 
 
 class ChannelSender(Protocol):

@@ -23,7 +23,7 @@ from backend.schemas import InvalidField
 from backend.services import accounts, audit
 from backend.services import handoff as handoffs
 from backend.services.handoff import HandoffRefused
-from bot.live_chat import AssistantUnavailable
+from backend.services.live_chat import AssistantUnavailable
 
 NOTICES = {
     "taken": "Anda menangani chat ini. Pesan pelanggan kini masuk ke Anda, bukan ke bot.",
