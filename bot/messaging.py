@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.db.engine import Database
+from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from bot.channels.relay import Routes
 from bot.channels.store import ChannelStore
@@ -16,11 +16,11 @@ log = logging.getLogger(__name__)
 
 
 async def open_messaging_channels(
-    settings: Settings, router: Routes, db: Database
+    settings: Settings, router: Routes, sessions: Sessions
 ) -> ChannelSenders:
     """Telegram and WhatsApp when configured; `aclose()` on the result stops them."""
     senders = ChannelSenders()
-    store = ChannelStore(db)
+    store = ChannelStore(sessions)
     if telegram_enabled(settings):
         telegram = TelegramChannel(settings, router, store)
         await telegram.open()

@@ -15,7 +15,6 @@ from backend.console.case_view import case_panel
 from backend.console.labels import label, wib
 from backend.console.render import render
 from backend.console.streams import Event, stream_events
-from backend.db.tables import Message
 from backend.domain.access import may_move_chat
 from backend.domain.handling import HandlingError
 from backend.domain.personal_data import mask_personal_numbers
@@ -24,6 +23,7 @@ from backend.services import accounts, audit
 from backend.services import handoff as handoffs
 from backend.services.handoff import HandoffRefused
 from backend.services.live_chat import AssistantUnavailable
+from backend.services.records import Message
 
 NOTICES = {
     "taken": "Anda menangani chat ini. Pesan pelanggan kini masuk ke Anda, bukan ke bot.",

@@ -10,11 +10,11 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from backend.bearer_tokens import token_matches
-from backend.db.tables import Message
 from backend.domain.conversation_ids import ChannelMismatch
 from backend.rate_limits import client_address
 from backend.services.conversations import check_conversation_channel, open_conversation
 from backend.services.handoff import pushed_messages
+from backend.services.records import Message
 from bot.channels.rest_tokens import TOKEN_HEADER
 from bot.messages import CONVERSATION_ID, Inbound, InvalidMessage
 from bot.rasa_client import RasaUnavailable

@@ -53,7 +53,7 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     refused = _refused(request, channel, conversation_id)
     if refused is not None:
         return refused
-    items = await load_transcript(channel.db, conversation_id)
+    items = await load_transcript(channel.sessions, conversation_id)
     pending = channel.documents.pending_count(conversation_id)
     body = {"conversation_id": conversation_id, "items": items, "pending_documents": pending}
     return json(body, headers=CORS_HEADERS)

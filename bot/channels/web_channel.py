@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sanic.exceptions import WebsocketClosed
 from websockets.exceptions import ConnectionClosed
 
-from backend.db.engine import Database
+from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot.channels.ordering import ConversationLocks
@@ -56,7 +56,7 @@ class WebChannel:
         self,
         settings: Settings,
         router: Routes,
-        db: Database,
+        sessions: Sessions,
         documents: DocumentStore,
         clock: Callable[[], datetime],
     ) -> None:
@@ -67,9 +67,9 @@ class WebChannel:
         )
         self.max_chars = settings.max_message_chars
         self.max_sockets = settings.max_sockets_per_conversation
-        self.db = db
+        self.sessions = sessions
         self.documents = WidgetDocuments(
-            db,
+            sessions,
             documents,
             DocumentStore(settings.var_dir / "pending_documents"),
             clock,

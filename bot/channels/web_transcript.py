@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from backend.db import repository
-from backend.db.engine import Database
-from backend.db.tables import Message
+from backend.services.conversations import conversation_messages
+from backend.services.records import Message
+from backend.services.unit_of_work import Sessions
 
 MAX_ITEMS = 300
 
@@ -61,8 +61,8 @@ def _buttons(raw: object) -> list[dict[str, str]]:
     ]
 
 
-async def load_transcript(db: Database, conversation_id: str) -> list[dict[str, Any]]:
+async def load_transcript(sessions: Sessions, conversation_id: str) -> list[dict[str, Any]]:
     """The widget's view of the stored transcript of a conversation."""
-    async with db.session() as session:
-        messages = await repository.messages_of_conversation(session, conversation_id)
+    async with sessions.session() as session:
+        messages = await conversation_messages(session, conversation_id)
     return transcript_items(messages)
