@@ -7,7 +7,7 @@ from typing import Any
 
 from backend import services
 from backend.services.unit_of_work import Sessions
-from bot.messages import Inbound
+from bot.inbound import Inbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from backend.services.conversations import check_conversation_channel, open_conv
 from backend.services.handoff import pushed_messages
 from backend.services.records import Message
 from bot.channels.rest_tokens import TOKEN_HEADER
-from bot.messages import CONVERSATION_ID, Inbound, InvalidMessage
+from bot.inbound import CONVERSATION_ID, Inbound, InvalidMessage
 from bot.rasa_client import RasaUnavailable
 
 rest = Blueprint("rest_channel", url_prefix="/webhooks/rest")

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sanic.exceptions import WebsocketClosed
 from websockets.exceptions import ConnectionClosed
 
+from backend.services.ports import Answer, DeliveryFailed
 from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from backend.storage import DocumentStore
@@ -26,9 +27,8 @@ from bot.channels.pending_quota import PendingQuota
 from bot.channels.relay import Routes
 from bot.channels.web_documents import WidgetDocuments
 from bot.channels.web_tokens import WidgetTokens
+from bot.inbound import Inbound
 from bot.masking import mask_digits
-from bot.messages import Inbound
-from bot.outbound import Answer, DeliveryFailed
 from bot.rasa_client import RasaUnavailable
 
 log = logging.getLogger(__name__)

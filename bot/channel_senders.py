@@ -1,8 +1,9 @@
-"""Sending messages to users on their own channel: the bot's answers now, an agent's later.
+"""The channels' senders: the bot's answers now, an agent's later, each on the user's channel.
 
 Every channel that can push messages registers a `ChannelSender` in the app's
-`ChannelSenders` (`app.ctx.senders`), keyed by channel name. Answers have Rasa's REST
-shape: `{"text": ..., "buttons": [{"title", "payload"}], "image": ...}`.
+`ChannelSenders` (`app.ctx.senders`), keyed by channel name; `ChannelSenders` is the live
+chat's `Outbox` (`backend/services/ports.py`). Answers have Rasa's REST shape:
+`{"text": ..., "buttons": [{"title", "payload"}], "image": ...}`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from backend.services.ports import Answer, DeliveryFailed, UnknownChannel
-
-__all__ = ["Answer", "ChannelSender", "ChannelSenders", "DeliveryFailed", "UnknownChannel"]
+from backend.services.ports import Answer, UnknownChannel
 
 log = logging.getLogger(__name__)
 
