@@ -17,13 +17,13 @@ from backend.domain.calendar import WorkingCalendar
 from backend.health import health
 from backend.institutions import load_profile
 from backend.rate_limits import RateLimits
+from backend.services.live_chat import LiveChat
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
+from bot.channels.platforms import open_platform_channels
 from bot.channels.rest_tokens import RestTokens
 from bot.channels.web_channel import WebChannel
-from bot.live_chat import LiveChat
-from bot.messaging import open_messaging_channels
 from bot.rasa_client import RasaClient
 from bot.router import Router
 
@@ -60,7 +60,7 @@ def create_app(
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
         app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
         app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
-        app.ctx.senders = await open_messaging_channels(settings, app.ctx.router, app.ctx.db)
+        app.ctx.senders = await open_platform_channels(settings, app.ctx.router, app.ctx.db)
         web = WebChannel(
             settings, app.ctx.router, app.ctx.db, app.ctx.documents, lambda: app.ctx.clock()
         )

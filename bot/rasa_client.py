@@ -7,13 +7,15 @@ from urllib.parse import quote
 
 import httpx
 
+from backend.services.ports import AssistantUnavailable
 
-class RasaUnavailable(RuntimeError):
+
+class RasaUnavailable(AssistantUnavailable):
     """The Rasa server did not answer, or answered with an error."""
 
 
 class RasaClient:
-    """Talks to `rasa run --enable-api` with its auth token."""
+    """Talks to `rasa run --enable-api` with its auth token; the live chat's `Assistant` port."""
 
     def __init__(
         self,

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from backend import services
-from backend.db.engine import Database
-from bot.messages import Inbound
+from backend.services.unit_of_work import Sessions
+from bot.inbound import Inbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -16,13 +16,13 @@ log = logging.getLogger(__name__)
 class Router:
     """Stores every message first, then hands it to Rasa unless an agent holds the chat."""
 
-    def __init__(self, db: Database, rasa: RasaClient) -> None:
-        self._db = db
+    def __init__(self, sessions: Sessions, rasa: RasaClient) -> None:
+        self._sessions = sessions
         self._rasa = rasa
 
     async def handle(self, inbound: Inbound) -> list[dict[str, Any]]:
         """Record the user's message, ask the bot when it is the bot's turn, record its answers."""
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             conversation = await services.record_message(
                 session,
                 inbound.conversation_id,
@@ -37,7 +37,7 @@ class Router:
             return []
         metadata = {**inbound.metadata, "channel": inbound.channel}
         answers = await self._rasa.send(inbound.conversation_id, inbound.text, metadata)
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             for answer in answers:
                 await services.record_message(
                     session,

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
-
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
-
-def token_matches(header: str | None, expected: str) -> bool:
-    """Whether `header` is `Bearer <expected>`, compared in constant time."""
-    if not expected or not header:
-        return False
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer":
-        return False
-    return hmac.compare_digest(token.strip().encode(), expected.encode())
+from backend.bearer_tokens import token_matches
 
 
 async def require_token(request: Request) -> HTTPResponse | None:

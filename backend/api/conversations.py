@@ -7,7 +7,7 @@ from sanic.response import HTTPResponse, json
 
 from backend import services
 from backend.api.errors import install_error_handlers, not_found, read_json
-from backend.domain.lifecycle import Channel
+from backend.domain.lifecycle import CHAT_CHANNELS, Channel
 from backend.schemas import ConversationPublic, InvalidField, format_wib, parse_rating
 from backend.services.handoff import request_handoff
 
@@ -40,7 +40,7 @@ async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
     if not isinstance(body, dict):
         raise InvalidField("body", "must be a JSON object", error="invalid_body")
     channel = body.get("channel") or Channel.REST
-    if channel not in (Channel.WEB, Channel.TELEGRAM, Channel.WHATSAPP, Channel.REST):
+    if channel not in CHAT_CHANNELS:
         raise InvalidField("channel", "must be web, telegram, whatsapp or rest")
     async with request.app.ctx.db.session() as session:
         outcome = await request_handoff(

@@ -9,38 +9,8 @@ from sanic.response import HTTPResponse, json, raw
 
 from backend import services
 from backend.api.errors import ApiError, install_error_handlers
-from backend.domain.documents import MAX_DOCUMENT_BYTES
 from backend.schemas_handling import DocumentPublic, parse_actor
-
-MULTIPART_ALLOWANCE = 64 * 1024  # part headers and the actor field around the file
-MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + MULTIPART_ALLOWANCE
-# A somewhat larger body is read to its end so the client gets its 413; beyond this we stop.
-DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BYTES
-
-
-def _too_large() -> ApiError:
-    return ApiError(
-        413,
-        "document_refused",
-        reason="too_large",
-        field="file",
-        detail=f"at most {MAX_DOCUMENT_BYTES} bytes",
-    )
-
-
-async def read_upload(request: Request) -> bytes:
-    """The request body, kept only up to MAX_UPLOAD_BYTES; 413 beyond that."""
-    kept: list[bytes] = []
-    size = 0
-    while (chunk := await request.stream.read()) is not None:
-        size += len(chunk)
-        if size <= MAX_UPLOAD_BYTES:
-            kept.append(chunk)
-        elif size > DRAIN_LIMIT_BYTES:
-            break
-    if size > MAX_UPLOAD_BYTES:
-        raise _too_large()
-    return b"".join(kept)
+from backend.uploads import read_upload
 
 
 async def upload_document(request: Request, register_number: str) -> HTTPResponse:

@@ -15,8 +15,7 @@ from backend.domain.register_number import RegisterNumberError
 from backend.schemas import InvalidField
 from backend.services import CaseNotFound
 from backend.services.documents import DocumentNotFound
-
-DOCUMENT_REFUSAL_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
+from backend.uploads import DOCUMENT_REFUSAL_STATUS
 
 
 class ApiError(Exception):

@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from backend.db.tables import CaseRecord
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.handling import ANSWERED_STATUSES
 from backend.domain.lifecycle import Status, SubmissionMode, allowed_transitions
 from backend.domain.personal_data import mask_personal_numbers
 from backend.schemas import CasePublic
+from backend.services.records import CaseRecord
 
 PLAIN_TARGETS = (Status.IN_PROGRESS, Status.ESCALATED)
 

@@ -15,13 +15,13 @@ from backend.console.case_view import case_panel
 from backend.console.conversations import REVEALED, show_conversation
 from backend.console.notices import case_notice
 from backend.console.render import render
-from backend.db.tables import Agent, CaseRecord
 from backend.domain.access import safe_next
 from backend.domain.handling import HandlingError, InvalidAction
 from backend.domain.lifecycle import IllegalTransition
 from backend.domain.register_number import RegisterNumberError
 from backend.schemas import InvalidField
 from backend.services import accounts, audit
+from backend.services.records import Agent, CaseRecord
 
 log = logging.getLogger(__name__)
 

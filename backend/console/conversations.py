@@ -15,7 +15,6 @@ from backend.console.case_view import case_panel
 from backend.console.labels import label, wib
 from backend.console.render import render
 from backend.console.streams import Event, stream_events
-from backend.db.tables import Message
 from backend.domain.access import may_move_chat
 from backend.domain.handling import HandlingError
 from backend.domain.personal_data import mask_personal_numbers
@@ -23,7 +22,9 @@ from backend.schemas import InvalidField
 from backend.services import accounts, audit
 from backend.services import handoff as handoffs
 from backend.services.handoff import HandoffRefused
-from bot.live_chat import AssistantUnavailable
+from backend.services.live_chat import AssistantUnavailable
+from backend.services.message_views import MessageView
+from backend.services.records import Message
 
 NOTICES = {
     "taken": "Anda menangani chat ini. Pesan pelanggan kini masuk ke Anda, bukan ke bot.",
@@ -43,17 +44,15 @@ def message_json(message: Message, *, reveal: bool = False) -> dict[str, Any]:
     Buttons and the agent's name come only from the bot's and agents' own messages: what a
     customer sent along with a message can never pose as either.
     """
-    spoken_by_us = message.sender in ("bot", "agent") and isinstance(message.payload, dict)
-    payload = message.payload if spoken_by_us else {}
-    buttons = payload.get("buttons") or []
+    view = MessageView.of(message)
     return {
-        "id": message.id,
-        "sender": message.sender,
-        "sender_label": label(message.sender, "sender"),
-        "text": message.text if reveal else mask_personal_numbers(message.text),
-        "at": wib(message.created_at),
-        "buttons": [str(b.get("title", "")) for b in buttons if isinstance(b, dict)],
-        "agent": str(payload.get("agent_name") or payload.get("agent") or ""),
+        "id": view.id,
+        "sender": view.sender,
+        "sender_label": label(view.sender, "sender"),
+        "text": view.text if reveal else mask_personal_numbers(view.text),
+        "at": wib(view.created_at),
+        "buttons": [button["title"] for button in view.buttons],
+        "agent": view.agent,
     }
 
 

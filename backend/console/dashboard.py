@@ -9,7 +9,6 @@ from urllib.parse import quote
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from backend.api.reports import period_report, report_file
 from backend.console.auth import supervisors_only
 from backend.console.labels import label, wib
 from backend.console.queue import queue_items
@@ -18,6 +17,7 @@ from backend.domain.deadlines import to_wib
 from backend.domain.lifecycle import Category
 from backend.domain.personal_data import mask_personal_numbers
 from backend.reports.dashboard import AttentionCase, Dashboard, build_dashboard
+from backend.reports.downloads import period_report, report_file
 from backend.reports.periods import PeriodError, parse_period
 from backend.schemas import format_wib
 

@@ -14,10 +14,10 @@ from backend.console.cases import case_url
 from backend.console.render import render
 from backend.domain.calendar import WIB
 from backend.domain.control_characters import REFUSAL, has_control_characters
+from backend.domain.lifecycle import OFFLINE_CHANNELS
 from backend.schemas import CaseCreate, InvalidField
 from backend.services.case_lookup import search_cases
 
-OFFLINE_CHANNELS = ("phone", "letter", "email", "walk_in")
 FIELDS = (
     "channel",
     "received_at",

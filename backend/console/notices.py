@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from babel.dates import format_datetime
 
-from backend.db.tables import CaseRecord
 from backend.domain.calendar import WIB
+from backend.services.records import CaseRecord
 
 NOTICES = Path(__file__).resolve().parent / "notices.yml"
 LANGUAGES = ("id", "en")

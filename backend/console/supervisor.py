@@ -8,10 +8,10 @@ import sys
 from typing import TextIO
 
 from backend.console.passwords import Argon2Passwords
-from backend.db.engine import Database
 from backend.domain.agents import AgentRole
 from backend.schemas import InvalidField
 from backend.services import accounts
+from backend.services.unit_of_work import opened_database
 from backend.settings import Settings
 
 
@@ -30,19 +30,15 @@ def read_password(stdin: TextIO) -> str:
 
 
 async def _create(settings: Settings, username: str, name: str, password: str) -> None:
-    database = Database(settings.database_url)
-    try:
-        async with database.session() as session:
-            await accounts.create_agent(
-                session,
-                name=name,
-                username=username,
-                role=AgentRole.SUPERVISOR,
-                password=password,
-                hasher=Argon2Passwords(),
-            )
-    finally:
-        await database.dispose()
+    async with opened_database(settings.database_url) as database, database.session() as session:
+        await accounts.create_agent(
+            session,
+            name=name,
+            username=username,
+            role=AgentRole.SUPERVISOR,
+            password=password,
+            hasher=Argon2Passwords(),
+        )
 
 
 def create_supervisor(

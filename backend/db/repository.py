@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -233,6 +233,33 @@ async def search_cases(
         .offset(offset)
     )
     return result.scalars().all(), int(total)
+
+
+async def find_cases_by_text(
+    session: AsyncSession,
+    *,
+    register_number: str | None,
+    name_pattern: str | None,
+    phone_digits: str | None,
+    limit: int,
+) -> Sequence[CaseRecord]:
+    """Cases whose register number is this one, whose name contains, or whose phone contains."""
+    conditions = []
+    if register_number:
+        conditions.append(CaseRecord.register_number == register_number)
+    if name_pattern:
+        conditions.append(CaseRecord.full_name.ilike(name_pattern, escape="\\"))
+    if phone_digits:
+        conditions.append(CaseRecord.phone.like(f"%{phone_digits}%"))
+    if not conditions:
+        return []
+    result = await session.execute(
+        select(CaseRecord)
+        .where(or_(*conditions))
+        .order_by(CaseRecord.received_at.desc(), CaseRecord.id.desc())
+        .limit(limit)
+    )
+    return result.scalars().all()
 
 
 def add_document(session: AsyncSession, document: Document) -> None:

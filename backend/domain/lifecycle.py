@@ -87,6 +87,11 @@ class Channel(StrEnum):
     WALK_IN = "walk_in"
 
 
+# The channels a customer chats on (the gateway's), and those an agent registers cases from.
+CHAT_CHANNELS = (Channel.WEB, Channel.TELEGRAM, Channel.WHATSAPP, Channel.REST)
+OFFLINE_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.WALK_IN)
+
+
 class SubmissionMode(StrEnum):
     """Oral (lisan) or written (tertulis); decides the resolution deadline."""
 

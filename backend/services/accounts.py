@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import console_repository, repository
+from backend.db import agent_repository, repository
 from backend.db.console_tables import ConsoleSession
 from backend.db.tables import Agent
 from backend.domain.access import SESSION_LIFETIME, WeakPassword, check_password
@@ -119,7 +119,7 @@ async def log_in(
     await limits.logged_in(username)
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     async with sessions() as session:
-        await console_repository.delete_sessions(session, expired_at=now)
+        await agent_repository.delete_sessions(session, expired_at=now)
         session.add(
             ConsoleSession(
                 token_hash=token_hash(token),
@@ -137,7 +137,7 @@ async def signed_in(
     session: AsyncSession, token: str, *, now: datetime | None = None
 ) -> SignedIn | None:
     """The session of this cookie token, if it is current and its agent is active."""
-    found = await console_repository.session_with_agent(
+    found = await agent_repository.session_with_agent(
         session, token_hash(token), now or datetime.now(UTC)
     )
     await session.commit()
@@ -149,7 +149,7 @@ async def signed_in(
 
 async def log_out(session: AsyncSession, token: str) -> None:
     """End the session of this token."""
-    await console_repository.delete_session(session, token_hash(token))
+    await agent_repository.delete_session(session, token_hash(token))
     await session.commit()
 
 
@@ -183,7 +183,7 @@ async def deactivate_agent(
     session: AsyncSession, agent_id: int, *, actor: Agent, now: datetime | None = None
 ) -> Agent:
     """Stop an agent from logging in and end their sessions; never one's own account."""
-    agent = await console_repository.agent_by_id(session, agent_id)
+    agent = await agent_repository.agent_by_id(session, agent_id)
     if agent is None:
         await session.rollback()
         raise InvalidField("agent", "no such agent")
@@ -192,13 +192,13 @@ async def deactivate_agent(
         raise AgentRefused("you cannot deactivate your own account")
     agent.active = False
     agent.updated_at = now or datetime.now(UTC)
-    await console_repository.delete_sessions(session, agent_id=agent.id)
+    await agent_repository.delete_sessions(session, agent_id=agent.id)
     await session.commit()
     return agent
 
 
 async def list_agents(session: AsyncSession, *, active_only: bool = False) -> Sequence[Agent]:
     """The console's users by name."""
-    found = await console_repository.agents(session, active_only=active_only)
+    found = await agent_repository.agents(session, active_only=active_only)
     await session.commit()
     return found

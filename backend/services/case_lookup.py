@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import console_repository
+from backend.db import repository
 from backend.db.tables import CaseRecord
 from backend.domain.register_number import RegisterNumberError, parse_register_number
 
@@ -43,7 +43,7 @@ async def search_cases(
         register_number = None
     digits = phone_digits(query)
     name = query if len(query) >= NAME_MIN_CHARS and digits is None else None
-    found = await console_repository.find_cases_by_text(
+    found = await repository.find_cases_by_text(
         session,
         register_number=register_number,
         name_pattern=contains_pattern(name) if name else None,

@@ -83,6 +83,11 @@ async def check_conversation_channel(
     check_channel(conversation_id, channel, conversation.channel if conversation else None)
 
 
+async def conversation_messages(session: AsyncSession, conversation_id: str) -> list[Message]:
+    """The chat's whole transcript, oldest first."""
+    return list(await repository.messages_of_conversation(session, conversation_id))
+
+
 async def get_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:
     """The conversation with this id, or None."""
     return await repository.get_conversation(session, conversation_id)

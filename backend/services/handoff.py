@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import console_repository, repository
+from backend.db import agent_repository, handoff_repository, repository
 from backend.db.console_tables import Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
 from backend.domain.access import may_move_chat
@@ -70,12 +70,12 @@ async def request_handoff(
     now = now or datetime.now(UTC)
     open_now = is_open(now, calendar)
     await repository.ensure_conversation(session, conversation_id, channel, now)
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
+    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
     if conversation is None:  # just ensured; only a concurrent delete could remove it
         raise ConversationNotFound(conversation_id)
     handed_off = should_hand_off(parsed, open_now)
     if handed_off:
-        if await console_repository.open_handoff(session, conversation_id) is None:
+        if await handoff_repository.open_handoff(session, conversation_id) is None:
             session.add(Handoff(conversation_id=conversation_id, reason=parsed, requested_at=now))
         conversation.handled_by = "agent"
         conversation.updated_at = now
@@ -100,7 +100,7 @@ async def assign_chat(
     now: datetime | None = None,
 ) -> bool:
     """Give the chat to another active agent (holder or supervisor only); True if the bot had it."""
-    target = await console_repository.agent_by_id(session, agent_id)
+    target = await agent_repository.agent_by_id(session, agent_id)
     if target is None or not target.active:
         raise InvalidField("agent", "no such active agent")
     now = now or datetime.now(UTC)
@@ -115,12 +115,12 @@ async def _hold(
     actor: Agent,
     now: datetime,
 ) -> bool:
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
+    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
     if conversation is None:
         await session.rollback()
         raise ConversationNotFound(conversation_id)
     from_bot = conversation.handled_by == "bot"
-    handoff = await console_repository.open_handoff(session, conversation_id)
+    handoff = await handoff_repository.open_handoff(session, conversation_id)
     if handoff is None:
         handoff = Handoff(conversation_id=conversation_id, reason=HandoffReason.AGENT)
         handoff.requested_at = now
@@ -151,11 +151,11 @@ async def hand_back(
 ) -> Conversation:
     """End the handoff (holder or supervisor only): the bot answers the chat again."""
     now = now or datetime.now(UTC)
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
+    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
     if conversation is None:
         await session.rollback()
         raise ConversationNotFound(conversation_id)
-    handoff = await console_repository.open_handoff(session, conversation_id)
+    handoff = await handoff_repository.open_handoff(session, conversation_id)
     if handoff is None and conversation.handled_by == "bot":
         await session.rollback()
         raise HandoffRefused("the bot already answers this chat")
@@ -180,19 +180,19 @@ async def check_may_hand_back(session: AsyncSession, conversation_id: str, actor
 
 async def current_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:
     """The chat's handoff that has not ended, if any."""
-    handoff = await console_repository.open_handoff(session, conversation_id)
+    handoff = await handoff_repository.open_handoff(session, conversation_id)
     await session.commit()
     return handoff
 
 
 async def queue(session: AsyncSession, *, now: datetime | None = None) -> list[QueueEntry]:
     """Waiting and held chats and open cases, most urgent first, then by due time."""
-    handoffs = await console_repository.open_handoffs(session)
-    chat_cases = await console_repository.cases_of_conversations(
+    handoffs = await handoff_repository.open_handoffs(session)
+    chat_cases = await handoff_repository.cases_of_conversations(
         session, [conversation.id for _, conversation, _ in handoffs]
     )
     entries = [_chat_entry(h, c, name, chat_cases) for h, c, name in handoffs]
-    for case in await console_repository.cases_in_statuses(session, RUNNING_STATUSES):
+    for case in await handoff_repository.cases_in_statuses(session, RUNNING_STATUSES):
         entries.append(_case_entry(case))
     return in_queue_order(entries)
 
@@ -240,7 +240,7 @@ async def pushed_messages(
     """Agent messages and pushed bot messages after `after`: what a REST client has not seen."""
     found: list[Message] = []
     while len(found) < limit:
-        page = await console_repository.messages_after(
+        page = await handoff_repository.messages_after(
             session, conversation_id, after, ("agent", "bot"), PAGE_SIZE
         )
         found.extend(message for message in page if _pushed(message))
@@ -261,7 +261,7 @@ async def transcript(
     session: AsyncSession, conversation_id: str, after: int = 0, *, limit: int = 1000
 ) -> list[Message]:
     """The chat's messages after `after`, oldest first."""
-    found = await console_repository.messages_after(
+    found = await handoff_repository.messages_after(
         session, conversation_id, after, ("user", "bot", "agent"), limit
     )
     return list(found)

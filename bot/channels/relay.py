@@ -6,10 +6,11 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from backend.services.ports import Answer, DeliveryFailed
+from bot.channel_senders import ChannelSender
 from bot.channels.conventions import TOO_LONG_REPLY, UNAVAILABLE_REPLY, UNSUPPORTED_REPLY
+from bot.inbound import Inbound, InvalidMessage
 from bot.masking import mask_digits
-from bot.messages import Inbound, InvalidMessage
-from bot.outbound import Answer, ChannelSender, DeliveryFailed
 from bot.rasa_client import RasaUnavailable
 
 log = logging.getLogger(__name__)

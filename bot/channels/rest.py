@@ -9,20 +9,18 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from backend.api.auth import token_matches
-from backend.db.tables import Message
+from backend.bearer_tokens import token_matches
 from backend.domain.conversation_ids import ChannelMismatch
 from backend.rate_limits import client_address
 from backend.services.conversations import check_conversation_channel, open_conversation
 from backend.services.handoff import pushed_messages
+from backend.services.message_views import MessageView
+from backend.services.records import Message
 from bot.channels.rest_tokens import TOKEN_HEADER
-from bot.messages import CONVERSATION_ID, Inbound, InvalidMessage
+from bot.inbound import CONVERSATION_ID, Inbound, InvalidMessage
 from bot.rasa_client import RasaUnavailable
 
 rest = Blueprint("rest_channel", url_prefix="/webhooks/rest")
-
-# The keys of a Rasa REST message a pulled message keeps.
-REST_MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "custom")
 
 
 @rest.post("/webhook")
@@ -132,9 +130,8 @@ def _not_rest(sender: str) -> HTTPResponse:
 
 
 def _rest_message(sender: str, message: Message) -> dict[str, Any]:
-    payload = message.payload if isinstance(message.payload, dict) else {}
-    kept = {key: payload[key] for key in REST_MESSAGE_KEYS if payload.get(key) is not None}
-    return {"id": message.id, "from": message.sender, "recipient_id": sender, **kept}
+    view = MessageView.of(message)
+    return {"id": view.id, "from": view.sender, "recipient_id": sender, **view.rest_fields()}
 
 
 def _error(

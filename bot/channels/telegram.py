@@ -25,7 +25,9 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 from telegram.request import BaseRequest
 
+from backend.services.ports import Answer, DeliveryFailed
 from backend.settings import Settings
+from bot.channel_senders import split_text
 from bot.channels.button_payloads import ButtonPayloads
 from bot.channels.conventions import CHOOSE_PROMPT
 from bot.channels.ordering import ConversationLocks
@@ -33,7 +35,6 @@ from bot.channels.relay import Relay, Routes
 from bot.channels.store import ChannelStore
 from bot.channels.telegram_handlers import conversation_id, register_handlers
 from bot.masking import mask_digits
-from bot.outbound import Answer, DeliveryFailed, split_text
 
 log = logging.getLogger(__name__)
 

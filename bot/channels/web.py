@@ -16,10 +16,9 @@ from pathlib import Path
 from sanic import Blueprint, Request, Websocket
 from sanic.response import HTTPResponse, empty, json
 
-from backend.api.documents import read_upload
-from backend.api.errors import DOCUMENT_REFUSAL_STATUS, ApiError
 from backend.domain.documents import DocumentRefused
 from backend.rate_limits import client_address
+from backend.uploads import DOCUMENT_REFUSAL_STATUS, read_upload
 from bot.channels.pending_quota import PendingRefused
 from bot.channels.web_channel import WebChannel
 from bot.channels.web_socket import WidgetConnection
@@ -54,7 +53,7 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     refused = _refused(request, channel, conversation_id)
     if refused is not None:
         return refused
-    items = await load_transcript(channel.db, conversation_id)
+    items = await load_transcript(channel.sessions, conversation_id)
     pending = channel.documents.pending_count(conversation_id)
     body = {"conversation_id": conversation_id, "items": items, "pending_documents": pending}
     return json(body, headers=CORS_HEADERS)
@@ -75,8 +74,8 @@ async def upload(request: Request, conversation_id: str) -> HTTPResponse:
         return _try_later(429, "rate_limited", throttled.detail, throttled.retry_after)
     try:
         request.body = await read_upload(request)
-    except ApiError as exc:
-        return json(exc.body, status=exc.status, headers=CORS_HEADERS)
+    except DocumentRefused as exc:
+        return _document_refused(exc)
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         return _error(415, "unsupported_media_type", "Content-Type", "send multipart/form-data")
     request.get_form()
@@ -88,8 +87,7 @@ async def upload(request: Request, conversation_id: str) -> HTTPResponse:
             conversation_id, file.body, declared_type=file.type, filename=file.name
         )
     except DocumentRefused as exc:
-        status = DOCUMENT_REFUSAL_STATUS.get(exc.reason, 422)
-        return _error(status, "document_refused", "file", exc.detail, reason=exc.reason)
+        return _document_refused(exc)
     except PendingRefused as exc:
         return _try_later(
             exc.status, "pending_documents_full", exc.detail, exc.retry_after, reason=exc.reason
@@ -127,6 +125,11 @@ def _refused(request: Request, channel: WebChannel, conversation_id: str) -> HTT
     if not channel.tokens.matches(conversation_id, token):
         return _error(403, "forbidden", TOKEN_HEADER, "the token is not this conversation's")
     return None
+
+
+def _document_refused(exc: DocumentRefused) -> HTTPResponse:
+    status = DOCUMENT_REFUSAL_STATUS.get(exc.reason, 422)
+    return _error(status, "document_refused", "file", exc.detail, reason=exc.reason)
 
 
 def _try_later(

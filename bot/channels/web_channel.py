@@ -18,7 +18,8 @@ from typing import Any, Protocol
 from sanic.exceptions import WebsocketClosed
 from websockets.exceptions import ConnectionClosed
 
-from backend.db.engine import Database
+from backend.services.ports import Answer, DeliveryFailed
+from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot.channels.ordering import ConversationLocks
@@ -26,9 +27,8 @@ from bot.channels.pending_quota import PendingQuota
 from bot.channels.relay import Routes
 from bot.channels.web_documents import WidgetDocuments
 from bot.channels.web_tokens import WidgetTokens
+from bot.inbound import Inbound
 from bot.masking import mask_digits
-from bot.messages import Inbound
-from bot.outbound import Answer, DeliveryFailed
 from bot.rasa_client import RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class WebChannel:
         self,
         settings: Settings,
         router: Routes,
-        db: Database,
+        sessions: Sessions,
         documents: DocumentStore,
         clock: Callable[[], datetime],
     ) -> None:
@@ -67,9 +67,9 @@ class WebChannel:
         )
         self.max_chars = settings.max_message_chars
         self.max_sockets = settings.max_sockets_per_conversation
-        self.db = db
+        self.sessions = sessions
         self.documents = WidgetDocuments(
-            db,
+            sessions,
             documents,
             DocumentStore(settings.var_dir / "pending_documents"),
             clock,

@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 from backend import services
-from backend.db.engine import Database
 from backend.domain.documents import AcceptedDocument, check_document
+from backend.services.unit_of_work import Sessions
 from backend.storage import DocumentStore
 from bot.channels.conventions import DOCUMENT_MESSAGE
 from bot.channels.pending_quota import PendingFile, PendingQuota, check_room, expired
@@ -60,13 +60,13 @@ class WidgetDocuments:
 
     def __init__(
         self,
-        db: Database,
+        sessions: Sessions,
         documents: DocumentStore,
         pending: DocumentStore,
         clock: Callable[[], datetime],
         quota: PendingQuota,
     ) -> None:
-        self._db = db
+        self._sessions = sessions
         self._documents = documents
         self._pending = pending
         self._clock = clock
@@ -87,7 +87,7 @@ class WidgetDocuments:
         """
         accepted = check_document(content, declared_type, filename)
         now = self._clock()
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             cases = await services.list_cases_for_conversation(session, conversation_id)
             register_number = cases[-1].register_number if cases else None
         if register_number is None:
@@ -101,7 +101,7 @@ class WidgetDocuments:
             "sha256": accepted.sha256,
             "register_number": register_number,
         }
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             await services.record_message(
                 session,
                 conversation_id,
@@ -131,7 +131,7 @@ class WidgetDocuments:
         names = self._pending_names(conversation_id)
         if not names:
             return None
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             cases = await services.list_cases_for_conversation(session, conversation_id)
         if not cases:
             return None
@@ -158,7 +158,7 @@ class WidgetDocuments:
     async def _attach(
         self, register_number: str, content: bytes, content_type: str, filename: str
     ) -> None:
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             await services.add_document(
                 session,
                 self._documents,

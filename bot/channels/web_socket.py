@@ -27,7 +27,7 @@ from websockets.exceptions import ConnectionClosed
 
 from backend.rate_limits import RateLimits
 from bot.channels.web_channel import Frame, Socket, WebChannel, error_frame
-from bot.messages import Inbound, InvalidMessage
+from bot.inbound import Inbound, InvalidMessage
 
 MAX_FRAME_CHARS = 64 * 1024
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

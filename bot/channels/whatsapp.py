@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse, text
 from sanic.response import json as json_response
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.services.ports import Answer, DeliveryFailed
 from backend.settings import Settings
 from bot.channels.button_payloads import ButtonPayloads
 from bot.channels.conventions import EXPIRED_BUTTON_REPLY, UNSUPPORTED_REPLY
@@ -38,7 +39,6 @@ from bot.channels.whatsapp_messages import (
     user_messages,
 )
 from bot.masking import mask_digits
-from bot.outbound import Answer, DeliveryFailed
 
 log = logging.getLogger(__name__)
 

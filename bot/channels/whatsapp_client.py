@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
+from backend.services.ports import DeliveryFailed
 from bot.masking import mask_digits
-from bot.outbound import DeliveryFailed
 
 log = logging.getLogger(__name__)
 

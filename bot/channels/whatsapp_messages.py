@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from backend.services.ports import Answer
+from bot.channel_senders import split_text
 from bot.channels.button_payloads import ButtonPayloads
 from bot.channels.conventions import CHOOSE_PROMPT, DOCUMENT_MESSAGE, LIST_BUTTON_LABEL
-from bot.outbound import Answer, split_text
 
 MAX_TEXT_CHARS = 4096
 MAX_BODY_CHARS = 1024

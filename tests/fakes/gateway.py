@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.messages import Inbound
-from bot.outbound import Answer
+from backend.services.ports import Answer
+from bot.inbound import Inbound
 from bot.rasa_client import RasaUnavailable
 from tests.fakes.platforms import BOT_USER
 

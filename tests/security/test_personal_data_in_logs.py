@@ -58,7 +58,7 @@ class FakeApp:
     """Stands in for the Sanic app: `run` logs as a request handler would."""
 
     def run(self, **options: Any) -> None:
-        log_with_personal_data("bot.live_chat")
+        log_with_personal_data("backend.services.live_chat")
 
 
 def test_the_app_server_masks_personal_data_in_every_log_record(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from backend.db.engine import Database
-from bot.outbound import DeliveryFailed
+from backend.services.ports import DeliveryFailed
 from tests.fakes.platforms import FakeRasa
 from tests.integration.bot.support import Gateway, transcript
 from tests.integration.bot.web_support import base_url, open_widget

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backend.db.engine import Database
+from backend.services.ports import DeliveryFailed
 from backend.settings import Settings
 from bot.channels.conventions import UNAVAILABLE_REPLY, UNSUPPORTED_REPLY
 from bot.channels.store import ChannelStore
-from bot.outbound import DeliveryFailed
 from tests.fakes.payloads import (
     wa_button_reply,
     wa_image,

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from backend.db import agent_repository, handoff_repository
 from backend.services import handoff as handoffs
 from tests.fakes.rasa_api import FakeRasaApi
 from tests.integration.bot.support import Gateway
@@ -46,10 +47,10 @@ async def holder_and_state(gateway: Gateway) -> tuple[str | None, str]:
     """The username holding the chat (None when nobody does) and who answers it."""
     async with gateway.app.ctx.db.session() as session:
         handoff = await handoffs.current_handoff(session, CHAT)
-        conversation = await handoffs.console_repository.conversation_for_update(session, CHAT)
+        conversation = await handoff_repository.conversation_for_update(session, CHAT)
         assert conversation is not None
         handled_by = conversation.handled_by
-        agents = {a.id: a.username for a in await handoffs.console_repository.agents(session)}
+        agents = {a.id: a.username for a in await agent_repository.agents(session)}
         await session.commit()
     holder = agents.get(handoff.agent_id) if handoff and handoff.agent_id else None
     return holder, handled_by
@@ -57,7 +58,7 @@ async def holder_and_state(gateway: Gateway) -> tuple[str | None, str]:
 
 async def agent_id(gateway: Gateway, username: str) -> str:
     async with gateway.app.ctx.db.session() as session:
-        agents = await handoffs.console_repository.agents(session)
+        agents = await agent_repository.agents(session)
         await session.commit()
     return str(next(a.id for a in agents if a.username == username))
 

@@ -5,7 +5,9 @@ import itertools
 import pytest
 
 from backend.domain.lifecycle import (
+    CHAT_CHANNELS,
     FINAL_STATUSES,
+    OFFLINE_CHANNELS,
     Category,
     Channel,
     ComplainantType,
@@ -100,3 +102,9 @@ def test_the_vocabularies_are_exactly_those_of_the_public_interface(vocabulary, 
 def test_vocabulary_members_compare_equal_to_their_json_strings():
     assert Status.IN_PROGRESS == "in_progress"
     assert f"{Category.DEBT_COLLECTION}" == "debt_collection"
+
+
+def test_every_channel_is_either_a_chat_or_one_an_agent_registers_from():
+    assert set(CHAT_CHANNELS) == {"web", "telegram", "whatsapp", "rest"}
+    assert set(CHAT_CHANNELS) | set(OFFLINE_CHANNELS) == set(Channel)
+    assert not set(CHAT_CHANNELS) & set(OFFLINE_CHANNELS)

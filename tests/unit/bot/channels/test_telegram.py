@@ -19,7 +19,7 @@ from bot.channels.conventions import (
     UNSUPPORTED_REPLY,
 )
 from bot.channels.telegram import CALLBACK_DATA_BYTES, TelegramChannel, telegram_enabled
-from bot.messages import Inbound
+from bot.inbound import Inbound
 from tests.fakes.gateway import FakeChannelStore, FakeRouter, MemoryBotApi
 from tests.fakes.payloads import (
     telegram_callback,

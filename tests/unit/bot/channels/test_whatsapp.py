@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.services.ports import DeliveryFailed
 from backend.settings import Settings
 from bot.channels.button_payloads import ButtonPayloads, payload_key
 from bot.channels.conventions import CHOOSE_PROMPT, EXPIRED_BUTTON_REPLY, UNSUPPORTED_REPLY
 from bot.channels.whatsapp import WhatsAppChannel, signature_matches, whatsapp_enabled
 from bot.channels.whatsapp_client import WhatsAppApiError, WhatsAppClient
 from bot.channels.whatsapp_messages import graph_messages, translate, user_messages
-from bot.outbound import DeliveryFailed
 from tests.fakes.gateway import FakeChannelStore, FakeRouter
 from tests.fakes.payloads import (
     wa_button_reply,

@@ -1,26 +1,26 @@
-"""Opens the messaging channels whose secrets are set and registers their senders."""
+"""The messaging platforms (Telegram, WhatsApp): opened when their secrets are set, as senders."""
 
 from __future__ import annotations
 
 import logging
 
-from backend.db.engine import Database
+from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
+from bot.channel_senders import ChannelSenders
 from bot.channels.relay import Routes
 from bot.channels.store import ChannelStore
 from bot.channels.telegram import TelegramChannel, telegram_enabled
 from bot.channels.whatsapp import WhatsAppChannel, whatsapp_enabled
-from bot.outbound import ChannelSenders
 
 log = logging.getLogger(__name__)
 
 
-async def open_messaging_channels(
-    settings: Settings, router: Routes, db: Database
+async def open_platform_channels(
+    settings: Settings, router: Routes, sessions: Sessions
 ) -> ChannelSenders:
     """Telegram and WhatsApp when configured; `aclose()` on the result stops them."""
     senders = ChannelSenders()
-    store = ChannelStore(db)
+    store = ChannelStore(sessions)
     if telegram_enabled(settings):
         telegram = TelegramChannel(settings, router, store)
         await telegram.open()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.messages import Inbound, InvalidMessage
+from bot.inbound import Inbound, InvalidMessage
 
 
 def test_a_plain_message_is_accepted_and_trimmed() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from backend.services.ports import UnknownChannel
+from bot.channel_senders import ChannelSenders, split_text
 from bot.masking import mask_digits
-from bot.outbound import ChannelSenders, UnknownChannel, split_text
 from tests.fakes.gateway import FakeSender
 
 

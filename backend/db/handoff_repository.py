@@ -1,14 +1,16 @@
-"""Thin queries of the handoff and the console; no business rules, no commits."""
+"""Thin queries of the handoff: held and waiting chats, the agents' queue, the messages since an id.
+
+The console and the REST pull read the messages since an id; no business rules, no commits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.console_tables import ConsoleSession, Handoff
+from backend.db.console_tables import Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
 
 QUEUE_CASES_LIMIT = 200
@@ -100,73 +102,3 @@ async def messages_after(
         .limit(limit)
     )
     return result.scalars().all()
-
-
-async def find_cases_by_text(
-    session: AsyncSession,
-    *,
-    register_number: str | None,
-    name_pattern: str | None,
-    phone_digits: str | None,
-    limit: int,
-) -> Sequence[CaseRecord]:
-    """Cases whose register number is this one, whose name contains, or whose phone contains."""
-    conditions = []
-    if register_number:
-        conditions.append(CaseRecord.register_number == register_number)
-    if name_pattern:
-        conditions.append(CaseRecord.full_name.ilike(name_pattern, escape="\\"))
-    if phone_digits:
-        conditions.append(CaseRecord.phone.like(f"%{phone_digits}%"))
-    if not conditions:
-        return []
-    result = await session.execute(
-        select(CaseRecord)
-        .where(or_(*conditions))
-        .order_by(CaseRecord.received_at.desc(), CaseRecord.id.desc())
-        .limit(limit)
-    )
-    return result.scalars().all()
-
-
-async def agent_by_id(session: AsyncSession, agent_id: int) -> Agent | None:
-    return await session.get(Agent, agent_id, populate_existing=True)
-
-
-async def agents(session: AsyncSession, *, active_only: bool = False) -> Sequence[Agent]:
-    """Agents by name; only the active ones if asked."""
-    statement = select(Agent).order_by(Agent.name, Agent.id)
-    if active_only:
-        statement = statement.where(Agent.active.is_(True))
-    return (await session.execute(statement)).scalars().all()
-
-
-async def session_with_agent(
-    session: AsyncSession, token_hash: str, now: datetime
-) -> tuple[ConsoleSession, Agent] | None:
-    """The unexpired console session of this token, with its active agent."""
-    result = await session.execute(
-        select(ConsoleSession, Agent)
-        .join(Agent, Agent.id == ConsoleSession.agent_id)
-        .where(
-            ConsoleSession.token_hash == token_hash,
-            ConsoleSession.expires_at > now,
-            Agent.active.is_(True),
-        )
-    )
-    row = result.first()
-    return (row[0], row[1]) if row else None
-
-
-async def delete_session(session: AsyncSession, token_hash: str) -> None:
-    await session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == token_hash))
-
-
-async def delete_sessions(
-    session: AsyncSession, *, agent_id: int | None = None, expired_at: datetime | None = None
-) -> None:
-    """Delete an agent's sessions, or those expired at a time."""
-    if agent_id is not None:
-        await session.execute(delete(ConsoleSession).where(ConsoleSession.agent_id == agent_id))
-    if expired_at is not None:
-        await session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= expired_at))

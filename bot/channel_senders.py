@@ -1,27 +1,20 @@
-"""Sending messages to users on their own channel: the bot's answers now, an agent's later.
+"""The channels' senders: the bot's answers now, an agent's later, each on the user's channel.
 
 Every channel that can push messages registers a `ChannelSender` in the app's
-`ChannelSenders` (`app.ctx.senders`), keyed by channel name. Answers have Rasa's REST
-shape: `{"text": ..., "buttons": [{"title", "payload"}], "image": ...}`.
+`ChannelSenders` (`app.ctx.senders`), keyed by channel name; `ChannelSenders` is the live
+chat's `Outbox` (`backend/services/ports.py`). Answers have Rasa's REST shape:
+`{"text": ..., "buttons": [{"title", "payload"}], "image": ...}`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
+
+from backend.services.ports import Answer, UnknownChannel
 
 log = logging.getLogger(__name__)
-
-Answer = dict[str, Any]
-
-
-class DeliveryFailed(RuntimeError):
-    """The platform refused a message or could not be reached; nothing personal in the text."""
-
-
-class UnknownChannel(LookupError):
-    """No sender for this channel: it is off, or it cannot push messages (REST)."""
 
 
 class ChannelSender(Protocol):

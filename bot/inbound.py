@@ -1,4 +1,4 @@
-"""Channel-neutral messages: what the gateway receives from any channel."""
+"""Channel-neutral inbound messages: what the gateway receives from any channel, checked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The agent's side of a chat: take over, reply, hand back; the transcript is written first."""
+"""The agent's side of a chat: take over, assign, reply, hand back; the transcript is written first.
+
+The bot is reached through the `Assistant` port and the user's channel through the `Outbox`
+(`backend/services/ports.py`); the app factory injects the gateway's adapters.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,23 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from backend import services
-from backend.db.engine import Database
 from backend.db.tables import Agent
 from backend.domain.handling import written_text
+from backend.domain.personal_data import mask_digits
 from backend.services import handoff as handoffs
+from backend.services.conversations import ConversationNotFound, get_conversation, record_message
 from backend.services.handoff import PUSHED, HandoffRefused
-from bot.masking import mask_digits
-from bot.outbound import Answer, ChannelSenders, DeliveryFailed, UnknownChannel
-from bot.rasa_client import RasaClient, RasaUnavailable
+from backend.services.ports import (
+    Answer,
+    Assistant,
+    AssistantUnavailable,
+    DeliveryFailed,
+    Outbox,
+    UnknownChannel,
+)
+from backend.services.unit_of_work import Sessions
+
+__all__ = ["HANDED_BACK_INTENT", "REPLY_MAX_CHARS", "AssistantUnavailable", "LiveChat"]
 
 log = logging.getLogger(__name__)
 
@@ -25,35 +37,35 @@ HANDED_BACK_INTENT = "goodbye"
 REPLY_MAX_CHARS = 4000
 
 
-class AssistantUnavailable(RuntimeError):
-    """The bot could not be woken up; the agent keeps the chat and may try again."""
-
-
 class LiveChat:
-    """Moves a chat between the bot and the agents and carries the agents' words to the user."""
+    """Moves a chat between the bot and the agents and carries the agents' words to the user.
+
+    `hand_back` raises AssistantUnavailable when the bot cannot be woken up: the agent keeps
+    the chat and may try again.
+    """
 
     def __init__(
         self,
-        db: Database,
-        rasa: RasaClient,
-        senders: ChannelSenders,
+        sessions: Sessions,
+        assistant: Assistant,
+        outbox: Outbox,
         clock: Callable[[], datetime],
     ) -> None:
-        self._db = db
-        self._rasa = rasa
-        self._senders = senders
+        self._sessions = sessions
+        self._assistant = assistant
+        self._outbox = outbox
         self._clock = clock
 
     async def take_over(self, conversation_id: str, agent: Agent) -> None:
         """The agent holds the chat; the bot's conversation is paused."""
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             from_bot = await handoffs.take_over(session, conversation_id, agent, now=self._clock())
         if from_bot:
             await self._pause(conversation_id)
 
     async def assign(self, conversation_id: str, agent_id: int, actor: Agent) -> None:
         """Another agent holds the chat from now on."""
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             from_bot = await handoffs.assign_chat(
                 session, conversation_id, agent_id, actor=actor, now=self._clock()
             )
@@ -63,7 +75,7 @@ class LiveChat:
     async def reply(self, conversation_id: str, agent: Agent, text: object) -> bool:
         """Send the agent's message; True if it was pushed now (REST users fetch it instead)."""
         message = written_text(text, "text", REPLY_MAX_CHARS)
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             handoff = await handoffs.current_handoff(session, conversation_id)
         if handoff is None or handoff.agent_id != agent.id:
             raise HandoffRefused("take the chat over before replying")
@@ -72,17 +84,14 @@ class LiveChat:
 
     async def hand_back(self, conversation_id: str, agent: Agent) -> None:
         """The bot answers again and asks the user to rate the chat, on the user's channel."""
-        async with self._db.session() as session:
+        async with self._sessions.session() as session:
             await handoffs.check_may_hand_back(session, conversation_id, agent)
-        try:
-            await self._rasa.resume(conversation_id)
-        except RasaUnavailable as exc:
-            raise AssistantUnavailable(str(exc)) from exc
-        async with self._db.session() as session:
+        await self._assistant.resume(conversation_id)
+        async with self._sessions.session() as session:
             await handoffs.hand_back(session, conversation_id, actor=agent, now=self._clock())
         try:
-            answers = await self._rasa.trigger_intent(conversation_id, HANDED_BACK_INTENT)
-        except RasaUnavailable as exc:
+            answers = await self._assistant.trigger_intent(conversation_id, HANDED_BACK_INTENT)
+        except AssistantUnavailable as exc:
             log.warning(
                 "no rating asked after the handoff of %s: %s", self._who(conversation_id), exc
             )
@@ -100,16 +109,16 @@ class LiveChat:
         """Record the messages, then push them on the chat's channel if it can be pushed to."""
         if not answers:
             return False
-        async with self._db.session() as session:
-            conversation = await services.get_conversation(session, conversation_id)
+        async with self._sessions.session() as session:
+            conversation = await get_conversation(session, conversation_id)
             if conversation is None:
-                raise services.ConversationNotFound(conversation_id)
+                raise ConversationNotFound(conversation_id)
             channel = conversation.channel
             for answer in answers:
                 payload: dict[str, Any] = {**answer, PUSHED: True}
                 if by is not None:
                     payload.update(agent=by.username, agent_name=by.name)
-                await services.record_message(
+                await record_message(
                     session,
                     conversation_id,
                     channel,
@@ -119,7 +128,7 @@ class LiveChat:
                     now=self._clock(),
                 )
         try:
-            await self._senders.send(channel, conversation_id, answers)
+            await self._outbox.send(channel, conversation_id, answers)
         except UnknownChannel:
             return False  # REST: the user's client fetches it from the pull endpoint
         except DeliveryFailed as exc:
@@ -129,8 +138,8 @@ class LiveChat:
 
     async def _pause(self, conversation_id: str) -> None:
         try:
-            await self._rasa.pause(conversation_id)
-        except RasaUnavailable as exc:
+            await self._assistant.pause(conversation_id)
+        except AssistantUnavailable as exc:
             # The gateway stops routing to the bot anyway; the pause only keeps Rasa in step.
             log.warning("could not pause the bot for %s: %s", self._who(conversation_id), exc)
 

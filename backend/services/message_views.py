@@ -1,0 +1,71 @@
+"""A stored chat message read once for every surface: the widget, the REST pull, the console.
+
+Only the bot's and the agents' own payloads count as theirs (buttons, image, the agent's
+name): what a customer sent along with a message can never pose as either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from backend.db.tables import Message
+
+OUR_SENDERS = ("bot", "agent")
+# The keys of a Rasa REST message that a message sent outside an answer keeps.
+REST_MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "custom")
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """One transcript line: who said what, and what the bot's or an agent's answer carried."""
+
+    id: int
+    sender: str
+    text: str
+    created_at: datetime
+    answer: Mapping[str, Any] = field(default_factory=dict)
+    attachment: Mapping[str, Any] | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> MessageView:
+        """The view of a stored message; the text of an answer is the one it was sent with."""
+        payload = message.payload if isinstance(message.payload, dict) else {}
+        if message.sender in OUR_SENDERS:
+            text = payload.get("text")
+            shown = text if isinstance(text, str) else message.text
+            return cls(message.id, message.sender, shown or "", message.created_at, payload)
+        attachment = payload.get("attachment")
+        upload = attachment if isinstance(attachment, dict) else None
+        return cls(message.id, message.sender, message.text, message.created_at, {}, upload)
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        """The answer's buttons with a title, as {title, payload} (the title if no payload)."""
+        raw = self.answer.get("buttons")
+        if not isinstance(raw, list):
+            return []
+        return [
+            {"title": str(b["title"]), "payload": str(b.get("payload") or b["title"])}
+            for b in raw
+            if isinstance(b, dict) and b.get("title")
+        ]
+
+    @property
+    def image(self) -> str | None:
+        """The link of the answer's image, if it has one."""
+        image = self.answer.get("image")
+        return image if isinstance(image, str) and image else None
+
+    @property
+    def agent(self) -> str:
+        """The name of the agent who wrote it ("" for the bot's and the customer's)."""
+        return str(self.answer.get("agent_name") or self.answer.get("agent") or "")
+
+    def rest_fields(self) -> dict[str, Any]:
+        """The answer's fields in Rasa's REST shape, as sent."""
+        return {
+            key: self.answer[key] for key in REST_MESSAGE_KEYS if self.answer.get(key) is not None
+        }
