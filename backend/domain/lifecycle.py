@@ -116,8 +116,6 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = MappingProxyType(
     }
 )
 
-FINAL_STATUSES = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
-
 
 class IllegalTransition(ValueError):
     """A case may not move from its current status to the requested one."""
@@ -139,11 +137,6 @@ def parse_status(value: str) -> Status:
 def allowed_transitions(current: str) -> frozenset[Status]:
     """The statuses a case in `current` may move to."""
     return TRANSITIONS[parse_status(current)]
-
-
-def is_final(status: str) -> bool:
-    """Whether no transition leaves `status`."""
-    return parse_status(status) in FINAL_STATUSES
 
 
 def check_transition(current: str, new: str) -> None:

@@ -103,12 +103,3 @@ def parse_register_number(text: str) -> str:
     if checksum(compact) != 0:
         raise RegisterNumberError("mistyped", "the check character does not match")
     return f"{prefix}-{year}{month}-{sequence}{check}"
-
-
-def is_register_number(text: str) -> bool:
-    """Whether `text` parses as a register number."""
-    try:
-        parse_register_number(text)
-    except RegisterNumberError:
-        return False
-    return True
