@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from backend.refusal import Refused
+
 
 class Status(StrEnum):
     """Where a case stands."""
@@ -117,11 +119,20 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = MappingProxyType(
 )
 
 
-class IllegalTransition(ValueError):
-    """A case may not move from its current status to the requested one."""
+class IllegalTransition(Refused, ValueError):
+    """A case may not move from its current status to the requested one (409)."""
+
+    status = 409
+    error = "illegal_transition"
 
     def __init__(self, current: Status, new: Status) -> None:
-        super().__init__(f"a case cannot go from {current} to {new}")
+        super().__init__(
+            f"a case cannot go from {current} to {new}",
+            field="status",
+            current=current.value,
+            requested=new.value,
+            allowed=sorted(status.value for status in TRANSITIONS[current]),
+        )
         self.current = current
         self.new = new
 

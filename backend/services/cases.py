@@ -16,6 +16,7 @@ from backend.domain.handling import ANSWERED_STATUSES, due_within_cutoff, start_
 from backend.domain.lifecycle import Status
 from backend.domain.policy import InstitutionProfile
 from backend.domain.register_number import make_register_number, parse_register_number
+from backend.refusal import NotFound
 from backend.schemas import CaseCreate, InvalidField, case_snapshot
 from backend.schemas_handling import CaseQuery
 from backend.services.audit import record_event
@@ -24,8 +25,10 @@ from backend.services.complainants import link_complainant
 RUNNING_STATUSES = tuple(status.value for status in Status if status not in ANSWERED_STATUSES)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound):
     """No case has this register number."""
+
+    what = "case"
 
 
 async def open_case(

@@ -24,6 +24,7 @@ from backend.domain.handoff import (
     should_hand_off,
 )
 from backend.domain.lifecycle import Priority
+from backend.refusal import Refused
 from backend.schemas import InvalidField
 from backend.services.cases import RUNNING_STATUSES
 from backend.services.conversations import ConversationNotFound
@@ -34,12 +35,11 @@ PAGE_SIZE = 200
 HELD_BY_OTHER = "another agent holds this chat; ask a supervisor to reassign it"
 
 
-class HandoffRefused(Exception):
-    """The chat cannot change hands this way; `detail` says why (409 at the edges)."""
+class HandoffRefused(Refused):
+    """The chat cannot change hands this way (409); `detail` says why."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    status = 409
+    error = "conflict"
 
 
 @dataclass(frozen=True)
