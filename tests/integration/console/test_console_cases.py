@@ -52,6 +52,30 @@ async def test_rejecting_with_a_ground_sends_the_written_reason_to_the_customer(
     assert "tidak berkaitan dengan layanan" in notice["text"]
 
 
+async def test_a_rejection_over_the_api_sends_the_customer_the_console_s_notice(
+    gateway: Gateway,
+) -> None:
+    number = await chat_case(gateway)
+
+    answer = await gateway.client.post(
+        f"/api/cases/{number}/reject",
+        json={
+            "ground": "unrelated_to_service",
+            "reason": "Pinjaman tersebut bukan dari KreditPro.",
+            "actor": "rina",
+        },
+        headers=api_headers(gateway),
+    )
+    [notice] = await pulled(gateway, "budi")
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "rejected"
+    assert notice["from"] == "agent"
+    assert number in notice["text"]
+    assert "Pinjaman tersebut bukan dari KreditPro." in notice["text"]
+    assert "tidak berkaitan dengan layanan" in notice["text"]
+
+
 async def test_resolving_sends_the_written_response_and_records_the_agent(
     gateway: Gateway, agent: Console
 ) -> None:
