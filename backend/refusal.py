@@ -14,7 +14,8 @@ class Refused(Exception):
     """A refusal: `error` a stable code, `field` what is at fault (or None), `detail` why.
 
     `status` is the HTTP status every surface answers with; a subclass sets its own `status`
-    and `error`, and may carry more for the answer's body (a `reason`, the allowed values).
+    and `error`. A `reason` (a stable code within the error) and anything else the refusal
+    carries (the allowed values, …) go into the answer's body too.
     """
 
     status: int = 422
@@ -25,6 +26,7 @@ class Refused(Exception):
         detail: str,
         *,
         field: str | None = None,
+        reason: str | None = None,
         status: int | None = None,
         error: str | None = None,
         **extra: Any,
@@ -32,6 +34,7 @@ class Refused(Exception):
         super().__init__(f"{field}: {detail}" if field else detail)
         self.detail = detail
         self.field = field
+        self.reason = reason
         if status is not None:
             self.status = status
         if error is not None:
@@ -41,7 +44,10 @@ class Refused(Exception):
     @property
     def body(self) -> dict[str, Any]:
         """The JSON answer: `{"error", "field", "detail"}` and anything the refusal adds."""
-        return {"error": self.error, "field": self.field, "detail": self.detail, **self.extra}
+        body: dict[str, Any] = {"error": self.error, "field": self.field, "detail": self.detail}
+        if self.reason is not None:
+            body["reason"] = self.reason
+        return body | self.extra
 
 
 class NotFound(Refused, LookupError):

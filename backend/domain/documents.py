@@ -42,7 +42,6 @@ class DocumentRefused(Refused, ValueError):
         super().__init__(
             detail, field="file", status=DOCUMENT_REFUSAL_STATUS.get(reason, 422), reason=reason
         )
-        self.reason = reason
 
 
 @dataclass(frozen=True)

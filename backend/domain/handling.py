@@ -54,7 +54,6 @@ class ActionRefused(HandlingError):
 
     def __init__(self, reason: str, field: str, detail: str) -> None:
         super().__init__(field, detail, reason=reason)
-        self.reason = reason
 
 
 def written_text(value: object, field: str, max_chars: int = TEXT_MAX_CHARS) -> str:

@@ -54,7 +54,6 @@ class RegisterNumberError(Refused, ValueError):
             field="register_number",
             reason=reason,
         )
-        self.reason = reason
 
 
 def _combine(interim: int, value: int) -> int:

@@ -87,7 +87,6 @@ async def take_over(
     session: AsyncSession, conversation_id: str, agent: Agent, *, now: datetime | None = None
 ) -> bool:
     """The agent holds the chat (from the queue, or from the bot); True if the bot had it."""
-    now = now or datetime.now(UTC)
     return await _hold(session, conversation_id, agent, actor=agent, now=now)
 
 
@@ -103,7 +102,6 @@ async def assign_chat(
     target = await console_repository.agent_by_id(session, agent_id)
     if target is None or not target.active:
         raise InvalidField("agent", "no such active agent")
-    now = now or datetime.now(UTC)
     return await _hold(session, conversation_id, target, actor=actor, now=now)
 
 
@@ -113,8 +111,10 @@ async def _hold(
     agent: Agent,
     *,
     actor: Agent,
-    now: datetime,
+    now: datetime | None,
 ) -> bool:
+    """Give the chat to `agent` if `actor` may move it; the agent becomes its cases' officer."""
+    now = now or datetime.now(UTC)
     conversation = await console_repository.conversation_for_update(session, conversation_id)
     if conversation is None:
         await session.rollback()
