@@ -70,9 +70,8 @@ async def request_handoff(
     now = now or datetime.now(UTC)
     open_now = is_open(now, calendar)
     await repository.ensure_conversation(session, conversation_id, channel, now)
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:  # just ensured; only a concurrent delete could remove it
-        raise ConversationNotFound(conversation_id)
+    # Just ensured: only a concurrent delete could remove it.
+    conversation = await _locked_conversation(session, conversation_id)
     handed_off = should_hand_off(parsed, open_now)
     if handed_off:
         if await console_repository.open_handoff(session, conversation_id) is None:
@@ -81,6 +80,15 @@ async def request_handoff(
         conversation.updated_at = now
     await session.commit()
     return HandoffOutcome(handed_off, open_now, next_opening(now, calendar), conversation)
+
+
+async def _locked_conversation(session: AsyncSession, conversation_id: str) -> Conversation:
+    """The conversation, locked; ConversationNotFound (its transaction ended) if there is none."""
+    conversation = await console_repository.conversation_for_update(session, conversation_id)
+    if conversation is None:
+        await session.rollback()
+        raise ConversationNotFound(conversation_id)
+    return conversation
 
 
 async def take_over(
@@ -115,10 +123,7 @@ async def _hold(
 ) -> bool:
     """Give the chat to `agent` if `actor` may move it; the agent becomes its cases' officer."""
     now = now or datetime.now(UTC)
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:
-        await session.rollback()
-        raise ConversationNotFound(conversation_id)
+    conversation = await _locked_conversation(session, conversation_id)
     from_bot = conversation.handled_by == "bot"
     handoff = await console_repository.open_handoff(session, conversation_id)
     if handoff is None:
@@ -151,10 +156,7 @@ async def hand_back(
 ) -> Conversation:
     """End the handoff (holder or supervisor only): the bot answers the chat again."""
     now = now or datetime.now(UTC)
-    conversation = await console_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:
-        await session.rollback()
-        raise ConversationNotFound(conversation_id)
+    conversation = await _locked_conversation(session, conversation_id)
     handoff = await console_repository.open_handoff(session, conversation_id)
     if handoff is None and conversation.handled_by == "bot":
         await session.rollback()
