@@ -163,7 +163,7 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:
     """`POST …/reply` {"text"}: the agent's message to the customer, on their channel.
 
-    A refusal answers as JSON: 409 without the chat, 422 for the text, 404 without a chat.
+    A refusal answers as JSON: 409 unless the agent holds the chat, 422 for the text.
     """
     body = request.json if request.content_type.startswith("application/json") else None
     text = body.get("text") if isinstance(body, dict) else request.form.get("text")
