@@ -1,8 +1,7 @@
-"""`/api/cases/<register_number>/…`: an officer's actions on a case; each answers the case.
+"""`/api/cases/<register_number>/<action>`: an officer's actions on a case; each answers the case.
 
-`transitions` {"status"}, `reject` {"ground", "reason"}, `extend` {"notice"}, `resolve`
-{"response"}, `request-documents` {"documents"}, `assign` {"officer"}, each with the `actor`;
-the console offers the same actions, and both tell the customer the same (see case_actions).
+The actions, their fields and the customer's notices are one table, the console's too
+(backend/services/case_actions.py); the body adds the `actor`.
 """
 
 from __future__ import annotations
