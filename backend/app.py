@@ -14,7 +14,7 @@ from backend.console.passwords import Argon2Passwords
 from backend.console.streams import StreamSlots
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
-from backend.health import health
+from backend.health import health_blueprint
 from backend.institutions import load_profile
 from backend.rate_limits import RateLimits
 from backend.services.live_chat import LiveChat
@@ -79,7 +79,7 @@ def create_app(
         await app.ctx.db.dispose()
         await app.ctx.rate_limits.aclose()
 
-    app.blueprint(health)
+    app.blueprint(health_blueprint())
     app.blueprint(api_blueprints())
     app.blueprint(gateway_blueprints())
     app.blueprint(console_blueprints())

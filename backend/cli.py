@@ -207,7 +207,7 @@ def report(settings: Settings, period: str, fmt: str, out: str | None) -> int:
     try:
         parsed = parse_period(period)
     except PeriodError as exc:
-        print(f"period: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     built = asyncio.run(_build_report(settings, parsed))
     if fmt == "json":

@@ -9,10 +9,9 @@ import httpx
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-health = Blueprint("health")
+from backend.blueprints import build_blueprint, get
 
 
-@health.get("/health")
 async def check(request: Request) -> HTTPResponse:
     """Ask every dependency at once; 503 names those that are down."""
     ctx = request.app.ctx
@@ -37,6 +36,11 @@ async def check(request: Request) -> HTTPResponse:
         "institution": ctx.profile.key,
     }
     return json(body, status=200 if not down else 503)
+
+
+def health_blueprint() -> Blueprint:
+    """The health route, for one app."""
+    return build_blueprint("health", get("/health", check))
 
 
 async def ping_actions(http: httpx.AsyncClient, actions_url: str) -> None:

@@ -23,6 +23,7 @@ from backend.domain.lifecycle import (
     Priority,
     UserRole,
 )
+from backend.domain.refusal import Refused
 
 if TYPE_CHECKING:
     from backend.db.tables import CaseRecord, Conversation
@@ -38,14 +39,11 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 E = TypeVar("E", bound=StrEnum)
 
 
-class InvalidField(ValueError):
-    """Input refused; names the field (422 at the API)."""
+class InvalidField(Refused, ValueError):
+    """Input refused; names the field (422)."""
 
     def __init__(self, field: str, detail: str, error: str = "invalid_field") -> None:
-        super().__init__(f"{field}: {detail}")
-        self.field = field
-        self.detail = detail
-        self.error = error
+        super().__init__(detail, field=field, error=error)
 
 
 def normalise_phone(text: str, field: str = "phone") -> str:

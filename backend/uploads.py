@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from sanic import Request
 
-from backend.domain.documents import MAX_DOCUMENT_BYTES, DocumentRefused
+from backend.domain.documents import DOCUMENT_REFUSAL_STATUS, MAX_DOCUMENT_BYTES, DocumentRefused
 
 MULTIPART_ALLOWANCE = 64 * 1024  # part headers and the actor field around the file
 MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + MULTIPART_ALLOWANCE
 # A somewhat larger body is read to its end so the client gets its 413; beyond this we stop.
 DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BYTES
-# The HTTP status of a refused document, by its reason (422 for the others).
-DOCUMENT_REFUSAL_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
+__all__ = ["DOCUMENT_REFUSAL_STATUS", "read_upload"]
 
 
 async def read_upload(request: Request) -> bytes:

@@ -15,6 +15,7 @@ from backend.api.handling import handling_blueprint
 from backend.api.institution import institution_blueprint
 from backend.api.openapi import openapi_blueprint
 from backend.api.reports import reports_blueprint
+from backend.blueprints import answer_refusals
 
 
 def api_blueprints() -> BlueprintGroup:
@@ -31,4 +32,5 @@ def api_blueprints() -> BlueprintGroup:
         url_prefix="/api",
     )
     group.middleware(require_token, "request")
+    answer_refusals(group)
     return Blueprint.group(group, openapi_blueprint())

@@ -8,8 +8,10 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend import services
-from backend.api.errors import ApiError, install_error_handlers, not_found, read_json
+from backend.api.errors import read_json
+from backend.blueprints import build_blueprint, get, post
 from backend.db.tables import CaseRecord
+from backend.domain.refusal import Refused
 from backend.schemas import CaseCreate, CasePublic
 from backend.schemas_handling import CaseQuery, EventPublic
 
@@ -26,10 +28,12 @@ def case_json(request: Request, case: CaseRecord) -> dict[str, Any]:
 async def list_cases(request: Request) -> HTTPResponse:
     """`GET /api/cases?status=…&overdue=true&limit=…` → {"items", "total", "limit", "offset"}."""
     query = CaseQuery.from_args(request.args)
-    async with request.app.ctx.db.session() as session:
-        cases, total = await services.find_cases(
-            session, query, calendar=request.app.ctx.calendar, now=request.app.ctx.clock()
-        )
+    cases, total = await services.find_cases(
+        request.ctx.db_session,
+        query,
+        calendar=request.app.ctx.calendar,
+        now=request.app.ctx.clock(),
+    )
     return json(
         {
             "items": [case_json(request, case) for case in cases],
@@ -42,10 +46,9 @@ async def list_cases(request: Request) -> HTTPResponse:
 
 async def get_case(request: Request, register_number: str) -> HTTPResponse:
     """`GET /api/cases/<register_number>` → the case, 404, or 422 for a malformed number."""
-    async with request.app.ctx.db.session() as session:
-        case = await services.get_case(session, register_number)
+    case = await services.get_case(request.ctx.db_session, register_number)
     if case is None:
-        raise not_found("case")
+        raise services.CaseNotFound(register_number)
     return json(case_json(request, case))
 
 
@@ -53,22 +56,20 @@ async def create_case(request: Request) -> HTTPResponse:
     """`POST /api/cases` → 201 case; a retried Idempotency-Key answers 200 with the same case."""
     data = CaseCreate.from_json(read_json(request))
     key = idempotency_key(request)
-    async with request.app.ctx.db.session() as session:
-        case, created = await services.open_case(
-            session,
-            data,
-            profile=request.app.ctx.profile,
-            calendar=request.app.ctx.calendar,
-            idempotency_key=key,
-            now=request.app.ctx.clock(),
-        )
+    case, created = await services.open_case(
+        request.ctx.db_session,
+        data,
+        profile=request.app.ctx.profile,
+        calendar=request.app.ctx.calendar,
+        idempotency_key=key,
+        now=request.app.ctx.clock(),
+    )
     return json(case_json(request, case), status=201 if created else 200)
 
 
 async def list_events(request: Request, register_number: str) -> HTTPResponse:
     """`GET /api/cases/<register_number>/events` → {"items": [event, ...]}, oldest first."""
-    async with request.app.ctx.db.session() as session:
-        events = await services.case_events(session, register_number)
+    events = await services.case_events(request.ctx.db_session, register_number)
     return json({"items": [EventPublic.from_record(event).as_dict() for event in events]})
 
 
@@ -79,21 +80,19 @@ def idempotency_key(request: Request) -> str | None:
         return None
     key = key.strip()
     if not key or len(key) > IDEMPOTENCY_KEY_MAX_CHARS or not key.isprintable():
-        raise ApiError(
-            422,
-            "invalid_field",
-            field="Idempotency-Key",
-            detail=f"1 to {IDEMPOTENCY_KEY_MAX_CHARS} printable characters",
+        raise Refused(
+            f"1 to {IDEMPOTENCY_KEY_MAX_CHARS} printable characters", field="Idempotency-Key"
         )
     return key
 
 
 def cases_blueprint() -> Blueprint:
     """The case routes, relative to the API prefix."""
-    blueprint = Blueprint("api_cases", url_prefix="/cases")
-    blueprint.add_route(list_cases, "", methods=["GET"])
-    blueprint.add_route(create_case, "", methods=["POST"])
-    blueprint.add_route(get_case, "/<register_number:str>", methods=["GET"])
-    blueprint.add_route(list_events, "/<register_number:str>/events", methods=["GET"])
-    install_error_handlers(blueprint)
-    return blueprint
+    return build_blueprint(
+        "api_cases",
+        get("", list_cases),
+        post("", create_case),
+        get("/<register_number:str>", get_case),
+        get("/<register_number:str>/events", list_events),
+        url_prefix="/cases",
+    )

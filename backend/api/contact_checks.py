@@ -13,7 +13,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend.api.cases import case_json
-from backend.api.errors import install_error_handlers, read_json
+from backend.api.errors import read_json
+from backend.blueprints import build_blueprint, post
 from backend.schemas import InvalidField
 from backend.services.contact_checks import check_contact
 
@@ -37,11 +38,14 @@ async def contact_check(request: Request, register_number: str) -> HTTPResponse:
         raise InvalidField("body", "must be a JSON object")
     conversation_id = _text(body, "conversation_id", CONVERSATION_ID_MAX_CHARS)
     answer = None if body.get("answer") is None else _text(body, "answer", ANSWER_MAX_CHARS)
-    async with request.app.ctx.db.session() as session:
-        check = await check_contact(
-            session, register_number, conversation_id, answer, now=request.app.ctx.clock()
-        )
-        case = case_json(request, check.case) if check.case is not None else None
+    check = await check_contact(
+        request.ctx.db_session,
+        register_number,
+        conversation_id,
+        answer,
+        now=request.app.ctx.clock(),
+    )
+    case = case_json(request, check.case) if check.case is not None else None
     return json(
         {
             "register_number": check.register_number,
@@ -55,7 +59,8 @@ async def contact_check(request: Request, register_number: str) -> HTTPResponse:
 
 def contact_checks_blueprint() -> Blueprint:
     """The contact-check route, relative to the API prefix."""
-    blueprint = Blueprint("api_contact_checks", url_prefix="/cases")
-    blueprint.add_route(contact_check, "/<register_number:str>/contact-check", methods=["POST"])
-    install_error_handlers(blueprint)
-    return blueprint
+    return build_blueprint(
+        "api_contact_checks",
+        post("/<register_number:str>/contact-check", contact_check),
+        url_prefix="/cases",
+    )

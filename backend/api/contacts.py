@@ -9,7 +9,8 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from backend.api.errors import install_error_handlers, read_json
+from backend.api.errors import read_json
+from backend.blueprints import build_blueprint, post
 from backend.schemas import contact_from_json
 
 
@@ -21,7 +22,6 @@ async def normalise_contact(request: Request) -> HTTPResponse:
 
 def contacts_blueprint() -> Blueprint:
     """The contact route, relative to the API prefix."""
-    blueprint = Blueprint("api_contacts", url_prefix="/contacts")
-    blueprint.add_route(normalise_contact, "/normalise", methods=["POST"])
-    install_error_handlers(blueprint)
-    return blueprint
+    return build_blueprint(
+        "api_contacts", post("/normalise", normalise_contact), url_prefix="/contacts"
+    )

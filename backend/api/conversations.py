@@ -6,7 +6,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend import services
-from backend.api.errors import install_error_handlers, not_found, read_json
+from backend.api.errors import read_json
+from backend.blueprints import build_blueprint, get, post, put
 from backend.domain.lifecycle import CHAT_CHANNELS, Channel
 from backend.schemas import ConversationPublic, InvalidField, format_wib, parse_rating
 from backend.services.handoff import request_handoff
@@ -14,23 +15,20 @@ from backend.services.handoff import request_handoff
 
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
     """`GET /api/conversations/<id>` → the conversation with its cases' register numbers, or 404."""
-    async with request.app.ctx.db.session() as session:
-        conversation = await services.get_conversation(session, conversation_id)
-        if conversation is None:
-            raise not_found("conversation")
-        cases = await services.list_cases_for_conversation(session, conversation_id)
+    session = request.ctx.db_session
+    conversation = await services.get_conversation(session, conversation_id)
+    if conversation is None:
+        raise services.ConversationNotFound(conversation_id)
+    cases = await services.list_cases_for_conversation(session, conversation_id)
     return json(ConversationPublic.from_record(conversation, cases).as_dict())
 
 
 async def put_rating(request: Request, conversation_id: str) -> HTTPResponse:
     """`PUT /api/conversations/<id>/rating` with {"rating": 1..5} → the conversation."""
     rating = parse_rating(read_json(request))
-    async with request.app.ctx.db.session() as session:
-        try:
-            conversation = await services.set_rating(session, conversation_id, rating)
-        except services.ConversationNotFound:
-            raise not_found("conversation") from None
-        cases = await services.list_cases_for_conversation(session, conversation_id)
+    session = request.ctx.db_session
+    conversation = await services.set_rating(session, conversation_id, rating)
+    cases = await services.list_cases_for_conversation(session, conversation_id)
     return json(ConversationPublic.from_record(conversation, cases).as_dict())
 
 
@@ -42,16 +40,16 @@ async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
     channel = body.get("channel") or Channel.REST
     if channel not in CHAT_CHANNELS:
         raise InvalidField("channel", "must be web, telegram, whatsapp or rest")
-    async with request.app.ctx.db.session() as session:
-        outcome = await request_handoff(
-            session,
-            conversation_id,
-            body.get("reason"),
-            channel=channel,
-            calendar=request.app.ctx.calendar,
-            now=request.app.ctx.clock(),
-        )
-        cases = await services.list_cases_for_conversation(session, conversation_id)
+    session = request.ctx.db_session
+    outcome = await request_handoff(
+        session,
+        conversation_id,
+        body.get("reason"),
+        channel=channel,
+        calendar=request.app.ctx.calendar,
+        now=request.app.ctx.clock(),
+    )
+    cases = await services.list_cases_for_conversation(session, conversation_id)
     return json(
         {
             "handed_off": outcome.handed_off,
@@ -64,9 +62,10 @@ async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
 
 def conversations_blueprint() -> Blueprint:
     """The conversation routes, relative to the API prefix."""
-    blueprint = Blueprint("api_conversations", url_prefix="/conversations")
-    blueprint.add_route(get_conversation, "/<conversation_id:str>", methods=["GET"])
-    blueprint.add_route(put_rating, "/<conversation_id:str>/rating", methods=["PUT"])
-    blueprint.add_route(post_handoff, "/<conversation_id:str>/handoff", methods=["POST"])
-    install_error_handlers(blueprint)
-    return blueprint
+    return build_blueprint(
+        "api_conversations",
+        get("/<conversation_id:str>", get_conversation),
+        put("/<conversation_id:str>/rating", put_rating),
+        post("/<conversation_id:str>/handoff", post_handoff),
+        url_prefix="/conversations",
+    )

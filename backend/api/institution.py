@@ -10,7 +10,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from backend.api.errors import install_error_handlers
+from backend.blueprints import build_blueprint, get
 from backend.domain.deadlines import is_open, next_opening
 from backend.domain.handling import FACILITATION_DAYS, facilitation_filing_deadline
 from backend.schemas import InstitutionPublic, format_wib, parse_date
@@ -44,9 +44,9 @@ async def get_facilitation_deadline(request: Request) -> HTTPResponse:
 
 def institution_blueprint() -> Blueprint:
     """The service's routes, relative to the API prefix."""
-    blueprint = Blueprint("api_institution")
-    blueprint.add_route(get_institution, "/institution", methods=["GET"])
-    blueprint.add_route(get_operating_hours, "/operating-hours", methods=["GET"])
-    blueprint.add_route(get_facilitation_deadline, "/facilitation-deadline", methods=["GET"])
-    install_error_handlers(blueprint)
-    return blueprint
+    return build_blueprint(
+        "api_institution",
+        get("/institution", get_institution),
+        get("/operating-hours", get_operating_hours),
+        get("/facilitation-deadline", get_facilitation_deadline),
+    )

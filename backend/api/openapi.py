@@ -9,6 +9,8 @@ import yaml
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
+from backend.blueprints import build_blueprint, get
+
 DOCUMENT_PATH = Path(__file__).with_name("openapi.yaml")
 
 
@@ -20,11 +22,9 @@ def load_openapi() -> dict[str, Any]:
 def openapi_blueprint() -> Blueprint:
     """The document's route; public, as it holds no data."""
     document = load_openapi()
-    blueprint = Blueprint("api_openapi", url_prefix="/api")
 
     async def get_openapi(request: Request) -> HTTPResponse:
         """`GET /api/openapi.json` → the OpenAPI document."""
         return json(document)
 
-    blueprint.add_route(get_openapi, "/openapi.json", methods=["GET"])
-    return blueprint
+    return build_blueprint("api_openapi", get("/openapi.json", get_openapi), url_prefix="/api")

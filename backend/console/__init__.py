@@ -7,6 +7,7 @@ from pathlib import Path
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
+from backend.blueprints import answer_refusals
 from backend.console.agents import agents_blueprint
 from backend.console.auth import require_agent
 from backend.console.cases import cases_blueprint
@@ -21,7 +22,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def console_blueprints() -> BlueprintGroup:
-    """Fresh blueprints for one app: everything but login and assets needs a signed-in agent."""
+    """Fresh blueprints for one app: everything but login and assets needs a signed-in agent.
+
+    A refusal no page shows itself (a case or a chat that does not exist) answers as JSON.
+    """
     signed_in = Blueprint.group(
         queue_blueprint(),
         conversations_blueprint(),
@@ -37,4 +41,5 @@ def console_blueprints() -> BlueprintGroup:
     assets.static("/", STATIC, name="files")
     group = Blueprint.group(login_blueprint(), assets, signed_in)
     group.middleware(add_security_headers, "response")
+    answer_refusals(group)
     return group

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from backend.blueprints import build_blueprint, get, post
 from backend.console.auth import supervisors_only
-from backend.console.render import render
-from backend.schemas import InvalidField
+from backend.console.render import refusal_text, render
+from backend.domain.refusal import Refused
 from backend.services import accounts
 
 DONE = {"created": "Akun dibuat.", "deactivated": "Akun dinonaktifkan."}
@@ -16,8 +17,7 @@ DONE = {"created": "Akun dibuat.", "deactivated": "Akun dinonaktifkan."}
 async def agents_page(
     request: Request, *, error: str = "", status: int = 200, values: dict[str, str] | None = None
 ) -> HTTPResponse:
-    async with request.app.ctx.db.session() as session:
-        agents = await accounts.list_agents(session)
+    agents = await accounts.list_agents(request.ctx.db_session)
     return render(
         request,
         "agents.html",
@@ -41,19 +41,17 @@ async def create_agent(request: Request) -> HTTPResponse:
     form = request.form
     values = {name: (form.get(name) or "").strip() for name in ("name", "username", "role")}
     try:
-        async with request.app.ctx.db.session() as session:
-            await accounts.create_agent(
-                session,
-                name=values["name"],
-                username=values["username"],
-                role=values["role"] or "agent",
-                password=form.get("password") or "",
-                hasher=request.app.ctx.passwords,
-                now=request.app.ctx.clock(),
-            )
-    except InvalidField as exc:
-        error = f"{exc.field}: {exc.detail}"
-        return await agents_page(request, error=error, status=422, values=values)
+        await accounts.create_agent(
+            request.ctx.db_session,
+            name=values["name"],
+            username=values["username"],
+            role=values["role"] or "agent",
+            password=form.get("password") or "",
+            hasher=request.app.ctx.passwords,
+            now=request.app.ctx.clock(),
+        )
+    except Refused as exc:
+        return await agents_page(request, error=refusal_text(exc), status=exc.status, values=values)
     return redirect("/console/agents?done=created", status=303)
 
 
@@ -61,21 +59,20 @@ async def create_agent(request: Request) -> HTTPResponse:
 async def deactivate_agent(request: Request, agent_id: int) -> HTTPResponse:
     """`POST /console/agents/<id>/deactivate`: no more logins; open sessions end."""
     try:
-        async with request.app.ctx.db.session() as session:
-            await accounts.deactivate_agent(
-                session, agent_id, actor=request.ctx.agent, now=request.app.ctx.clock()
-            )
-    except InvalidField as exc:
-        return await agents_page(request, error=exc.detail, status=404)
-    except accounts.AgentRefused as exc:
-        return await agents_page(request, error=exc.detail, status=409)
+        await accounts.deactivate_agent(
+            request.ctx.db_session, agent_id, actor=request.ctx.agent, now=request.app.ctx.clock()
+        )
+    except Refused as exc:
+        return await agents_page(request, error=refusal_text(exc), status=exc.status)
     return redirect("/console/agents?done=deactivated", status=303)
 
 
 def agents_blueprint() -> Blueprint:
     """The agent management routes, relative to the console prefix."""
-    blueprint = Blueprint("console_agents", url_prefix="/agents")
-    blueprint.add_route(show_agents, "", methods=["GET"])
-    blueprint.add_route(create_agent, "", methods=["POST"])
-    blueprint.add_route(deactivate_agent, "/<agent_id:int>/deactivate", methods=["POST"])
-    return blueprint
+    return build_blueprint(
+        "console_agents",
+        get("", show_agents),
+        post("", create_agent),
+        post("/<agent_id:int>/deactivate", deactivate_agent),
+        url_prefix="/agents",
+    )

@@ -65,7 +65,10 @@ def forbidden(detail: str) -> HTTPResponse:
 
 
 async def require_agent(request: Request) -> HTTPResponse | None:
-    """Request middleware: a signed-in agent, and for any change, the session's CSRF token."""
+    """Request middleware: a signed-in agent, and for any change, the session's CSRF token.
+
+    It runs before the route's database session opens, so it uses a short one of its own.
+    """
     token = request.cookies.get(SESSION_COOKIE)
     signed = None
     if token:
@@ -88,10 +91,9 @@ async def require_agent(request: Request) -> HTTPResponse | None:
 
 async def session_alive(request: Request) -> bool:
     """Whether the request's session is still current (long streams check it now and then)."""
-    async with request.app.ctx.db.session() as session:
-        signed = await accounts.signed_in(
-            session, request.ctx.session_token, now=request.app.ctx.clock()
-        )
+    signed = await accounts.signed_in(
+        request.ctx.db_session, request.ctx.session_token, now=request.app.ctx.clock()
+    )
     return signed is not None
 
 

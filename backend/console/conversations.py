@@ -6,22 +6,21 @@ from typing import Any
 from urllib.parse import quote
 
 from sanic import Blueprint, Request
-from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, json, redirect
 
 from backend import services
+from backend.blueprints import build_blueprint, get, post
 from backend.console.auth import session_alive
 from backend.console.case_view import case_panel
 from backend.console.labels import label, wib
-from backend.console.render import render
+from backend.console.render import refusal_text, render
 from backend.console.streams import Event, stream_events
 from backend.domain.access import may_move_chat
-from backend.domain.handling import HandlingError
 from backend.domain.personal_data import mask_personal_numbers
+from backend.domain.refusal import NotFound, Refused
 from backend.schemas import InvalidField
 from backend.services import accounts, audit
 from backend.services import handoff as handoffs
-from backend.services.handoff import HandoffRefused
 from backend.services.live_chat import AssistantUnavailable
 from backend.services.message_views import MessageView
 from backend.services.records import Message
@@ -58,12 +57,12 @@ def message_json(message: Message, *, reveal: bool = False) -> dict[str, Any]:
 
 async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
     """Who answers the chat now: bot, waiting for an agent, or an agent (and which)."""
-    async with request.app.ctx.db.session() as session:
-        conversation = await services.get_conversation(session, conversation_id)
-        if conversation is None:
-            raise NotFound("no such conversation")
-        handoff = await handoffs.current_handoff(session, conversation_id)
-        agents = {agent.id: agent for agent in await accounts.list_agents(session)}
+    session = request.ctx.db_session
+    conversation = await services.get_conversation(session, conversation_id)
+    if conversation is None:
+        raise services.ConversationNotFound(conversation_id)
+    handoff = await handoffs.current_handoff(session, conversation_id)
+    agents = {agent.id: agent for agent in await accounts.list_agents(session)}
     holder = agents.get(handoff.agent_id) if handoff and handoff.agent_id else None
     me = request.ctx.agent
     if conversation.handled_by == "bot":
@@ -93,11 +92,11 @@ async def show_conversation(
 ) -> HTTPResponse:
     """`GET /console/conversations/<id>`: transcript, state, controls and the cases beside."""
     state = await chat_state(request, conversation_id)
-    async with request.app.ctx.db.session() as session:
-        conversation = await services.get_conversation(session, conversation_id)
-        messages = await handoffs.transcript(session, conversation_id)
-        cases = await services.list_cases_for_conversation(session, conversation_id)
-        agents = await accounts.list_agents(session, active_only=True)
+    session = request.ctx.db_session
+    conversation = await services.get_conversation(session, conversation_id)
+    messages = await handoffs.transcript(session, conversation_id)
+    cases = await services.list_cases_for_conversation(session, conversation_id)
+    agents = await accounts.list_agents(session, active_only=True)
     now = request.app.ctx.clock()
     calendar = request.app.ctx.calendar
     lines = [message_json(message, reveal=reveal) for message in messages]
@@ -123,15 +122,15 @@ async def show_conversation(
 
 async def reveal(request: Request, conversation_id: str) -> HTTPResponse:
     """`POST …/reveal`: the chat's personal numbers in this response only; the reveal is audited."""
-    async with request.app.ctx.db.session() as session:
-        if await services.get_conversation(session, conversation_id) is None:
-            raise NotFound("no such conversation")
-        await audit.record_reveal(
-            session,
-            actor=request.ctx.agent.username,
-            at=request.app.ctx.clock(),
-            conversation_id=conversation_id,
-        )
+    session = request.ctx.db_session
+    if await services.get_conversation(session, conversation_id) is None:
+        raise services.ConversationNotFound(conversation_id)
+    await audit.record_reveal(
+        session,
+        actor=request.ctx.agent.username,
+        at=request.app.ctx.clock(),
+        conversation_id=conversation_id,
+    )
     return await show_conversation(request, conversation_id, reveal=True)
 
 
@@ -147,8 +146,7 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
     async def next_events() -> list[Event]:
         nonlocal after
         events: list[Event] = []
-        async with request.app.ctx.db.session() as session:
-            found = await handoffs.transcript(session, conversation_id, after, limit=200)
+        found = await handoffs.transcript(request.ctx.db_session, conversation_id, after, limit=200)
         if found:
             after = found[-1].id
             events.append(("messages", [message_json(message) for message in found]))
@@ -162,17 +160,13 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
 
 
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:
-    """`POST …/reply` {"text"}: the agent's message to the customer, on their channel."""
+    """`POST …/reply` {"text"}: the agent's message to the customer, on their channel.
+
+    A refusal answers as JSON: 409 unless the agent holds the chat, 422 for the text.
+    """
     body = request.json if request.content_type.startswith("application/json") else None
     text = body.get("text") if isinstance(body, dict) else request.form.get("text")
-    try:
-        pushed = await request.app.ctx.live_chat.reply(conversation_id, request.ctx.agent, text)
-    except HandoffRefused as exc:
-        return json({"error": "conflict", "detail": exc.detail}, status=409)
-    except HandlingError as exc:
-        return json({"error": "invalid_field", "field": exc.field, "detail": exc.detail}, 422)
-    except services.ConversationNotFound:
-        return json({"error": "not_found", "detail": "no such conversation"}, status=404)
+    pushed = await request.app.ctx.live_chat.reply(conversation_id, request.ctx.agent, text)
     return json({"ok": True, "pushed": pushed})
 
 
@@ -201,12 +195,11 @@ async def _control(request: Request, conversation_id: str, done: str) -> HTTPRes
             await live_chat.hand_back(conversation_id, agent)
         else:
             await live_chat.assign(conversation_id, _agent_id(request), agent)
-    except services.ConversationNotFound:
-        raise NotFound("no such conversation") from None
-    except HandoffRefused as exc:
-        return await show_conversation(request, conversation_id, error=exc.detail, status=409)
-    except InvalidField as exc:
-        return await show_conversation(request, conversation_id, error=exc.detail, status=422)
+    except NotFound:
+        raise
+    except Refused as exc:
+        error = refusal_text(exc)
+        return await show_conversation(request, conversation_id, error=error, status=exc.status)
     except AssistantUnavailable:
         error = "Bot sedang tidak menjawab; chat tetap pada Anda. Coba lagi sebentar lagi."
         return await show_conversation(request, conversation_id, error=error, status=503)
@@ -222,13 +215,15 @@ def _agent_id(request: Request) -> int:
 
 def conversations_blueprint() -> Blueprint:
     """The conversation routes, relative to the console prefix."""
-    blueprint = Blueprint("console_conversations", url_prefix="/conversations")
     path = "/<conversation_id:str>"
-    blueprint.add_route(show_conversation, path, methods=["GET"])
-    blueprint.add_route(conversation_stream, f"{path}/stream", methods=["GET"])
-    blueprint.add_route(reply, f"{path}/reply", methods=["POST"])
-    blueprint.add_route(reveal, f"{path}/reveal", methods=["POST"])
-    blueprint.add_route(take_over, f"{path}/take-over", methods=["POST"])
-    blueprint.add_route(hand_back, f"{path}/hand-back", methods=["POST"])
-    blueprint.add_route(assign, f"{path}/assign", methods=["POST"])
-    return blueprint
+    return build_blueprint(
+        "console_conversations",
+        get(path, show_conversation),
+        get(f"{path}/stream", conversation_stream),
+        post(f"{path}/reply", reply),
+        post(f"{path}/reveal", reveal),
+        post(f"{path}/take-over", take_over),
+        post(f"{path}/hand-back", hand_back),
+        post(f"{path}/assign", assign),
+        url_prefix="/conversations",
+    )

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
+from backend.blueprints import build_blueprint, get
 from backend.console.auth import supervisors_only
 from backend.console.labels import label, wib
 from backend.console.queue import queue_items
@@ -16,9 +17,10 @@ from backend.console.render import render
 from backend.domain.deadlines import to_wib
 from backend.domain.lifecycle import Category
 from backend.domain.personal_data import mask_personal_numbers
+from backend.domain.refusal import Refused
 from backend.reports.dashboard import AttentionCase, Dashboard, build_dashboard
-from backend.reports.downloads import period_report, report_file
-from backend.reports.periods import PeriodError, parse_period
+from backend.reports.download import period_report, report_file
+from backend.reports.periods import parse_period
 from backend.schemas import format_wib
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
@@ -88,8 +90,9 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
 
 async def dashboard_data(request: Request) -> dict[str, Any]:
     context = request.app.ctx
-    async with context.db.session() as session:
-        board = await build_dashboard(session, calendar=context.calendar, as_of=context.clock())
+    board = await build_dashboard(
+        request.ctx.db_session, calendar=context.calendar, as_of=context.clock()
+    )
     return dashboard_json(board)
 
 
@@ -111,18 +114,15 @@ async def download_report(request: Request, period: str) -> HTTPResponse:
     """`GET /console/reports/<period>?format=csv|xlsx`: the same file as the API gives."""
     chosen = request.args.get("format", "csv")
     if chosen not in DOWNLOAD_FORMATS:
-        return json({"error": "invalid_field", "field": "format"}, status=422)
-    try:
-        parsed = parse_period(period)
-    except PeriodError as exc:
-        return json({"error": "invalid_field", "field": "period", "detail": str(exc)}, status=422)
-    return await report_file(await period_report(request.app.ctx, parsed), chosen)
+        raise Refused(f"must be one of: {', '.join(DOWNLOAD_FORMATS)}", field="format")
+    return await report_file(await period_report(request, parse_period(period)), chosen)
 
 
 def dashboard_blueprint() -> Blueprint:
     """The dashboard's routes, relative to the console prefix."""
-    blueprint = Blueprint("console_dashboard")
-    blueprint.add_route(show_dashboard, "/dashboard", methods=["GET"])
-    blueprint.add_route(get_dashboard_json, "/dashboard.json", methods=["GET"])
-    blueprint.add_route(download_report, "/reports/<period:str>", methods=["GET"])
-    return blueprint
+    return build_blueprint(
+        "console_dashboard",
+        get("/dashboard", show_dashboard),
+        get("/dashboard.json", get_dashboard_json),
+        get("/reports/<period:str>", download_report),
+    )

@@ -10,11 +10,13 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
 from backend import services
+from backend.blueprints import build_blueprint, get, post
 from backend.console.cases import case_url
-from backend.console.render import render
+from backend.console.render import refusal_text, render
 from backend.domain.calendar import WIB
 from backend.domain.control_characters import REFUSAL, has_control_characters
 from backend.domain.lifecycle import OFFLINE_CHANNELS
+from backend.domain.refusal import Refused
 from backend.schemas import CaseCreate, InvalidField
 from backend.services.case_lookup import search_cases
 
@@ -85,18 +87,17 @@ async def register(request: Request) -> HTTPResponse:
     ctx = request.app.ctx
     try:
         data = CaseCreate.from_json(case_body(values, request.ctx.agent.name))
-        async with ctx.db.session() as session:
-            case, _ = await services.open_case(
-                session,
-                data,
-                profile=ctx.profile,
-                calendar=ctx.calendar,
-                idempotency_key=values["idempotency_key"][:128] or None,
-                now=ctx.clock(),
-                actor=request.ctx.agent.username,
-            )
-    except InvalidField as exc:
-        return register_page(request, values, error=f"{exc.field}: {exc.detail}", status=422)
+        case, _ = await services.open_case(
+            request.ctx.db_session,
+            data,
+            profile=ctx.profile,
+            calendar=ctx.calendar,
+            idempotency_key=values["idempotency_key"][:128] or None,
+            now=ctx.clock(),
+            actor=request.ctx.agent.username,
+        )
+    except Refused as exc:
+        return register_page(request, values, error=refusal_text(exc), status=exc.status)
     return redirect(f"{case_url(case.register_number)}?done=registered", status=303)
 
 
@@ -108,15 +109,15 @@ async def search(request: Request) -> HTTPResponse:
         return render(request, "search.html", query="", cases=[], error=error, status=422)
     cases = []
     if query:
-        async with request.app.ctx.db.session() as session:
-            cases = list(await search_cases(session, query))
+        cases = list(await search_cases(request.ctx.db_session, query))
     return render(request, "search.html", query=query, cases=cases)
 
 
 def intake_blueprint() -> Blueprint:
     """The registration and search routes, relative to the console prefix."""
-    blueprint = Blueprint("console_intake")
-    blueprint.add_route(show_register, "/register", methods=["GET"])
-    blueprint.add_route(register, "/register", methods=["POST"])
-    blueprint.add_route(search, "/search", methods=["GET"])
-    return blueprint
+    return build_blueprint(
+        "console_intake",
+        get("/register", show_register),
+        post("/register", register),
+        get("/search", search),
+    )

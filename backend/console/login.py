@@ -8,6 +8,7 @@ import secrets
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from backend.blueprints import build_blueprint, get, post
 from backend.console.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -66,7 +67,7 @@ async def log_in(request: Request) -> HTTPResponse:
         return login_page(request, error="Formulir kedaluwarsa. Silakan coba lagi.", status=403)
     try:
         signed = await accounts.log_in(
-            request.app.ctx.db.session,
+            request.ctx.db_session,
             _field(request, "username"),
             _field(request, "password"),
             address=client_address(request),
@@ -90,8 +91,7 @@ async def log_in(request: Request) -> HTTPResponse:
 
 async def log_out(request: Request) -> HTTPResponse:
     """`POST /console/logout` (signed in, with the CSRF token): end the session."""
-    async with request.app.ctx.db.session() as session:
-        await accounts.log_out(session, request.ctx.session_token)
+    await accounts.log_out(request.ctx.db_session, request.ctx.session_token)
     response = redirect(LOGIN_PATH, status=303)
     clear_session_cookie(request, response)
     return response
@@ -99,14 +99,11 @@ async def log_out(request: Request) -> HTTPResponse:
 
 def login_blueprint() -> Blueprint:
     """The login routes, open to everyone."""
-    blueprint = Blueprint("console_login", url_prefix=LOGIN_PATH)
-    blueprint.add_route(show_login, "", methods=["GET"])
-    blueprint.add_route(log_in, "", methods=["POST"])
-    return blueprint
+    return build_blueprint(
+        "console_login", get("", show_login), post("", log_in), url_prefix=LOGIN_PATH
+    )
 
 
 def logout_blueprint() -> Blueprint:
     """The logout route, for signed-in agents."""
-    blueprint = Blueprint("console_logout", url_prefix="/logout")
-    blueprint.add_route(log_out, "", methods=["POST"])
-    return blueprint
+    return build_blueprint("console_logout", post("", log_out), url_prefix="/logout")

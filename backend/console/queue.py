@@ -8,6 +8,7 @@ from urllib.parse import quote
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
+from backend.blueprints import build_blueprint, get
 from backend.console.auth import session_alive
 from backend.console.labels import label, wib
 from backend.console.render import render
@@ -44,8 +45,7 @@ def entry_json(entry: QueueEntry) -> dict[str, Any]:
 
 async def queue_items(request: Request) -> list[dict[str, Any]]:
     """The queue now, as JSON lines."""
-    async with request.app.ctx.db.session() as session:
-        entries = await handoffs.queue(session, now=request.app.ctx.clock())
+    entries = await handoffs.queue(request.ctx.db_session, now=request.app.ctx.clock())
     return [entry_json(entry) for entry in entries]
 
 
@@ -72,8 +72,9 @@ async def queue_stream(request: Request) -> None:
 
 def queue_blueprint() -> Blueprint:
     """The queue's routes, relative to the console prefix."""
-    blueprint = Blueprint("console_queue")
-    blueprint.add_route(show_queue, "", methods=["GET"])
-    blueprint.add_route(queue_json, "/queue.json", methods=["GET"])
-    blueprint.add_route(queue_stream, "/queue/stream", methods=["GET"])
-    return blueprint
+    return build_blueprint(
+        "console_queue",
+        get("", show_queue),
+        get("/queue.json", queue_json),
+        get("/queue/stream", queue_stream),
+    )

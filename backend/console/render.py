@@ -12,6 +12,7 @@ from sanic.response import HTTPResponse, html
 
 from backend.console.labels import choices, label, wib
 from backend.domain.personal_data import mask_personal_numbers
+from backend.domain.refusal import Refused
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -58,6 +59,13 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         )
     )
     return html(page, status=status)
+
+
+def refusal_text(exc: Refused) -> str:
+    """What a page says of a refusal: a conflict with how things stand, or the field at fault."""
+    if exc.status == 409:
+        return f"Tidak diizinkan: {exc.detail}."
+    return str(exc)
 
 
 async def add_security_headers(request: Request, response: HTTPResponse) -> None:

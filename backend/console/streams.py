@@ -93,6 +93,9 @@ async def _stream(
                 break
             checked = time.monotonic()
         events = await next_events()
+        # Between polls the request's session holds no connection (on SQLite, no write lock),
+        # and the next poll reads afresh rather than from the objects it has already loaded.
+        await request.ctx.db_session.close()
         for name, data in events:
             await response.send(f"event: {name}\ndata: {json.dumps(data)}\n\n")
             last_sent = time.monotonic()

@@ -298,10 +298,6 @@ async def agent_by_username(session: AsyncSession, username: str) -> Agent | Non
     return result.scalar_one_or_none()
 
 
-async def count_cases(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(CaseRecord))).scalar_one())
-
-
 async def fill_complainant_contact(
     session: AsyncSession, complainant_id: int, field: str, value: str, now: datetime
 ) -> bool:

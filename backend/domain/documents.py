@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from backend.domain.refusal import Refused
+
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # 10 MiB
 FILENAME_MAX_CHARS = 255
 
@@ -27,15 +29,19 @@ _ALIASES = {
 }
 _UNLABELLED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
+# The status of each reason an upload is refused for; any other reason answers 422.
+DOCUMENT_REFUSAL_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(Refused, ValueError):
     """An upload not kept; `reason`: too_large, empty, unsupported_type or type_mismatch."""
 
+    error = "document_refused"
+
     def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
+        super().__init__(
+            detail, field="file", status=DOCUMENT_REFUSAL_STATUS.get(reason, 422), reason=reason
+        )
 
 
 @dataclass(frozen=True)

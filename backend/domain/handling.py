@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from backend.domain.calendar import WIB, WorkingCalendar
 from backend.domain.control_characters import REFUSAL, has_control_characters
@@ -15,6 +16,7 @@ from backend.domain.deadlines import (
     working_day_deadline,
 )
 from backend.domain.lifecycle import RejectionGround, Status, SubmissionMode, parse_status
+from backend.domain.refusal import Refused
 
 # A customer who rejects the response may ask OJK for facilitation within 60 working days
 # of the institution's response letter (POJK 31/POJK.07/2020).
@@ -33,25 +35,25 @@ ACTION_FOR_STATUS = {
 TEXT_MAX_CHARS = 4000
 
 
-class HandlingError(ValueError):
+class HandlingError(Refused, ValueError):
     """A handling action was refused; `field` names what it is about."""
 
-    def __init__(self, field: str, detail: str) -> None:
-        super().__init__(f"{field}: {detail}")
-        self.field = field
-        self.detail = detail
+    def __init__(self, field: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail, field=field, **extra)
 
 
 class InvalidAction(HandlingError):
-    """The action's own input breaks a rule (e.g. an unknown ground, an empty reason)."""
+    """The action's own input breaks a rule (e.g. an unknown ground, an empty reason): 422."""
 
 
 class ActionRefused(HandlingError):
-    """The case's state does not allow the action; `reason` is a stable code."""
+    """The case's state does not allow the action (409); `reason` is a stable code."""
+
+    status = 409
+    error = "action_refused"
 
     def __init__(self, reason: str, field: str, detail: str) -> None:
-        super().__init__(field, detail)
-        self.reason = reason
+        super().__init__(field, detail, reason=reason)
 
 
 def written_text(value: object, field: str, max_chars: int = TEXT_MAX_CHARS) -> str:

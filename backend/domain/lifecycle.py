@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from backend.domain.refusal import Refused
+
 
 class Status(StrEnum):
     """Where a case stands."""
@@ -121,14 +123,21 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = MappingProxyType(
     }
 )
 
-FINAL_STATUSES = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
 
+class IllegalTransition(Refused, ValueError):
+    """A case may not move from its current status to the requested one (409)."""
 
-class IllegalTransition(ValueError):
-    """A case may not move from its current status to the requested one."""
+    status = 409
+    error = "illegal_transition"
 
     def __init__(self, current: Status, new: Status) -> None:
-        super().__init__(f"a case cannot go from {current} to {new}")
+        super().__init__(
+            f"a case cannot go from {current} to {new}",
+            field="status",
+            current=current.value,
+            requested=new.value,
+            allowed=sorted(status.value for status in TRANSITIONS[current]),
+        )
         self.current = current
         self.new = new
 
@@ -144,11 +153,6 @@ def parse_status(value: str) -> Status:
 def allowed_transitions(current: str) -> frozenset[Status]:
     """The statuses a case in `current` may move to."""
     return TRANSITIONS[parse_status(current)]
-
-
-def is_final(status: str) -> bool:
-    """Whether no transition leaves `status`."""
-    return parse_status(status) in FINAL_STATUSES
 
 
 def check_transition(current: str, new: str) -> None:

@@ -19,6 +19,7 @@ import unicodedata
 from datetime import date, datetime
 
 from backend.domain.calendar import WIB
+from backend.domain.refusal import Refused
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TIMES_OMEGA = (0, 2, 3, 1)  # ω·u in GF(4) = {0, 1, ω, ω²}, encoded 0..3, addition = XOR
@@ -42,12 +43,17 @@ _CANONICAL_PARTS = re.compile(r"([A-Z]{2,4})([0-9]{2})([0-9]{2})([0-9]{5,})([0-9
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
 
 
-class RegisterNumberError(ValueError):
+class RegisterNumberError(Refused, ValueError):
     """A register number that is malformed (wrong shape) or mistyped (wrong check character)."""
 
+    error = "invalid_register_number"
+
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason} register number" + (f": {detail}" if detail else ""))
-        self.reason = reason
+        super().__init__(
+            f"{reason} register number" + (f": {detail}" if detail else ""),
+            field="register_number",
+            reason=reason,
+        )
 
 
 def _combine(interim: int, value: int) -> int:
@@ -103,12 +109,3 @@ def parse_register_number(text: str) -> str:
     if checksum(compact) != 0:
         raise RegisterNumberError("mistyped", "the check character does not match")
     return f"{prefix}-{year}{month}-{sequence}{check}"
-
-
-def is_register_number(text: str) -> bool:
-    """Whether `text` parses as a register number."""
-    try:
-        parse_register_number(text)
-    except RegisterNumberError:
-        return False
-    return True

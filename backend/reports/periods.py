@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from backend.domain.calendar import WIB
+from backend.domain.refusal import Refused
 
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"([0-9]{4})-[Qq]([1-4])")
@@ -26,8 +27,11 @@ class PeriodKind(StrEnum):
     QUARTER = "quarter"
 
 
-class PeriodError(ValueError):
-    """The text names no report period."""
+class PeriodError(Refused, ValueError):
+    """The text names no report period (422, naming `period`)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, field="period")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -18,14 +17,12 @@ from backend.db.console_tables import ConsoleSession
 from backend.db.tables import Agent
 from backend.domain.access import SESSION_LIFETIME, WeakPassword, check_password
 from backend.domain.agents import AgentRole
+from backend.domain.refusal import NotFound, Refused
 from backend.schemas import InvalidField
 from backend.services.agents import add_agent
 
 USERNAME_MAX_CHARS = 64
 ADDRESS_MAX_CHARS = 64
-
-
-Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 class PasswordHasher(Protocol):
@@ -53,24 +50,35 @@ class LoginLimits(Protocol):
     async def logged_in(self, username: str) -> None: ...
 
 
-class LoginFailed(Exception):
+class LoginFailed(Refused):
     """Wrong username or password, or a deactivated agent (the console does not say which)."""
 
+    status = 401
+    error = "unauthorized"
 
-class LoginThrottled(Exception):
+
+class LoginThrottled(Refused):
     """Too many attempts for this user name, from this address or in total; try again later."""
+
+    status = 429
+    error = "rate_limited"
 
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(f"try again in {retry_after_seconds} s")
         self.retry_after_seconds = retry_after_seconds
 
 
-class AgentRefused(Exception):
-    """A change of agents the console does not allow; `detail` says why."""
+class AgentRefused(Refused):
+    """A change of agents the console does not allow (409); `detail` says why."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    status = 409
+    error = "conflict"
+
+
+class AgentNotFound(NotFound):
+    """No agent has this id."""
+
+    what = "agent"
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def token_hash(token: str) -> str:
 
 
 async def log_in(
-    sessions: Sessions,
+    session: AsyncSession,
     username: str,
     password: str,
     *,
@@ -97,7 +105,7 @@ async def log_in(
     limits: LoginLimits,
     now: datetime | None = None,
 ) -> SignedIn:
-    """Check the password outside any transaction, then open a session in a short one.
+    """Check the password outside any transaction, then open a console session in a short one.
 
     Every attempt counts before the hash is computed, so parallel guesses cannot slip past
     a limit; over one, LoginThrottled without hashing. A correct password clears the count
@@ -108,28 +116,26 @@ async def log_in(
     refused = await limits.login(username, address[:ADDRESS_MAX_CHARS])
     if refused is not None:
         raise LoginThrottled(refused.retry_after)
-    async with sessions() as session:
-        agent = await repository.agent_by_username(session, username) if username else None
-        await session.commit()  # ends the read (objects stay loaded): none open while hashing
+    agent = await repository.agent_by_username(session, username) if username else None
+    await session.commit()  # ends the read (objects stay loaded): none open while hashing
     stored = agent.password_hash if agent is not None and agent.active else None
     # The same work for unknown users: timing tells nobody which usernames exist.
     matches = await hasher.check(stored or hasher.dummy_hash, password)
     if agent is None or not stored or not matches:
-        raise LoginFailed()
+        raise LoginFailed("wrong username or password")
     await limits.logged_in(username)
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await agent_repository.delete_sessions(session, expired_at=now)
-        session.add(
-            ConsoleSession(
-                token_hash=token_hash(token),
-                agent_id=agent.id,
-                csrf_token=csrf_token,
-                created_at=now,
-                expires_at=now + SESSION_LIFETIME,
-            )
+    await agent_repository.delete_sessions(session, expired_at=now)
+    session.add(
+        ConsoleSession(
+            token_hash=token_hash(token),
+            agent_id=agent.id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
         )
-        await session.commit()
+    )
+    await session.commit()
     return SignedIn(agent, token, csrf_token)
 
 
@@ -186,7 +192,7 @@ async def deactivate_agent(
     agent = await agent_repository.agent_by_id(session, agent_id)
     if agent is None:
         await session.rollback()
-        raise InvalidField("agent", "no such agent")
+        raise AgentNotFound(agent_id)
     if agent.id == actor.id:
         await session.rollback()
         raise AgentRefused("you cannot deactivate your own account")

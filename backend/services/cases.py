@@ -15,6 +15,7 @@ from backend.domain.deadlines import case_deadlines, is_in_the_future
 from backend.domain.handling import ANSWERED_STATUSES, due_within_cutoff, start_of_day
 from backend.domain.lifecycle import Status
 from backend.domain.policy import InstitutionProfile
+from backend.domain.refusal import NotFound
 from backend.domain.register_number import make_register_number, parse_register_number
 from backend.schemas import CaseCreate, InvalidField, case_snapshot
 from backend.schemas_handling import CaseQuery
@@ -24,8 +25,10 @@ from backend.services.complainants import link_complainant
 RUNNING_STATUSES = tuple(status.value for status in Status if status not in ANSWERED_STATUSES)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound):
     """No case has this register number."""
+
+    what = "case"
 
 
 async def open_case(

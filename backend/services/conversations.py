@@ -10,14 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import repository
 from backend.db.tables import Conversation, Message, Rating
 from backend.domain.conversation_ids import check_channel
+from backend.domain.refusal import NotFound
 from backend.schemas import InvalidField
 
 SENDERS = frozenset({"user", "bot", "agent"})
 HANDLERS = frozenset({"bot", "agent"})
 
 
-class ConversationNotFound(LookupError):
+class ConversationNotFound(NotFound):
     """No conversation has this id."""
+
+    what = "conversation"
 
 
 async def record_message(

@@ -11,13 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import repository
 from backend.db.tables import CaseRecord, Document
 from backend.domain.documents import check_document
+from backend.domain.refusal import NotFound
 from backend.services.audit import record_event
 from backend.services.cases import require_case
 from backend.storage import DocumentStore
 
 
-class DocumentNotFound(LookupError):
+class DocumentNotFound(NotFound):
     """The case has no document with this id."""
+
+    what = "document"
 
 
 async def add_document(

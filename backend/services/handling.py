@@ -29,7 +29,7 @@ from backend.schemas import NAME_MAX_CHARS, case_snapshot
 from backend.services.audit import record_change
 from backend.services.cases import CaseNotFound, require_case
 
-Change = Callable[[CaseRecord], None]
+Change = Callable[[CaseRecord, datetime], None]
 
 
 async def _change(
@@ -39,16 +39,17 @@ async def _change(
     *,
     actor: str,
     action: str,
-    now: datetime,
+    now: datetime | None,
 ) -> CaseRecord:
-    """Lock the case, apply `change` (which checks the rules), write the event, commit."""
+    """Lock the case, apply `change` as of `now` (it checks the rules), write the event, commit."""
+    now = now or datetime.now(UTC)
     case = await repository.case_for_update(session, parse_register_number(register_number))
     if case is None:
         await _release(session)
         raise CaseNotFound(register_number)
     before = case_snapshot(case)
     try:
-        change(case)
+        change(case, now)
     except BaseException:
         await _release(session)
         raise
@@ -68,6 +69,12 @@ async def _release(session: AsyncSession) -> None:
         await session.rollback()
     else:
         await session.commit()
+
+
+def _move(case: CaseRecord, target: Status) -> None:
+    """Set the case's status, if its lifecycle allows the move."""
+    check_transition(case.status, target)
+    case.status = target
 
 
 def _target_status(value: Any) -> Status:
@@ -90,18 +97,12 @@ async def transition(
     """Move the case to `status` (in_progress or escalated; the others have their own action)."""
     target = _target_status(status)
 
-    def change(case: CaseRecord) -> None:
-        check_transition(case.status, target)
+    def change(case: CaseRecord, at: datetime) -> None:
         check_plain_transition(case.status, target)
-        case.status = target
+        _move(case, target)
 
     return await _change(
-        session,
-        register_number,
-        change,
-        actor=actor,
-        action="status_changed",
-        now=now or datetime.now(UTC),
+        session, register_number, change, actor=actor, action="status_changed", now=now
     )
 
 
@@ -115,15 +116,14 @@ async def reject(
     now: datetime | None = None,
 ) -> CaseRecord:
     """Refuse the complaint on one of the three seed grounds, with a written reason."""
-    now = now or datetime.now(UTC)
 
-    def change(case: CaseRecord) -> None:
+    def change(case: CaseRecord, at: datetime) -> None:
         check_transition(case.status, Status.REJECTED)
         case.rejection_ground, case.rejection_reason = check_rejection(
-            ground, reason, documents_due_at=case.documents_due_at, now=now
+            ground, reason, documents_due_at=case.documents_due_at, now=at
         )
         case.status = Status.REJECTED
-        case.rejected_at = now
+        case.rejected_at = at
 
     return await _change(session, register_number, change, actor=actor, action="rejected", now=now)
 
@@ -139,23 +139,22 @@ async def extend(
     now: datetime | None = None,
 ) -> CaseRecord:
     """Extend a written complaint's resolution once, recording the notice sent to the customer."""
-    now = now or datetime.now(UTC)
     text = written_text(notice, "notice")
 
-    def change(case: CaseRecord) -> None:
+    def change(case: CaseRecord, at: datetime) -> None:
         check_extension(
             status=case.status,
             submission_mode=case.submission_mode,
             resolution_due_at=case.resolution_due_at,
             extended_resolution_due_at=case.extended_resolution_due_at,
             extension_days=profile.extension_days,
-            now=now,
+            now=at,
         )
         case.extended_resolution_due_at = extended_resolution_due(
             case.resolution_due_at, profile.extension_days, calendar
         )
         case.extension_notice = text
-        case.extension_sent_at = now
+        case.extension_sent_at = at
 
     return await _change(session, register_number, change, actor=actor, action="extended", now=now)
 
@@ -170,16 +169,14 @@ async def resolve(
     now: datetime | None = None,
 ) -> CaseRecord:
     """Resolve the case with its written response; the OJK facilitation window opens."""
-    now = now or datetime.now(UTC)
     text = written_text(response, "response")
 
-    def change(case: CaseRecord) -> None:
-        check_transition(case.status, Status.RESOLVED)
-        case.status = Status.RESOLVED
+    def change(case: CaseRecord, at: datetime) -> None:
+        _move(case, Status.RESOLVED)
         case.resolution_response = text
-        case.resolved_at = now
-        case.resolution_working_days = working_days_taken(case.received_at, now, calendar)
-        case.facilitation_window_ends_at = facilitation_window_end(now, calendar)
+        case.resolved_at = at
+        case.resolution_working_days = working_days_taken(case.received_at, at, calendar)
+        case.facilitation_window_ends_at = facilitation_window_end(at, calendar)
 
     return await _change(session, register_number, change, actor=actor, action="resolved", now=now)
 
@@ -195,15 +192,13 @@ async def request_documents(
     now: datetime | None = None,
 ) -> CaseRecord:
     """Ask the customer for documents; they are due in the profile's document days."""
-    now = now or datetime.now(UTC)
     text = written_text(documents, "documents")
 
-    def change(case: CaseRecord) -> None:
-        check_transition(case.status, Status.WAITING_DOCUMENTS)
-        case.status = Status.WAITING_DOCUMENTS
+    def change(case: CaseRecord, at: datetime) -> None:
+        _move(case, Status.WAITING_DOCUMENTS)
         case.requested_documents = text
-        case.documents_requested_at = now
-        case.documents_due_at = documents_due(now, profile.document_days, calendar)
+        case.documents_requested_at = at
+        case.documents_due_at = documents_due(at, profile.document_days, calendar)
 
     return await _change(
         session, register_number, change, actor=actor, action="documents_requested", now=now
@@ -221,17 +216,10 @@ async def assign(
     """Name the officer handling the case (the name the customer is given)."""
     name = written_text(officer, "officer", NAME_MAX_CHARS)
 
-    def change(case: CaseRecord) -> None:
+    def change(case: CaseRecord, at: datetime) -> None:
         case.officer = name
 
-    return await _change(
-        session,
-        register_number,
-        change,
-        actor=actor,
-        action="assigned",
-        now=now or datetime.now(UTC),
-    )
+    return await _change(session, register_number, change, actor=actor, action="assigned", now=now)
 
 
 async def case_events(session: AsyncSession, register_number: str) -> Sequence[CaseEvent]:

@@ -24,6 +24,7 @@ from backend.domain.handoff import (
     should_hand_off,
 )
 from backend.domain.lifecycle import Priority
+from backend.domain.refusal import Refused
 from backend.schemas import InvalidField
 from backend.services.cases import RUNNING_STATUSES
 from backend.services.conversations import ConversationNotFound
@@ -34,12 +35,11 @@ PAGE_SIZE = 200
 HELD_BY_OTHER = "another agent holds this chat; ask a supervisor to reassign it"
 
 
-class HandoffRefused(Exception):
-    """The chat cannot change hands this way; `detail` says why (409 at the edges)."""
+class HandoffRefused(Refused):
+    """The chat cannot change hands this way (409); `detail` says why."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    status = 409
+    error = "conflict"
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,8 @@ async def request_handoff(
     now = now or datetime.now(UTC)
     open_now = is_open(now, calendar)
     await repository.ensure_conversation(session, conversation_id, channel, now)
-    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:  # just ensured; only a concurrent delete could remove it
-        raise ConversationNotFound(conversation_id)
+    # Just ensured: only a concurrent delete could remove it.
+    conversation = await _locked_conversation(session, conversation_id)
     handed_off = should_hand_off(parsed, open_now)
     if handed_off:
         if await handoff_repository.open_handoff(session, conversation_id) is None:
@@ -83,11 +82,19 @@ async def request_handoff(
     return HandoffOutcome(handed_off, open_now, next_opening(now, calendar), conversation)
 
 
+async def _locked_conversation(session: AsyncSession, conversation_id: str) -> Conversation:
+    """The conversation, locked; ConversationNotFound (its transaction ended) if there is none."""
+    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
+    if conversation is None:
+        await session.rollback()
+        raise ConversationNotFound(conversation_id)
+    return conversation
+
+
 async def take_over(
     session: AsyncSession, conversation_id: str, agent: Agent, *, now: datetime | None = None
 ) -> bool:
     """The agent holds the chat (from the queue, or from the bot); True if the bot had it."""
-    now = now or datetime.now(UTC)
     return await _hold(session, conversation_id, agent, actor=agent, now=now)
 
 
@@ -103,7 +110,6 @@ async def assign_chat(
     target = await agent_repository.agent_by_id(session, agent_id)
     if target is None or not target.active:
         raise InvalidField("agent", "no such active agent")
-    now = now or datetime.now(UTC)
     return await _hold(session, conversation_id, target, actor=actor, now=now)
 
 
@@ -113,12 +119,11 @@ async def _hold(
     agent: Agent,
     *,
     actor: Agent,
-    now: datetime,
+    now: datetime | None,
 ) -> bool:
-    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:
-        await session.rollback()
-        raise ConversationNotFound(conversation_id)
+    """Give the chat to `agent` if `actor` may move it; the agent becomes its cases' officer."""
+    now = now or datetime.now(UTC)
+    conversation = await _locked_conversation(session, conversation_id)
     from_bot = conversation.handled_by == "bot"
     handoff = await handoff_repository.open_handoff(session, conversation_id)
     if handoff is None:
@@ -151,10 +156,7 @@ async def hand_back(
 ) -> Conversation:
     """End the handoff (holder or supervisor only): the bot answers the chat again."""
     now = now or datetime.now(UTC)
-    conversation = await handoff_repository.conversation_for_update(session, conversation_id)
-    if conversation is None:
-        await session.rollback()
-        raise ConversationNotFound(conversation_id)
+    conversation = await _locked_conversation(session, conversation_id)
     handoff = await handoff_repository.open_handoff(session, conversation_id)
     if handoff is None and conversation.handled_by == "bot":
         await session.rollback()

@@ -52,6 +52,30 @@ async def test_rejecting_with_a_ground_sends_the_written_reason_to_the_customer(
     assert "tidak berkaitan dengan layanan" in notice["text"]
 
 
+async def test_a_rejection_over_the_api_sends_the_customer_the_console_s_notice(
+    gateway: Gateway,
+) -> None:
+    number = await chat_case(gateway)
+
+    answer = await gateway.client.post(
+        f"/api/cases/{number}/reject",
+        json={
+            "ground": "unrelated_to_service",
+            "reason": "Pinjaman tersebut bukan dari KreditPro.",
+            "actor": "rina",
+        },
+        headers=api_headers(gateway),
+    )
+    [notice] = await pulled(gateway, "budi")
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "rejected"
+    assert notice["from"] == "agent"
+    assert number in notice["text"]
+    assert "Pinjaman tersebut bukan dari KreditPro." in notice["text"]
+    assert "tidak berkaitan dengan layanan" in notice["text"]
+
+
 async def test_resolving_sends_the_written_response_and_records_the_agent(
     gateway: Gateway, agent: Console
 ) -> None:
@@ -106,7 +130,7 @@ async def test_an_action_the_status_does_not_allow_is_shown_as_an_error(
     again = await agent.form(
         f"/console/cases/{number}/reject", {"ground": "already_resolved", "reason": "x"}
     )
-    empty = await agent.form(f"/console/cases/{number}/status", {"status": "in_progress"})
+    empty = await agent.form(f"/console/cases/{number}/transitions", {"status": "in_progress"})
 
     assert again.status_code == 409
     assert "Tidak diizinkan" in again.text
@@ -118,10 +142,10 @@ async def test_a_case_without_a_chat_is_handled_without_a_notice(
 ) -> None:
     number = await open_case(gateway)
 
-    answer = await agent.form(f"/console/cases/{number}/status", {"status": "in_progress"})
+    answer = await agent.form(f"/console/cases/{number}/transitions", {"status": "in_progress"})
     page = await agent.page(answer.headers["location"])
 
-    assert answer.headers["location"] == f"/console/cases/{number}?done=status"
+    assert answer.headers["location"] == f"/console/cases/{number}?done=transitions"
     assert "Status kasus diubah." in page.text
     assert (await case_of(gateway, number))["status"] == "in_progress"
 
@@ -131,9 +155,10 @@ async def test_assigning_an_officer_records_the_agent_s_name(
 ) -> None:
     number = await open_case(gateway)
     page = await agent.page(f"/console/cases/{number}")
-    agent_id = page.text.split('<option value="', 1)[1].split('"', 1)[0]
+    officer = page.text.split('<select name="officer">', 1)[1].split('<option value="', 1)[1]
+    officer = officer.split('"', 1)[0]
 
-    await agent.form(f"/console/cases/{number}/assign", {"agent_id": agent_id})
+    await agent.form(f"/console/cases/{number}/assign", {"officer": officer})
 
     assert (await case_of(gateway, number))["officer"] == "Rina Wulandari"
 

@@ -34,10 +34,10 @@ async def test_a_form_without_the_csrf_token_is_refused_with_403(
     number = await open_case(gateway)
 
     missing = await agent.client.post(
-        f"/console/cases/{number}/status", data={"status": "in_progress"}
+        f"/console/cases/{number}/transitions", data={"status": "in_progress"}
     )
     wrong = await agent.client.post(
-        f"/console/cases/{number}/status", data={"status": "in_progress", "csrf_token": "x"}
+        f"/console/cases/{number}/transitions", data={"status": "in_progress", "csrf_token": "x"}
     )
     case = await gateway.client.get(f"/api/cases/{number}", headers=api_headers(gateway))
 
@@ -58,7 +58,7 @@ async def test_another_session_s_csrf_token_does_not_work(
     number = await open_case(gateway)
 
     answer = await agent.client.post(
-        f"/console/cases/{number}/status",
+        f"/console/cases/{number}/transitions",
         data={"status": "in_progress", "csrf_token": supervisor.csrf},
     )
 

@@ -1,13 +1,10 @@
-"""A period's report as the app serves it: built as of the app's clock, downloaded as CSV or XLSX.
-
-The case API and the console both serve it; neither imports the other.
-"""
+"""The report of a period as a file to download: the same for the case API and the console."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
+from sanic import Request
 from sanic.response import HTTPResponse, raw
 
 from backend.reports.build import Report, build_report
@@ -15,20 +12,20 @@ from backend.reports.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, file_name, t
 from backend.reports.periods import Period
 
 
-async def period_report(context: Any, period: Period) -> Report:
-    """The report of `period` as of the app's clock now (`context` is the app's `ctx`)."""
-    async with context.db.session() as session:
-        return await build_report(
-            session,
-            period,
-            profile=context.profile,
-            calendar=context.calendar,
-            as_of=context.clock(),
-        )
+async def period_report(request: Request, period: Period) -> Report:
+    """The report of `period` as of the app's clock now, read in the request's session."""
+    context = request.app.ctx
+    return await build_report(
+        request.ctx.db_session,
+        period,
+        profile=context.profile,
+        calendar=context.calendar,
+        as_of=context.clock(),
+    )
 
 
 async def report_file(report: Report, chosen: str) -> HTTPResponse:
-    """The report as a CSV or XLSX download (the API's and the console's)."""
+    """The report as a CSV or XLSX download."""
     # Building a large file takes a while: keep the event loop serving other requests.
     if chosen == "csv":
         content, media_type = await asyncio.to_thread(to_csv, report), CSV_MEDIA_TYPE

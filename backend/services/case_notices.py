@@ -13,13 +13,14 @@ from babel.dates import format_datetime
 from backend.domain.calendar import WIB
 from backend.services.records import CaseRecord
 
-NOTICES = Path(__file__).resolve().parent / "notices.yml"
+NOTICES = Path(__file__).with_suffix(".yml")
 LANGUAGES = ("id", "en")
 
 
 @cache
 def _notices() -> dict[str, Any]:
-    return yaml.safe_load(NOTICES.read_text(encoding="utf-8"))
+    notices: dict[str, Any] = yaml.safe_load(NOTICES.read_text(encoding="utf-8"))
+    return notices
 
 
 def _due(moment: datetime | None, language: str) -> str:
@@ -41,7 +42,8 @@ def case_notice(case: CaseRecord, action: str, *, institution: str, language: st
         "documents_requested": (case.requested_documents, case.documents_due_at),
     }[action]
     ground = notices["grounds"][language].get(str(case.rejection_ground or ""), "")
-    return notices[action][language].format(
+    template: str = notices[action][language]
+    return template.format(
         register_number=case.register_number,
         text=text or "",
         ground=ground.format(institution=institution),
