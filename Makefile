@@ -17,6 +17,8 @@ run: setup
 ## Set everything up and run the whole test suite (unit, integration, end to end).
 test: setup model browser
 	$(APP) -m ruff check .
+	.venv/bin/lint-imports --no-cache
+	$(APP) -m mypy
 	RASA_TELEMETRY_ENABLED=false $(RASA_ENV)/bin/rasa data validate --fail-on-warnings
 	$(APP) -m pytest tests/unit tests/integration tests/security $(PYTEST_ARGS)
 	$(APP) -m pytest tests/e2e $(PYTEST_ARGS)
