@@ -1,4 +1,4 @@
-"""Document uploads over HTTP: the multipart body read within its cap, and a refusal's status.
+"""Document uploads over HTTP: the multipart body read within its cap.
 
 Shared by the case API's upload and the web widget's; neither surface imports the other.
 """
@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from sanic import Request
 
-from backend.domain.documents import DOCUMENT_REFUSAL_STATUS, MAX_DOCUMENT_BYTES, DocumentRefused
+from backend.domain.documents import MAX_DOCUMENT_BYTES, DocumentRefused
 
 MULTIPART_ALLOWANCE = 64 * 1024  # part headers and the actor field around the file
 MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + MULTIPART_ALLOWANCE
 # A somewhat larger body is read to its end so the client gets its 413; beyond this we stop.
 DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BYTES
-__all__ = ["DOCUMENT_REFUSAL_STATUS", "read_upload"]
 
 
 async def read_upload(request: Request) -> bytes:

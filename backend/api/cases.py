@@ -8,7 +8,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend import services
-from backend.api.errors import read_json
+from backend.api.json_body import read_json
 from backend.blueprints import build_blueprint, get, post
 from backend.db.tables import CaseRecord
 from backend.domain.refusal import Refused

@@ -13,7 +13,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend.api.cases import case_json
-from backend.api.errors import read_json
+from backend.api.json_body import read_json
 from backend.blueprints import build_blueprint, post
 from backend.schemas import InvalidField
 from backend.services.contact_checks import check_contact

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from backend.api.errors import read_json
+from backend.api.json_body import read_json
 from backend.blueprints import build_blueprint, post
 from backend.schemas import contact_from_json
 

@@ -6,7 +6,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend import services
-from backend.api.errors import read_json
+from backend.api.json_body import read_json
 from backend.blueprints import build_blueprint, get, post, put
 from backend.domain.lifecycle import CHAT_CHANNELS, Channel
 from backend.schemas import ConversationPublic, InvalidField, format_wib, parse_rating

@@ -10,7 +10,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from backend.api.cases import case_json
-from backend.api.errors import read_json
+from backend.api.json_body import read_json
 from backend.blueprints import Handler, build_blueprint, post
 from backend.schemas_handling import CaseAction
 from backend.services.case_actions import CASE_ACTIONS, Acting, Action, act, tell_customer

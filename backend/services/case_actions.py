@@ -8,11 +8,11 @@ their chat, if any (`case_notices.yml`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ from backend.services.handling import (
     resolve,
     transition,
 )
+from backend.services.ports import ChatDelivery
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +64,6 @@ class UnknownAction(NotFound):
     """No action has this name."""
 
     what = "action"
-
-
-class ChatDelivery(Protocol):
-    """Records messages in a chat and pushes them on its channel (the live chat)."""
-
-    async def deliver(
-        self,
-        conversation_id: str,
-        answers: Sequence[dict[str, Any]],
-        *,
-        sender: str,
-        by: Agent | None = None,
-    ) -> bool: ...
 
 
 CASE_ACTIONS: Mapping[str, Action] = MappingProxyType(

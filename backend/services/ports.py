@@ -1,4 +1,4 @@
-"""What the use cases need from outside, as small Protocols: the assistant and the outbox.
+"""What the use cases need from outside, as small Protocols: the assistant, the outbox, chats.
 
 The gateway implements them (`bot.rasa_client.RasaClient`, the channels' senders); the app
 factory injects them; tests pass fakes. Messages have Rasa's REST shape:
@@ -43,3 +43,16 @@ class Outbox(Protocol):
 
     async def send(self, channel: str, conversation_id: str, answers: Sequence[Answer], /) -> None:
         """Send now; UnknownChannel when `channel` cannot push, DeliveryFailed when it failed."""
+
+
+class ChatDelivery(Protocol):
+    """Records messages in a chat and pushes them on its channel (the live chat)."""
+
+    async def deliver(
+        self,
+        conversation_id: str,
+        answers: Sequence[Answer],
+        *,
+        sender: str,
+        by: Any = None,
+    ) -> bool: ...

@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse, empty, json
 
 from backend.domain.documents import DocumentRefused
 from backend.rate_limits import client_address
-from backend.uploads import DOCUMENT_REFUSAL_STATUS, read_upload
+from backend.uploads import read_upload
 from bot.channels.pending_quota import PendingRefused
 from bot.channels.web_channel import WebChannel
 from bot.channels.web_socket import WidgetConnection
@@ -128,8 +128,7 @@ def _refused(request: Request, channel: WebChannel, conversation_id: str) -> HTT
 
 
 def _document_refused(exc: DocumentRefused) -> HTTPResponse:
-    status = DOCUMENT_REFUSAL_STATUS.get(exc.reason, 422)
-    return _error(status, "document_refused", "file", exc.detail, reason=exc.reason)
+    return _error(exc.status, "document_refused", "file", exc.detail, reason=exc.reason)
 
 
 def _try_later(

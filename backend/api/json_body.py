@@ -1,4 +1,4 @@
-"""The case API's errors: a refusal answers `{"error", "field", "detail"}`; bad input never 500s."""
+"""The case API's JSON request bodies: read once, a malformed one refused with 400, never a 500."""
 
 from __future__ import annotations
 
