@@ -7,7 +7,7 @@ factory injects them; tests pass fakes. Messages have Rasa's REST shape:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 Answer = dict[str, Any]
@@ -28,6 +28,19 @@ class Assistant(Protocol):
 
     async def trigger_intent(self, conversation_id: str, intent: str, /) -> list[Answer]:
         """The bot's answers to `intent`, as if the user had said it."""
+
+
+class Responder(Protocol):
+    """The bot answering user messages; raises AssistantUnavailable."""
+
+    async def answer(
+        self, conversation_id: str, text: str, metadata: Mapping[str, Any], /
+    ) -> list[Answer]:
+        """The bot's answers to one user message (its metadata carries `message_id`)."""
+
+    async def answers_given(self, conversation_id: str, message_id: int, /) -> list[Answer] | None:
+        """The answers the bot already gave to the message with this id, or None if it never
+        saw it (a worker died mid-turn: the retry must not send it twice)."""
 
 
 class DeliveryFailed(RuntimeError):
@@ -56,3 +69,50 @@ class ChatDelivery(Protocol):
         sender: str,
         by: Any = None,
     ) -> bool: ...
+
+
+class RetryLater(Exception):
+    """A turn cannot run now (the bot is down); the queue tries the conversation again later."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+        self.reason = reason
+
+
+# Runs every waiting message of one conversation, oldest first; raises RetryLater.
+TurnHandler = Callable[[str], Awaitable[None]]
+
+
+class TurnQueue(Protocol):
+    """Tells the workers that a conversation has messages waiting.
+
+    Adapters (in-process, RabbitMQ) guarantee that at most one handler runs per conversation
+    across the cluster, and retry after RetryLater. A duplicate notice is harmless: the
+    handler finds nothing waiting.
+    """
+
+    async def enqueue(self, conversation_id: str, /) -> None:
+        """Have a worker run the conversation's waiting messages."""
+
+
+class Subscription(Protocol):
+    """The events of one topic published after `subscribe`, in order."""
+
+    async def next(self, timeout: float | None = None) -> dict[str, Any] | None:
+        """The next event, or None after `timeout` seconds without one."""
+
+    def close(self) -> None:
+        """Stop receiving."""
+
+
+class EventBus(Protocol):
+    """Events about a conversation for whoever listens on any replica (widget sockets,
+    REST callers waiting for their answer, console streams). Best effort: listeners catch
+    up from the database by last id."""
+
+    async def publish(self, topic: str, event: Mapping[str, Any], /) -> None:
+        """Send `event` (JSON-serialisable) to the topic's subscribers everywhere."""
+
+    def subscribe(self, topic: str, /) -> Subscription:
+        """Start receiving the topic's events."""
