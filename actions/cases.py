@@ -29,7 +29,14 @@ IDEMPOTENCY_KEY_MAX_CHARS = 128
 def submission_key(tracker: Tracker) -> str:
     """A key naming this confirmation: the conversation and the confirming message."""
     event = latest_user_event(tracker)
-    marker = event.get("message_id") or event.get("timestamp") or "0"
+    metadata = event.get("metadata") or {}
+    # The gateway's id of the stored message survives a replayed turn; Rasa's own does not.
+    stored = metadata.get("message_id") if isinstance(metadata, dict) else None
+    marker = (
+        f"m{stored}"
+        if stored is not None
+        else event.get("message_id") or event.get("timestamp") or "0"
+    )
     key = f"{tracker.sender_id}:{marker}"
     if len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,27 @@ class RasaClient:
         if not isinstance(answers, list):
             raise RasaUnavailable("the REST channel answered something other than a list")
         return answers
+
+    async def answer(
+        self, sender: str, text: str, metadata: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The `Responder` port: the bot's answers to one user message."""
+        return await self.send(sender, text, dict(metadata))
+
+    async def keep_user_message(self, sender: str, text: str, metadata: Mapping[str, Any]) -> None:
+        """The `Responder` port: keep a message meant for an agent in the paused tracker."""
+        await self.record_user_message(sender, text, dict(metadata))
+
+    async def answers_given(self, sender: str, message_id: int) -> list[dict[str, Any]] | None:
+        """The bot's answers to the user message with this `message_id` metadata, from the
+        tracker; None when the tracker never got that message."""
+        tracker = await self._request(
+            "GET",
+            f"/conversations/{quote(sender, safe='')}/tracker",
+            params={"token": self._token, "include_events": "ALL"},
+        )
+        events = tracker.json().get("events") or []
+        return answers_after_message(events, sender, message_id)
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's tracker (slots, events), as the HTTP API shows it."""
@@ -123,3 +145,33 @@ class RasaClient:
         if response.status_code >= 400:
             raise RasaUnavailable(f"Rasa server answered {response.status_code}")
         return response
+
+
+REST_FIELDS = ("buttons", "image", "attachment", "custom", "elements", "quick_replies")
+
+
+def answers_after_message(
+    events: list[dict[str, Any]], sender: str, message_id: int
+) -> list[dict[str, Any]] | None:
+    """The `bot` events after the user event whose metadata has `message_id`, in the REST
+    channel's shape; None when no user event has it."""
+    start = None
+    for index, event in enumerate(events):
+        metadata = event.get("metadata") if event.get("event") == "user" else None
+        if isinstance(metadata, dict) and metadata.get("message_id") == message_id:
+            start = index
+    if start is None:
+        return None
+    answers: list[dict[str, Any]] = []
+    for event in events[start + 1 :]:
+        if event.get("event") == "user":
+            break
+        if event.get("event") != "bot":
+            continue
+        answer: dict[str, Any] = {"recipient_id": sender}
+        if event.get("text"):
+            answer["text"] = event["text"]
+        data = event.get("data") or {}
+        answer.update({key: data[key] for key in REST_FIELDS if data.get(key)})
+        answers.append(answer)
+    return answers

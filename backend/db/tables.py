@@ -141,6 +141,8 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     payload: Mapped[Any | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A bot's answer: the user message it answers (the turn), else None.
+    reply_to: Mapped[int | None] = mapped_column(Integer)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
 

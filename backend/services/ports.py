@@ -38,6 +38,11 @@ class Responder(Protocol):
     ) -> list[Answer]:
         """The bot's answers to one user message (its metadata carries `message_id`)."""
 
+    async def keep_user_message(
+        self, conversation_id: str, text: str, metadata: Mapping[str, Any], /
+    ) -> None:
+        """Record a message the user sent to an agent in the paused conversation (no answer)."""
+
     async def answers_given(self, conversation_id: str, message_id: int, /) -> list[Answer] | None:
         """The answers the bot already gave to the message with this id, or None if it never
         saw it (a worker died mid-turn: the retry must not send it twice)."""

@@ -1,0 +1,115 @@
+"""Queries of the inbox: user messages waiting for their turn, and the answers they got."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.delivery_tables import InboxEntry
+from backend.db.tables import Message
+
+WAITING = ("queued", "late")
+
+
+def add_entry(session: AsyncSession, entry: InboxEntry) -> None:
+    session.add(entry)
+
+
+async def entry_by_external_id(
+    session: AsyncSession, conversation_id: str, external_id: str
+) -> InboxEntry | None:
+    result = await session.execute(
+        select(InboxEntry).where(
+            InboxEntry.conversation_id == conversation_id, InboxEntry.external_id == external_id
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None:
+    return await session.get(InboxEntry, message_id, populate_existing=True)
+
+
+async def oldest_waiting(
+    session: AsyncSession, conversation_id: str
+) -> tuple[InboxEntry, Message] | None:
+    """The conversation's earliest message still waiting for its turn, with its text."""
+    result = await session.execute(
+        select(InboxEntry, Message)
+        .join(Message, Message.id == InboxEntry.message_id)
+        .where(InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING))
+        .order_by(InboxEntry.message_id)
+        .limit(1)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row else None
+
+
+async def change_state(
+    session: AsyncSession,
+    message_id: int,
+    state: str,
+    *,
+    only_from: Sequence[str],
+    answered_at: datetime | None = None,
+) -> bool:
+    """Set the entry's state if it is in one of `only_from` (compare and set); True if it did."""
+    values: dict[str, object] = {"state": state}
+    if answered_at is not None:
+        values["answered_at"] = answered_at
+    result = await session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.message_id == message_id, InboxEntry.state.in_(tuple(only_from)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return isinstance(result, CursorResult) and result.rowcount == 1
+
+
+async def count_attempt(session: AsyncSession, message_id: int) -> None:
+    await session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.message_id == message_id)
+        .values(attempts=InboxEntry.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def is_late_before(session: AsyncSession, conversation_id: str, message_id: int) -> bool:
+    """Whether an earlier message of the conversation already had its 'answer comes later'."""
+    result = await session.execute(
+        select(func.count())
+        .select_from(InboxEntry)
+        .where(
+            InboxEntry.conversation_id == conversation_id,
+            InboxEntry.state == "late",
+            InboxEntry.message_id < message_id,
+        )
+    )
+    return bool(result.scalar_one())
+
+
+async def waiting_conversations(
+    session: AsyncSession, received_before: datetime, limit: int
+) -> list[str]:
+    """Conversations with a message waiting since before `received_before`, oldest first."""
+    result = await session.execute(
+        select(InboxEntry.conversation_id)
+        .where(InboxEntry.state.in_(WAITING), InboxEntry.received_at < received_before)
+        .group_by(InboxEntry.conversation_id)
+        .order_by(func.min(InboxEntry.message_id))
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def answers_to(session: AsyncSession, message_id: int) -> Sequence[Message]:
+    """The bot's answers to one user message, in order."""
+    result = await session.execute(
+        select(Message).where(Message.reply_to == message_id).order_by(Message.id)
+    )
+    return result.scalars().all()

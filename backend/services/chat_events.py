@@ -1,0 +1,19 @@
+"""The events published about a chat on the event bus, and the topic they go to.
+
+{"type": "turn", "message_id", "state": "done" | "late"}      a user message's turn ended
+{"type": "answers", "sender", "messages": [...], "reply_to"?}  messages for the widget
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def chat_topic(conversation_id: str) -> str:
+    """The bus topic of one conversation."""
+    return f"chat:{conversation_id}"
+
+
+def turn_event(message_id: int, state: str) -> dict[str, Any]:
+    """A user message was answered (`done`) or will be answered later (`late`)."""
+    return {"type": "turn", "message_id": message_id, "state": state}

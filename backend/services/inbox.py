@@ -1,0 +1,123 @@
+"""Taking a user message in: stored with its channel's id before the channel is answered.
+
+The message, its inbox entry (its turn with the bot) and, for the messaging platforms, the
+delivery record that refuses the platform's retries are written in one transaction. A
+message whose external id was taken in before is a duplicate: nothing is written again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import channel_repository, inbox_repository, repository
+from backend.db.delivery_tables import InboxEntry
+from backend.db.tables import Message
+from backend.domain.conversation_ids import check_channel
+from backend.services.turns import answer_later
+
+# Channels whose platform retries a delivery it thinks was lost; their deliveries are
+# recorded by external id (the time also opens WhatsApp's 24-hour window).
+PLATFORMS = frozenset({"telegram", "whatsapp"})
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    """The stored message's id; `fresh` is False for a duplicate (the first one's id, if known)."""
+
+    message_id: int | None
+    fresh: bool
+    handled_by: str = "bot"
+
+
+async def take_in(
+    session: AsyncSession,
+    conversation_id: str,
+    channel: str,
+    text: str,
+    metadata: dict[str, Any] | None = None,
+    *,
+    external_id: str | None = None,
+    sent_at: datetime | None = None,
+    now: datetime | None = None,
+) -> TakenIn:
+    """Store one user message and queue its turn, in one transaction.
+
+    ChannelMismatch when the conversation belongs to another channel (nothing is stored).
+    """
+    check_channel(conversation_id, channel)
+    now = now or datetime.now(UTC)
+    if external_id is not None:
+        known = await inbox_repository.entry_by_external_id(session, conversation_id, external_id)
+        if known is not None:
+            return TakenIn(known.message_id, fresh=False)
+        if channel in PLATFORMS and not await channel_repository.claim_delivery(
+            session, channel, external_id, conversation_id, min(sent_at or now, now)
+        ):
+            await session.rollback()
+            return TakenIn(None, fresh=False)
+    conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
+    check_channel(conversation_id, channel, conversation.channel)
+    message = Message(
+        conversation_id=conversation_id,
+        sender="user",
+        text=text,
+        payload=metadata or None,
+        created_at=now,
+    )
+    repository.add_message(session, message)
+    conversation.updated_at = now
+    handled_by = conversation.handled_by
+    await session.flush()
+    inbox_repository.add_entry(
+        session,
+        InboxEntry(
+            message_id=message.id,
+            conversation_id=conversation_id,
+            external_id=external_id,
+            state="queued",
+            attempts=0,
+            received_at=now,
+        ),
+    )
+    try:
+        await session.commit()
+    except IntegrityError:  # the same external id, taken in by another replica just now
+        await session.rollback()
+        return TakenIn(None, fresh=False)
+    return TakenIn(message.id, fresh=True, handled_by=handled_by)
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """Where a message's turn stands, and the bot's messages recorded for it so far."""
+
+    state: str
+    answers: list[Message]
+
+
+async def turn_outcome(session: AsyncSession, message_id: int) -> TurnOutcome | None:
+    """The message's turn: `queued`, `late` or `done`, with its answers; None if unknown."""
+    entry = await inbox_repository.get_entry(session, message_id)
+    if entry is None:
+        return None
+    return TurnOutcome(entry.state, list(await inbox_repository.answers_to(session, message_id)))
+
+
+async def stop_waiting(
+    session: AsyncSession, conversation_id: str, message_id: int, now: datetime
+) -> TurnOutcome | None:
+    """The caller stops waiting for the answer: a queued message becomes late (with its notice).
+
+    The answers then reach the user later (pushed, or from the REST pull). Returns the
+    outcome after the change.
+    """
+    conversation = await repository.get_conversation(session, conversation_id)
+    if conversation is not None:
+        await answer_later(session, conversation, message_id, now)
+        await session.commit()
+    return await turn_outcome(session, message_id)

@@ -1,0 +1,189 @@
+"""The outbox: bot and agent messages are pushed from the database, retried until sent.
+
+A message to a channel that can push (web, Telegram, WhatsApp) gets an outbox entry in the
+transaction that records it. Dispatchers (one per replica) lease a conversation's pending
+entries, send them in order through the `Outbox` port, and retry failures with backoff;
+what is still unsent after `give_up_after` is marked failed and shown in the console.
+REST users fetch their messages instead, so REST gets no entries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import inbox_repository, outbox_repository
+from backend.db.delivery_tables import OutboxEntry
+from backend.db.tables import Message
+from backend.domain.personal_data import mask_digits
+from backend.services.handoff import PUSHED
+from backend.services.ports import Answer, DeliveryFailed, Outbox, UnknownChannel
+from backend.services.unit_of_work import Sessions
+
+log = logging.getLogger(__name__)
+
+PUSH_CHANNELS = frozenset({"web", "telegram", "whatsapp"})
+LEASE = timedelta(seconds=60)
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 30.0
+SWEEP_SECONDS = 1.0
+MAX_ERROR_CHARS = 500
+
+
+def queue_push(session: AsyncSession, message: Message, channel: str, now: datetime) -> bool:
+    """Give a recorded (flushed) message its outbox entry if its channel can push; True if so."""
+    if channel not in PUSH_CHANNELS:
+        return False
+    outbox_repository.add_entry(
+        session,
+        OutboxEntry(
+            message_id=message.id,
+            conversation_id=message.conversation_id,
+            channel=channel,
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        ),
+    )
+    return True
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next try after `attempts` failed ones: 1, 2, 4 … at most 30."""
+    return float(min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+async def outgoing(session: AsyncSession, message: Message) -> Answer:
+    """The message as the channels send it: Rasa's REST shape plus its id, author and turn."""
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    answer: dict[str, Any] = {k: v for k, v in payload.items() if k != PUSHED}
+    answer.setdefault("text", message.text or None)
+    if answer.get("text") is None:
+        answer.pop("text")
+    answer.update(
+        recipient_id=message.conversation_id, message_id=message.id, sender=message.sender
+    )
+    if message.reply_to is not None:
+        entry = await inbox_repository.get_entry(session, message.reply_to)
+        if entry is not None and entry.external_id is not None:
+            answer["reply_to"] = entry.external_id
+    return answer
+
+
+class Dispatcher:
+    """Sends what the outbox holds; `kick` after a commit, `run` sweeps for the rest."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        give_up_after: timedelta = timedelta(hours=24),
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._clock = clock
+        self._give_up_after = give_up_after
+        self._owner = secrets.token_hex(8)
+        self._tasks: set[asyncio.Task[int]] = set()
+
+    def kick(self, conversation_id: str) -> None:
+        """Send the conversation's pending messages now, in the background."""
+        task = asyncio.create_task(self._dispatch_logged(conversation_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def dispatch(self, conversation_id: str) -> int:
+        """Send the conversation's due messages in order, stopping at the first failure."""
+        now = self._clock()
+        async with self._sessions.session() as session:
+            if not await outbox_repository.lease(
+                session, conversation_id, self._owner, now, now + LEASE
+            ):
+                await session.rollback()
+                return 0
+            await session.commit()
+            sent = 0
+            try:
+                for entry, message in await outbox_repository.leased_entries(
+                    session, conversation_id, self._owner
+                ):
+                    if entry.next_attempt_at > now:
+                        break
+                    if not await self._send(session, entry, message):
+                        break
+                    sent += 1
+            finally:
+                await outbox_repository.release(session, conversation_id, self._owner)
+                await session.commit()
+        return sent
+
+    async def dispatch_due(self, limit: int = 100) -> int:
+        """One sweep: every conversation with a message due now."""
+        async with self._sessions.session() as session:
+            due = await outbox_repository.due_conversations(session, self._clock(), limit)
+        sent = 0
+        for conversation_id in due:
+            sent += await self._dispatch_logged(conversation_id)
+        return sent
+
+    async def run(self, interval: float = SWEEP_SECONDS) -> None:
+        """Sweep until cancelled (retries, and entries another replica left behind)."""
+        while True:
+            try:
+                await self.dispatch_due()
+            except Exception:
+                log.exception("outbox: a sweep failed")
+            await asyncio.sleep(interval)
+
+    async def aclose(self) -> None:
+        """Let the sends under way finish."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _dispatch_logged(self, conversation_id: str) -> int:
+        try:
+            return await self.dispatch(conversation_id)
+        except Exception:
+            log.exception("outbox: sending to %s failed", mask_digits(conversation_id))
+            return 0
+
+    async def _send(self, session: AsyncSession, entry: OutboxEntry, message: Message) -> bool:
+        answer = await outgoing(session, message)
+        error: str | None = None
+        try:
+            await self._outbox.send(entry.channel, entry.conversation_id, [answer])
+        except UnknownChannel:
+            error = f"the {entry.channel} channel is off"
+        except DeliveryFailed as exc:
+            error = str(exc)
+        now = self._clock()
+        if error is None:
+            entry.state = "sent"
+            entry.sent_at = now
+            entry.attempts += 1
+            entry.last_error = None
+            await session.commit()
+            return True
+        entry.attempts += 1
+        entry.last_error = error[:MAX_ERROR_CHARS]
+        if now - entry.created_at >= self._give_up_after:
+            entry.state = "failed"
+            log.warning(
+                "outbox: gave up on a message to %s after %d tries: %s",
+                mask_digits(entry.conversation_id),
+                entry.attempts,
+                error,
+            )
+        else:
+            entry.next_attempt_at = now + timedelta(seconds=retry_delay(entry.attempts))
+        await session.commit()
+        return False

@@ -1,0 +1,220 @@
+"""The worker's use case: answer a conversation's waiting messages, one turn at a time.
+
+A turn queue (`TurnQueue`) calls `Turns.run(conversation_id)` with at most one run per
+conversation at a time across the cluster. Each waiting message, oldest first, goes to the
+bot; its answers are recorded with outbox entries in the same transaction that marks the
+message answered. While the bot is down the message stays waiting, the customer is told
+once that the answer comes shortly, and the run asks to be retried (`RetryLater`). A try
+that died half-way (a worker killed) is detected by its attempt count: the bot is asked
+what it already answered before the message is sent again, so nothing is answered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import inbox_repository, repository
+from backend.db.delivery_tables import InboxEntry
+from backend.db.tables import Conversation, Message
+from backend.domain.personal_data import mask_digits
+from backend.services.chat_events import chat_topic, turn_event
+from backend.services.handoff import PUSHED
+from backend.services.outbox import Dispatcher, queue_push
+from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
+from backend.services.unit_of_work import Sessions
+
+log = logging.getLogger(__name__)
+
+NOTICES = Path(__file__).with_name("turn_notices.yml")
+FIRST_RETRY_SECONDS = 0.5
+LAST_RETRY_SECONDS = 5.0
+WAITING = ("queued", "late")
+
+AfterTurn = Callable[[str], Awaitable[None]]
+
+
+@cache
+def _notices() -> dict[str, Any]:
+    loaded = yaml.safe_load(NOTICES.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def delayed_notice(language: str | None) -> str:
+    """'Your answer comes shortly', in the conversation's language (Indonesian by default)."""
+    texts = _notices()["answer_delayed"]
+    return str(texts.get(language or "id") or texts["id"])
+
+
+def retry_after(attempts: int) -> float:
+    """Seconds before the bot is asked again after `attempts` tries: 0.5, 1, 2, 4, 5 …"""
+    return float(min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+async def answer_later(
+    session: AsyncSession, conversation: Conversation, message_id: int, now: datetime
+) -> Message | None:
+    """Mark a queued message late and tell the customer once that the answer follows.
+
+    Returns the notice when this call recorded one; None when the message was no longer
+    queued (answered meanwhile, or already late) or an earlier message already had one.
+    The caller commits.
+    """
+    if not await inbox_repository.change_state(session, message_id, "late", only_from=("queued",)):
+        return None
+    if await inbox_repository.is_late_before(session, conversation.id, message_id):
+        return None
+    text = delayed_notice(conversation.language)
+    notice = Message(
+        conversation_id=conversation.id,
+        sender="bot",
+        text=text,
+        payload={"text": text},
+        created_at=now,
+        reply_to=message_id,
+    )
+    repository.add_message(session, notice)
+    await session.flush()
+    queue_push(session, notice, conversation.channel, now)
+    return notice
+
+
+class Turns:
+    """Runs the turns of conversations; `run` is the turn queue's handler."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        responder: Responder,
+        dispatcher: Dispatcher,
+        bus: EventBus,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        after_turn: AfterTurn | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._responder = responder
+        self._dispatcher = dispatcher
+        self._bus = bus
+        self._clock = clock
+        self._after_turn = after_turn
+
+    async def run(self, conversation_id: str) -> None:
+        """Answer every waiting message of the conversation, oldest first."""
+        while True:
+            async with self._sessions.session() as session:
+                found = await inbox_repository.oldest_waiting(session, conversation_id)
+                conversation = await repository.get_conversation(session, conversation_id)
+                if found is None or conversation is None:
+                    return
+                entry, message = found
+                await inbox_repository.count_attempt(session, entry.message_id)
+                await session.commit()
+            if conversation.handled_by == "agent":
+                await self._keep_for_agent(conversation, message)
+            else:
+                answers = await self._ask(conversation, entry, message)
+                await self._finish(conversation, entry.message_id, answers)
+            if self._after_turn is not None:
+                await self._after_turn(conversation_id)
+
+    async def stale(self, older_than: timedelta, limit: int = 500) -> list[str]:
+        """Conversations with a message waiting longer than `older_than` (a lost notice)."""
+        async with self._sessions.session() as session:
+            return await inbox_repository.waiting_conversations(
+                session, self._clock() - older_than, limit
+            )
+
+    async def _ask(
+        self, conversation: Conversation, entry: InboxEntry, message: Message
+    ) -> list[Answer]:
+        payload = message.payload if isinstance(message.payload, dict) else {}
+        metadata: Mapping[str, Any] = {
+            **payload,
+            "channel": conversation.channel,
+            "message_id": message.id,
+        }
+        try:
+            if entry.attempts > 0:  # an earlier try did not finish: did the bot answer it?
+                given = await self._responder.answers_given(conversation.id, message.id)
+                if given is not None:
+                    return given
+            return await self._responder.answer(conversation.id, message.text, metadata)
+        except AssistantUnavailable as exc:
+            await self._tell_later(conversation, message.id)
+            raise RetryLater(retry_after(entry.attempts + 1), str(exc)) from exc
+
+    async def _tell_later(self, conversation: Conversation, message_id: int) -> None:
+        async with self._sessions.session() as session:
+            fresh = await repository.get_conversation(session, conversation.id)
+            notice = await answer_later(session, fresh or conversation, message_id, self._clock())
+            await session.commit()
+        if notice is not None:
+            log.warning("turns: the bot is down; %s told to wait", self._who(conversation.id))
+        await self._publish(conversation.id, turn_event(message_id, "late"))
+        self._dispatcher.kick(conversation.id)
+
+    async def _finish(
+        self, conversation: Conversation, message_id: int, answers: list[Answer]
+    ) -> None:
+        now = self._clock()
+        async with self._sessions.session() as session:
+            inline = await inbox_repository.change_state(
+                session, message_id, "done", only_from=("queued",), answered_at=now
+            )
+            if not inline and not await inbox_repository.change_state(
+                session, message_id, "done", only_from=("late",), answered_at=now
+            ):
+                await session.rollback()
+                return  # answered already (cannot happen while runs are exclusive)
+            for answer in answers:
+                payload = {key: value for key, value in answer.items() if key != "recipient_id"}
+                if not inline:
+                    payload[PUSHED] = True
+                text = answer.get("text")
+                reply = Message(
+                    conversation_id=conversation.id,
+                    sender="bot",
+                    text=text if isinstance(text, str) else "",
+                    payload=payload,
+                    created_at=now,
+                    reply_to=message_id,
+                )
+                repository.add_message(session, reply)
+                await session.flush()
+                queue_push(session, reply, conversation.channel, now)
+            await session.commit()
+        await self._publish(conversation.id, turn_event(message_id, "done"))
+        self._dispatcher.kick(conversation.id)
+
+    async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
+        payload = message.payload if isinstance(message.payload, dict) else {}
+        metadata = {**payload, "channel": conversation.channel, "message_id": message.id}
+        try:
+            await self._responder.keep_user_message(conversation.id, message.text, metadata)
+        except AssistantUnavailable as exc:
+            # The transcript has it; only the bot's copy misses this message.
+            log.warning("turns: message not copied to the paused bot: %s", exc)
+        async with self._sessions.session() as session:
+            await inbox_repository.change_state(
+                session, message.id, "done", only_from=WAITING, answered_at=self._clock()
+            )
+            await session.commit()
+        await self._publish(conversation.id, turn_event(message.id, "done"))
+
+    async def _publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        try:
+            await self._bus.publish(chat_topic(conversation_id), event)
+        except Exception:  # listeners catch up from the database
+            log.warning("turns: event of %s not published", self._who(conversation_id))
+
+    @staticmethod
+    def _who(conversation_id: str) -> str:
+        return mask_digits(conversation_id)

@@ -1,0 +1,128 @@
+"""The gateway's intake: a user message is stored, then a worker gives it its turn.
+
+`take` stores the message (once per external id) and notifies the turn queue; the
+channels answer their platform right after. `answer` (the REST channel) also waits for
+the turn to end and returns what the bot said, or the notice that the answer follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from backend.services import inbox
+from backend.services.chat_events import chat_topic
+from backend.services.inbox import TakenIn, TurnOutcome
+from backend.services.message_views import MessageView
+from backend.services.ports import EventBus, Subscription, TurnQueue
+from backend.services.records import Message
+from backend.services.unit_of_work import Sessions
+from bot.inbound import Inbound
+from bot.masking import mask_digits
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+
+
+class Intake:
+    """Takes user messages in for every channel."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        queue: TurnQueue,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+        *,
+        wait_seconds: float,
+    ) -> None:
+        self._sessions = sessions
+        self._queue = queue
+        self._bus = bus
+        self._clock = clock
+        self.wait_seconds = wait_seconds
+
+    async def take(
+        self,
+        inbound: Inbound,
+        *,
+        external_id: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> TakenIn:
+        """Store the message and queue its turn; a duplicate external id stores nothing.
+
+        ChannelMismatch when the conversation belongs to another channel.
+        """
+        async with self._sessions.session() as session:
+            taken = await inbox.take_in(
+                session,
+                inbound.conversation_id,
+                inbound.channel,
+                inbound.text,
+                inbound.metadata or None,
+                external_id=external_id,
+                sent_at=sent_at,
+                now=self._clock(),
+            )
+        if taken.fresh:
+            await self.notify(inbound.conversation_id)
+        return taken
+
+    async def notify(self, conversation_id: str) -> None:
+        """Tell the workers; if the queue is unreachable the sweep finds the message later."""
+        try:
+            await self._queue.enqueue(conversation_id)
+        except Exception:
+            log.exception("intake: turn of %s not queued now", mask_digits(conversation_id))
+
+    async def answer(self, inbound: Inbound) -> list[dict[str, Any]]:
+        """Store the message, wait for its turn, return the bot's answers in the REST shape.
+
+        While an agent holds the chat the answer is `[]`. After `wait_seconds` without an
+        answer, or when the bot is down, the answer is the notice that it follows (the
+        REST pull endpoint then has it).
+        """
+        subscription = self._bus.subscribe(chat_topic(inbound.conversation_id))
+        try:
+            taken = await self.take(inbound)
+            if taken.message_id is None:
+                return []
+            outcome = await self._wait(inbound.conversation_id, taken.message_id, subscription)
+        finally:
+            subscription.close()
+        if outcome is None:
+            return []
+        return [_rest_answer(inbound.conversation_id, message) for message in outcome.answers]
+
+    async def _wait(
+        self, conversation_id: str, message_id: int, subscription: Subscription
+    ) -> TurnOutcome | None:
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            outcome = await self._outcome(message_id)
+            if outcome is None or outcome.state != "queued":
+                return outcome
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                await subscription.next(timeout=min(POLL_SECONDS, left))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the bus is down: the database poll goes on
+                await asyncio.sleep(min(POLL_SECONDS, max(left, 0.0)))
+        async with self._sessions.session() as session:
+            return await inbox.stop_waiting(session, conversation_id, message_id, self._clock())
+
+    async def _outcome(self, message_id: int) -> TurnOutcome | None:
+        async with self._sessions.session() as session:
+            return await inbox.turn_outcome(session, message_id)
+
+
+def _rest_answer(conversation_id: str, message: Message) -> dict[str, Any]:
+    return {"recipient_id": conversation_id, **MessageView.of(message).rest_fields()}
