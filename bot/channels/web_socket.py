@@ -1,15 +1,25 @@
 """One widget's websocket: the frames it may send, each answered, none able to crash it.
 
-    → {"type": "hello", "conversation_id"?, "token"?, "language"?: "id"|"en"}   (first)
+    → {"type": "hello", "conversation_id"?, "token"?, "language"?: "id"|"en",
+       "after"?: <id of the last bot or agent message the widget has>}          (first)
     ← {"type": "session", "conversation_id", "token", "resumed"}
+    ← the answers frames of the messages after `after` (resumed chats), then the live ones
     → {"type": "message", "text": "<text or button payload>", "id"?: "<client id>"}
-    ← {"type": "answers", "sender": "bot"|"agent", "messages": [Rasa answers], "reply_to"?}
+    ← {"type": "received", "message_id", "handled_by": "bot"|"agent", "reply_to"?}
+      (stored; the bot's answers follow unless an agent holds the chat)
+    ← {"type": "answers", "sender": "bot"|"agent", "messages": [Rasa answers + "id"],
+       "reply_to"?, "last_id"?}
+      (whenever the bot or an agent writes, on whichever server the widget is connected to;
+      a message re-sent with a client id that was taken in before is answered
+      `{"type": "answers", "sender": "bot", "messages": [], "reply_to", "duplicate": true}`)
     ← {"type": "notice", "notice": "documents_attached", "register_number", "count"}
     → {"type": "ping"}  ← {"type": "pong"}
     ← {"type": "error", "error", "detail", "field"?, "reply_to"?, "retry_after"?}
       (the socket stays open; `rate_limited` carries `retry_after`, in seconds)
 
-A hello without a valid token starts a new conversation. A conversation has at most
+A hello without a valid token starts a new conversation. Message ids grow: the widget
+keeps the highest it saw, sends it as `after` on every (re)connect, and drops a message
+whose id it already has. A conversation has at most
 `max_sockets_per_conversation` open sockets: the hello of one more gets the error
 `too_many_connections` and its socket is closed. English widgets send their
 messages with the metadata `{"language": "en"}`, which the bot's session start reads.
@@ -124,11 +134,16 @@ class WidgetConnection:
                 "resumed": resumed,
             }
         )
+        after = frame.get("after")
+        known = isinstance(after, int) and not isinstance(after, bool) and after >= 0
+        await self._channel.catch_up(
+            conversation_id, self._socket, after if known and resumed else None
+        )
         if resumed:
             await self._channel.attach_pending(conversation_id)
 
     async def message(self, conversation_id: str, frame: Frame) -> None:
-        """Check a message, then route it (the answers come back as an `answers` frame)."""
+        """Check a message, then take it in (the answers come later as `answers` frames)."""
         client_id = frame.get("id")
         if client_id is not None and not (
             isinstance(client_id, str) and CLIENT_ID.match(client_id)
@@ -155,7 +170,7 @@ class WidgetConnection:
             field = "text" if exc.field == "message" else exc.field
             await self.reply(error_frame(error, exc.detail, client_id, field=field))
             return
-        await self._channel.handle(inbound, client_id)
+        await self.reply(await self._channel.handle(inbound, client_id))
 
     async def reply(self, frame: Frame) -> None:
         """Send a frame to this socket only (nothing happens if it closed meanwhile)."""

@@ -2,7 +2,8 @@
 
 User messages that are button payloads show the button's title; payloads the widget
 sends by itself (`/greet`) are left out; uploads show as attachments. Bot and agent
-messages keep their Rasa shape (text, buttons, image).
+messages keep their Rasa shape (text, buttons, image). `answers_after` is what a widget
+that saw the messages up to some id missed of the bot's and the agents' messages.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from backend.services.conversations import conversation_messages
+from backend.services.handoff import transcript
 from backend.services.message_views import MessageView
 from backend.services.records import Message
 from backend.services.unit_of_work import Sessions
 
 MAX_ITEMS = 300
+MAX_MISSED = 300
+PAGE = 1000  # handoff.transcript's page
 
 
 def transcript_items(messages: Sequence[Message]) -> list[dict[str, Any]]:
@@ -52,3 +56,22 @@ async def load_transcript(sessions: Sessions, conversation_id: str) -> list[dict
     async with sessions.session() as session:
         messages = await conversation_messages(session, conversation_id)
     return transcript_items(messages)
+
+
+async def answers_after(
+    sessions: Sessions, conversation_id: str, after: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """The bot's and agents' messages with an id above `after`, oldest first, as
+    (sender, message in Rasa's REST shape with its `id`); at most the last MAX_MISSED."""
+    missed: list[tuple[str, dict[str, Any]]] = []
+    while True:
+        async with sessions.session() as session:
+            page = await transcript(session, conversation_id, after, limit=PAGE)
+        for view in map(MessageView.of, page):
+            if view.sender != "user":
+                missed.append((view.sender, {**view.rest_fields(), "id": view.id}))
+        if not page or len(page) < PAGE:
+            break
+        after = page[-1].id
+        missed = missed[-MAX_MISSED:]
+    return missed[-MAX_MISSED:]

@@ -12,6 +12,11 @@
  *
  * Plain JavaScript, no build step, no outside requests. Text from the server is always
  * inserted as text, never as HTML. Protocol: bot/channels/web_socket.py.
+ *
+ * A message stays queued (in local storage) until the server says it stored it
+ * (`received`, or a `duplicate` answer after a re-send). The bot's and agents' messages
+ * carry their id: the widget keeps the highest it saw, asks for what came after it on every
+ * (re)connect (`hello.after`) and never shows a message twice.
  */
 (function () {
   "use strict";
@@ -275,6 +280,7 @@
 
   function renderTranscript(items) {
     log.textContent = "";
+    shown = {};
     var lastUser = -1;
     items.forEach(function (item, index) {
       if (item.sender === "user" && !item.attachment) { lastUser = index; }  // an upload answers nothing
@@ -283,6 +289,7 @@
       if (item.sender === "user") {
         renderUser({ id: "t" + item.id, text: item.text, attachment: item.attachment });
       } else {
+        remember(item.id);
         renderAnswer(item, item.sender, index > lastUser && !queue.length);
       }
     });
@@ -295,7 +302,12 @@
   // ---- the conversation: session, queue, socket ----------------------------------------
   var session = read("session", null);
   var queue = read("queue", []);
+  var seen = read("seen", { conversation_id: null, last: 0 });
+  var shown = {};
   var inFlight = {};
+  var awaiting = {};
+  var loading = false;
+  var held = [];
   var socket = null;
   var ready = false;
   var attempt = 0;
@@ -312,17 +324,34 @@
 
   function saveQueue() { write("queue", queue); }
 
+  // The highest bot or agent message id seen in this conversation: `after` in the hello.
+  function lastSeen() {
+    return session && seen.conversation_id === session.conversation_id ? Number(seen.last) || 0 : 0;
+  }
+
+  // Whether a message (by id) is new here; it counts as seen from now on.
+  function remember(id) {
+    if (typeof id !== "number") { return true; }
+    if (shown[id]) { return false; }
+    shown[id] = true;
+    if (session && id > lastSeen()) {
+      seen = { conversation_id: session.conversation_id, last: id };
+      write("seen", seen);
+    }
+    return true;
+  }
+
   function setConnection(state) {
     connection.textContent = t[state];
     panel.setAttribute("data-connection", state);
   }
 
   function showTyping() {
-    var waiting = Object.keys(inFlight).length > 0;
+    var waiting = Object.keys(inFlight).length + Object.keys(awaiting).length > 0;
     typing.hidden = !waiting;
     clearTimeout(answerTimer);
     if (waiting) {
-      answerTimer = setTimeout(function () { typing.hidden = true; }, ANSWER_TIMEOUT_MS);
+      answerTimer = setTimeout(function () { awaiting = {}; typing.hidden = true; }, ANSWER_TIMEOUT_MS);
       scrollDown();
     }
   }
@@ -376,7 +405,7 @@
       return;
     }
     socket.addEventListener("open", function () {
-      transmit({ type: "hello", language: language,
+      transmit({ type: "hello", language: language, after: lastSeen(),
         conversation_id: session && session.conversation_id, token: session && session.token });
     });
     socket.addEventListener("message", function (event) {
@@ -388,6 +417,7 @@
       socket = null;
       ready = false;
       inFlight = {};
+      awaiting = {};
       showTyping();
       setConnection("offline");
       queue.forEach(function (entry) { setState(entryItem(entry.id), "queued"); });
@@ -404,6 +434,11 @@
 
   function take(frame) {
     if (frame.type === "session") { return begin(frame); }
+    if (loading && (frame.type === "answers" || frame.type === "notice")) {
+      held.push(frame);  // shown once the transcript is, without what it already has
+      return;
+    }
+    if (frame.type === "received") { return received(frame); }
     if (frame.type === "answers") { return answered(frame); }
     if (frame.type === "notice" && frame.notice === "documents_attached") {
       return note(fill(t.docsAttached, { rn: frame.register_number, count: frame.count }));
@@ -417,13 +452,24 @@
     attempt = 0;
     if (!frame.resumed) {
       log.textContent = "";
+      shown = {};
+      seen = { conversation_id: session.conversation_id, last: 0 };
+      write("seen", seen);
       queue = queue.filter(function (entry) { return !entry.hidden; });
       queue.unshift({ id: newId(), text: "/greet", hidden: true });
       saveQueue();
       queue.forEach(function (entry) { if (!entry.hidden) { setState(renderUser(entry), "queued"); } });
       return start();
     }
-    transcript().then(renderTranscript, function () { /* keep what is shown */ }).then(start);
+    loading = true;
+    held = [];
+    transcript().then(renderTranscript, function () { /* keep what is shown */ }).then(function () {
+      var frames = held;
+      loading = false;
+      held = [];
+      frames.forEach(take);
+      start();
+    });
   }
 
   function start() {
@@ -432,9 +478,19 @@
     flush();
   }
 
+  // The server stored the message: it leaves the queue; the bot's answer follows.
+  function received(frame) {
+    if (!frame.reply_to) { return; }
+    if (frame.handled_by !== "agent") { awaiting[frame.reply_to] = true; }
+    settle(frame.reply_to);
+  }
+
   function answered(frame) {
-    if (frame.reply_to) { settle(frame.reply_to); }
-    var messages = frame.messages || [];
+    if (frame.reply_to) {
+      delete awaiting[frame.reply_to];
+      settle(frame.reply_to);
+    }
+    var messages = (frame.messages || []).filter(function (message) { return remember(message.id); });
     messages.forEach(function (message) { renderAnswer(message, frame.sender, true); });
     if (messages.length && panel.hidden) {
       unread += messages.length;

@@ -1,4 +1,5 @@
-"""The web widget's websocket through the real app: sessions, the bot round trip, bad frames."""
+"""The web widget's websocket through the real app: sessions, the round trip through the
+worker (stored, queued, answered through the outbox and the bus), catch-up, bad frames."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import pytest
 
 from backend.db.engine import Database
-from backend.services.ports import DeliveryFailed
+from backend.services.conversations import record_message
+from backend.services.turns import delayed_notice
 from tests.fakes.platforms import FakeRasa
 from tests.integration.bot.support import Gateway, transcript
 from tests.integration.bot.web_support import base_url, open_widget
@@ -35,16 +37,20 @@ async def test_a_message_reaches_the_bot_and_its_answers_come_back_with_buttons(
     fake_rasa.script["/greet"] = MENU
     async with open_widget(base_url(web)) as widget:
         await widget.hello()
-        answer = await widget.say("/greet", "m1")
+        taken = await widget.say("/greet", "m1")
+        answer = await widget.answer_to("m1")
 
+    assert taken["type"] == "received"
+    assert (taken["reply_to"], taken["handled_by"]) == ("m1", "bot")
     assert answer["type"] == "answers"
-    assert answer["reply_to"] == "m1"
     assert answer["sender"] == "bot"
     assert [m["text"] for m in answer["messages"]] == ["Halo! Ada yang bisa kami bantu?"]
     assert answer["messages"][0]["buttons"] == MENU[0]["buttons"]
-    assert fake_rasa.messages == [
-        {"sender": widget.conversation_id, "message": "/greet", "metadata": {"channel": "web"}}
-    ]
+    assert answer["messages"][0]["id"] > taken["message_id"]
+    assert answer["last_id"] == answer["messages"][0]["id"]
+    [asked] = fake_rasa.messages
+    assert (asked["sender"], asked["message"]) == (widget.conversation_id, "/greet")
+    assert asked["metadata"]["channel"] == "web"
     stored = await transcript(db, widget.conversation_id)
     assert [(sender, text) for sender, text, _ in stored] == [
         ("user", "/greet"),
@@ -57,9 +63,9 @@ async def test_an_english_widget_sends_the_language_metadata_with_its_messages(
 ) -> None:
     async with open_widget(base_url(web)) as widget:
         await widget.hello(language="en")
-        await widget.say("hello")
+        await widget.ask("hello")
 
-    assert fake_rasa.messages[0]["metadata"] == {"language": "en", "channel": "web"}
+    assert fake_rasa.messages[0]["metadata"]["language"] == "en"
 
 
 async def test_a_reconnected_widget_resumes_its_conversation_with_the_token(
@@ -91,7 +97,7 @@ async def test_a_message_sent_again_after_a_reconnect_reaches_the_bot_once(
 ) -> None:
     async with open_widget(base_url(web)) as widget:
         await widget.hello()
-        await widget.say("halo", "same-id")
+        await widget.ask("halo", "same-id")
     async with open_widget(base_url(web)) as again:
         await again.hello(conversation_id=widget.conversation_id, token=widget.token)
         answer = await again.say("halo", "same-id")
@@ -106,18 +112,22 @@ async def test_a_message_sent_again_after_a_reconnect_reaches_the_bot_once(
     assert [m["message"] for m in fake_rasa.messages] == ["halo"]
 
 
-async def test_an_unanswering_assistant_is_reported_and_the_message_kept(
+async def test_while_the_assistant_is_down_the_widget_is_told_its_answer_follows(
     web: Gateway, fake_rasa: FakeRasa, db: Database
 ) -> None:
     fake_rasa.fail("webhook", status=500)
     async with open_widget(base_url(web)) as widget:
         await widget.hello()
-        answer = await widget.say("halo", "m1")
+        taken = await widget.say("halo", "m1")
+        later = await widget.answer_to("m1")
 
-    assert answer["type"] == "error"
-    assert (answer["error"], answer["reply_to"]) == ("assistant_unavailable", "m1")
+    assert taken["type"] == "received"
+    assert [m["text"] for m in later["messages"]] == [delayed_notice("id")]
     stored = await transcript(db, widget.conversation_id)
-    assert [(sender, text) for sender, text, _ in stored] == [("user", "halo")]
+    assert [(sender, text) for sender, text, _ in stored] == [
+        ("user", "halo"),
+        ("bot", delayed_notice("id")),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -167,20 +177,40 @@ async def test_an_agent_message_reaches_every_open_widget_of_the_conversation(
         await tab.hello()
         await other_tab.hello(conversation_id=tab.conversation_id, token=tab.token)
 
-        await senders.send("web", tab.conversation_id, [{"text": "Saya Rina, petugas kami."}])
+        agent = {"text": "Saya Rina, petugas kami.", "sender": "agent", "message_id": 9}
+        await senders.send("web", tab.conversation_id, [agent])
         pushed = [await tab.receive(), await other_tab.receive()]
 
     expected = {
         "type": "answers",
         "sender": "agent",
-        "messages": [{"text": "Saya Rina, petugas kami."}],
+        "messages": [{"text": "Saya Rina, petugas kami.", "id": 9}],
+        "last_id": 9,
     }
     assert pushed == [expected, expected]
 
 
-async def test_an_agent_message_to_a_closed_widget_is_reported_undelivered(web: Gateway) -> None:
+async def test_a_widget_coming_back_gets_what_was_written_while_it_was_away(
+    web: Gateway, db: Database
+) -> None:
     async with open_widget(base_url(web)) as widget:
         await widget.hello()
+        answer = await widget.ask("halo")
+    seen = answer["last_id"]
+    async with db.session() as session:
+        payload = {"text": "Masih di sana?", "agent_name": "Rina"}
+        await record_message(
+            session, widget.conversation_id, "web", "agent", "Masih di sana?", payload
+        )
 
-    with pytest.raises(DeliveryFailed):
-        await web.app.ctx.senders.send("web", widget.conversation_id, [{"text": "Halo?"}])
+    async with open_widget(base_url(web)) as again:
+        await again.hello(conversation_id=widget.conversation_id, token=widget.token, after=seen)
+        missed = await again.receive()
+        await again.send({"type": "ping"})
+        pong = await again.receive()
+
+    assert missed["type"] == "answers"
+    assert missed["sender"] == "agent"
+    assert [m["text"] for m in missed["messages"]] == ["Masih di sana?"]
+    assert missed["last_id"] > seen
+    assert pong == {"type": "pong"}  # nothing else was missed

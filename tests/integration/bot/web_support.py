@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -42,12 +44,35 @@ class Widget:
         return session
 
     async def say(self, text: str, client_id: str | None = None) -> dict[str, Any]:
-        """Send a message; the frame that answers it."""
+        """Send a message; the frame that answers it at once (`received`, or a refusal)."""
         frame: dict[str, Any] = {"type": "message", "text": text}
         if client_id is not None:
             frame["id"] = client_id
         await self.send(frame)
         return await self.receive()
+
+    async def until(
+        self, wanted: Callable[[dict[str, Any]], bool], timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """The frames received up to the first one `wanted` accepts (the last one)."""
+        deadline = time.monotonic() + timeout
+        frames: list[dict[str, Any]] = []
+        while not frames or not wanted(frames[-1]):
+            frames.append(await self.receive(max(0.01, deadline - time.monotonic())))
+        return frames
+
+    async def answer_to(self, client_id: str) -> dict[str, Any]:
+        """The first answers frame replying to the message `client_id` (sent by the worker)."""
+        frames = await self.until(
+            lambda frame: frame["type"] == "answers" and frame.get("reply_to") == client_id
+        )
+        return frames[-1]
+
+    async def ask(self, text: str, client_id: str | None = None) -> dict[str, Any]:
+        """Send a message and wait for the bot's first answer to it."""
+        client_id = client_id or secrets.token_hex(6)
+        await self.send({"type": "message", "text": text, "id": client_id})
+        return await self.answer_to(client_id)
 
 
 @asynccontextmanager
