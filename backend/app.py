@@ -16,6 +16,7 @@ from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
 from backend.health import health_blueprint
 from backend.institutions import load_profile
+from backend.pipeline import Pipeline
 from backend.rate_limits import RateLimits
 from backend.services.live_chat import LiveChat
 from backend.settings import Settings
@@ -24,8 +25,8 @@ from bot import gateway_blueprints
 from bot.channels.platforms import open_platform_channels
 from bot.channels.rest_tokens import RestTokens
 from bot.channels.web_channel import WebChannel
+from bot.intake import Intake
 from bot.rasa_client import RasaClient
-from bot.router import Router
 
 
 def utc_now() -> datetime:
@@ -58,21 +59,39 @@ def create_app(
         app.ctx.rate_limits = RateLimits.from_settings(settings)
         app.ctx.db = Database(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
-        app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
-        app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
-        app.ctx.senders = await open_platform_channels(settings, app.ctx.router, app.ctx.db)
+        app.ctx.rasa = RasaClient(
+            settings.rasa_url, settings.rasa_auth_token, timeout=settings.rasa_turn_timeout_seconds
+        )
+        app.ctx.pipeline = pipeline = Pipeline(settings, app.ctx.db, lambda: app.ctx.clock())
+        await pipeline.open()
+        app.ctx.bus = pipeline.bus
+        app.ctx.intake = Intake(
+            app.ctx.db,
+            pipeline.queue,
+            pipeline.bus,
+            lambda: app.ctx.clock(),
+            wait_seconds=settings.rest_wait_seconds,
+        )
+        app.ctx.senders = await open_platform_channels(settings, app.ctx.intake, app.ctx.db)
         web = WebChannel(
-            settings, app.ctx.router, app.ctx.db, app.ctx.documents, lambda: app.ctx.clock()
+            settings,
+            app.ctx.intake,
+            app.ctx.db,
+            app.ctx.documents,
+            lambda: app.ctx.clock(),
+            pipeline.bus,
         )
         app.ctx.senders.register(web)
         await web.documents.remove_expired()
-        app.ctx.live_chat = LiveChat(
-            app.ctx.db, app.ctx.rasa, app.ctx.senders, lambda: app.ctx.clock()
-        )
+        dispatcher = pipeline.start_dispatcher(app.ctx.senders)
+        if settings.run_worker:
+            await pipeline.start_worker(app.ctx.rasa, after_turn=web.after_turn)
+        app.ctx.live_chat = LiveChat(app.ctx.db, app.ctx.rasa, dispatcher, lambda: app.ctx.clock())
         app.ctx.passwords = Argon2Passwords()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.pipeline.aclose()
         await app.ctx.senders.aclose()
         await app.ctx.rasa.aclose()
         await app.ctx.http.aclose()
