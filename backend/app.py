@@ -16,16 +16,14 @@ from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
 from backend.health import health_blueprint
 from backend.institutions import load_profile
+from backend.gateway import open_gateway
 from backend.pipeline import Pipeline
 from backend.rate_limits import RateLimits
 from backend.services.live_chat import LiveChat
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
-from bot.channels.platforms import open_platform_channels
 from bot.channels.rest_tokens import RestTokens
-from bot.channels.web_channel import WebChannel
-from bot.intake import Intake
 from bot.rasa_client import RasaClient
 
 
@@ -65,23 +63,10 @@ def create_app(
         app.ctx.pipeline = pipeline = Pipeline(settings, app.ctx.db, lambda: app.ctx.clock())
         await pipeline.open()
         app.ctx.bus = pipeline.bus
-        app.ctx.intake = Intake(
-            app.ctx.db,
-            pipeline.queue,
-            pipeline.bus,
-            lambda: app.ctx.clock(),
-            wait_seconds=settings.rest_wait_seconds,
+        gateway = await open_gateway(
+            settings, app.ctx.db, app.ctx.documents, pipeline, lambda: app.ctx.clock()
         )
-        app.ctx.senders = await open_platform_channels(settings, app.ctx.intake, app.ctx.db)
-        web = WebChannel(
-            settings,
-            app.ctx.intake,
-            app.ctx.db,
-            app.ctx.documents,
-            lambda: app.ctx.clock(),
-            pipeline.bus,
-        )
-        app.ctx.senders.register(web)
+        app.ctx.intake, app.ctx.senders, web = gateway.intake, gateway.senders, gateway.web
         await web.documents.remove_expired()
         dispatcher = pipeline.start_dispatcher(app.ctx.senders)
         if settings.run_worker:
