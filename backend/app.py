@@ -14,9 +14,9 @@ from backend.console.passwords import Argon2Passwords
 from backend.console.streams import StreamSlots
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
+from backend.gateway import open_gateway
 from backend.health import health_blueprint
 from backend.institutions import load_profile
-from backend.gateway import open_gateway
 from backend.pipeline import Pipeline
 from backend.rate_limits import RateLimits
 from backend.services.live_chat import LiveChat
