@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
 GOING_AWAY = 1001
-WAIT_SECONDS = 30.0  # the pump's wait for an event before it waits again
+# Without an event for this long, the pump checks the database for what the bus lost
+# (Redis pub/sub drops what is published while a replica is disconnected from it).
+CHECK_SECONDS = 30.0
 FIRST_RETRY_SECONDS = 0.5
 LAST_RETRY_SECONDS = 10.0
 
@@ -59,7 +61,7 @@ class Socket(Protocol):
 class _Member:
     """One local socket of a conversation and what it was sent."""
 
-    floor: int = 0  # messages up to this id came with the catch-up
+    floor: int | None = None  # messages up to this id came with the catch-up (None: unknown)
     last_id: int = 0  # the newest message id sent to it
     held: list[Frame] | None = field(default_factory=list)  # frames kept until it caught up
 
@@ -135,8 +137,12 @@ class WebChannel:
         room.members.setdefault(socket, _Member())
 
     async def catch_up(self, conversation_id: str, socket: Socket, after: int | None) -> None:
-        """Send the bot's and agents' messages with an id above `after` (none if None), then
-        what arrived meanwhile; from now on the socket gets the conversation's messages."""
+        """Send the bot's and agents' messages with an id above `after`, then what arrived
+        meanwhile; from now on the socket gets the conversation's messages.
+
+        `after` None (a widget that does not say what it has) sends no catch-up, and the
+        pump cannot make up for lost events for that socket later either.
+        """
         member = self._member(conversation_id, socket)
         if member is None:
             return
@@ -257,11 +263,20 @@ class WebChannel:
     # ---- the pump -------------------------------------------------------------------------
 
     async def _pump(self, conversation_id: str, room: _Room) -> None:
-        """Forward the topic's events to the local sockets until the last one leaves."""
+        """Forward the topic's events to the local sockets until the last one leaves.
+
+        A failing subscription, or one that ends (it answers None at once), is made again
+        after a pause; then, and after CHECK_SECONDS without events, every socket is sent
+        what the database has that it was not sent.
+        """
         failures = 0
+        loop = asyncio.get_running_loop()
         while True:
+            started = loop.time()
             try:
-                event = await room.subscription.next(WAIT_SECONDS)
+                event = await room.subscription.next(CHECK_SECONDS)
+                if event is None and loop.time() - started < CHECK_SECONDS / 2:
+                    raise ConnectionError("the subscription ended")
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -269,12 +284,13 @@ class WebChannel:
                 await self._resubscribe(conversation_id, room, failures, exc)
                 continue
             failures = 0
-            frame = widget_frame(event) if event is not None else None
-            if frame is not None:
-                try:
+            try:
+                if event is None:
+                    await self._recover(conversation_id, room)
+                elif (frame := widget_frame(event)) is not None:
                     await self.push(conversation_id, frame)
-                except Exception:
-                    log.exception("web: a frame to %s was not pushed", _masked(conversation_id))
+            except Exception:
+                log.exception("web: a frame to %s was not pushed", _masked(conversation_id))
 
     async def _resubscribe(
         self, conversation_id: str, room: _Room, failures: int, exc: Exception
@@ -288,8 +304,12 @@ class WebChannel:
         except Exception as again:
             room.subscription = _Broken(again)
             return
+        await self._recover(conversation_id, room)
+
+    async def _recover(self, conversation_id: str, room: _Room) -> None:
+        """Send each caught-up socket the stored messages newer than the last it was sent."""
         for socket, member in list(room.members.items()):
-            if member.held is None:
+            if member.held is None and member.floor is not None:
                 member.held = []
                 await self.catch_up(conversation_id, socket, member.last_id)
 
@@ -311,8 +331,8 @@ class WebChannel:
         """Send a frame to one socket, without the messages it already has; False if it left."""
         if frame.get("type") == "answers":
             messages = [m for m in frame.get("messages", []) if not _had(m, member.floor)]
-            if frame.get("messages") and not messages:
-                return True
+            if frame.get("messages") and not messages and "reply_to" not in frame:
+                return True  # it has them all (the reply_to alone still settles a message)
             frame = {**frame, "messages": messages}
             ids = [i for i in map(_id, messages) if i is not None]
             member.last_id = max([member.last_id, *ids])
@@ -420,10 +440,10 @@ def _id(message: Mapping[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _had(message: Mapping[str, Any], floor: int) -> bool:
-    """Whether the socket has the message already (it came with the catch-up)."""
+def _had(message: Mapping[str, Any], floor: int | None) -> bool:
+    """Whether the socket has the message already (it came with a catch-up)."""
     message_id = _id(message)
-    return message_id is not None and message_id <= floor
+    return message_id is not None and floor is not None and message_id <= floor
 
 
 def _masked(conversation_id: str) -> str:

@@ -135,10 +135,11 @@ class WidgetConnection:
             }
         )
         after = frame.get("after")
-        known = isinstance(after, int) and not isinstance(after, bool) and after >= 0
-        await self._channel.catch_up(
-            conversation_id, self._socket, after if known and resumed else None
-        )
+        if not resumed:
+            after = 0  # a new conversation: nothing to miss yet
+        elif not (isinstance(after, int) and not isinstance(after, bool) and after >= 0):
+            after = None  # the widget did not say what it has: no catch-up
+        await self._channel.catch_up(conversation_id, self._socket, after)
         if resumed:
             await self._channel.attach_pending(conversation_id)
 

@@ -415,3 +415,46 @@ async def test_the_worker_on_one_replica_answers_the_widget_on_the_other(
     assert answer["messages"][0]["id"] > received["message_id"]
     assert answer["last_id"] == answer["messages"][0]["id"]
     assert bot.asked == ["halo"]
+
+
+async def test_what_the_bus_lost_is_found_in_the_database_when_the_topic_is_quiet(
+    replicas: tuple[Replica, Replica], db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.channels.web_channel.CHECK_SECONDS", 0.2)
+    first, _ = replicas
+    knows = await first.connect("web-chat1", after=0)
+    says_nothing = await first.connect("web-chat1")  # an old widget: no `after`
+
+    lost = await say_as(db, "web-chat1", "agent", "published while Redis was away")
+    await settled(lambda: bool(knows.frames))
+    await asyncio.sleep(0.5)  # more checks find nothing new
+
+    assert knows.answers() == [
+        {
+            "type": "answers",
+            "sender": "agent",
+            "messages": [{"text": "published while Redis was away", "id": lost}],
+            "last_id": lost,
+        }
+    ]
+    assert says_nothing.frames == []
+
+
+async def test_an_answer_the_widget_got_with_the_catch_up_still_settles_its_message(
+    replicas: tuple[Replica, Replica], db: Database
+) -> None:
+    first, second = replicas
+    stored = await say_as(db, "web-chat1", "bot", "Halo!")
+    socket = await first.connect("web-chat1", after=0)
+
+    answer = {"text": "Halo!", "message_id": stored, "sender": "bot", "reply_to": "m1"}
+    await second.web.send("web-chat1", [answer])
+    await settled(lambda: len(socket.frames) == 2)
+
+    assert socket.frames[1] == {
+        "type": "answers",
+        "sender": "bot",
+        "messages": [],
+        "reply_to": "m1",
+        "last_id": stored,
+    }
