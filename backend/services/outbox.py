@@ -146,9 +146,10 @@ class Dispatcher:
 
     async def _dispatch_once(self, conversation_id: str) -> tuple[int, bool]:
         now = self._clock()
+        owner = f"{self._owner}-{secrets.token_hex(4)}"  # each send holds its own lease
         async with self._sessions.session() as session:
             if not await outbox_repository.lease(
-                session, conversation_id, self._owner, now, now + LEASE
+                session, conversation_id, owner, now, now + LEASE
             ):
                 await session.rollback()
                 return 0, False
@@ -157,7 +158,7 @@ class Dispatcher:
             try:
                 oldest = await outbox_repository.oldest_pending_id(session, conversation_id)
                 entries = await outbox_repository.leased_entries(
-                    session, conversation_id, self._owner
+                    session, conversation_id, owner
                 )
                 if not entries or entries[0][0].id != oldest:
                     return 0, False  # an earlier message is still with another dispatcher
@@ -166,8 +167,11 @@ class Dispatcher:
                         complete = False
                         break
                     sent += 1
+            except BaseException:
+                await session.rollback()  # the release below needs a usable session
+                raise
             finally:
-                await outbox_repository.release(session, conversation_id, self._owner)
+                await outbox_repository.release(session, conversation_id, owner)
                 await session.commit()
         return sent, complete
 

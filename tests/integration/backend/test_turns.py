@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -237,13 +239,12 @@ async def test_a_message_still_unsent_after_a_day_is_marked_failed_and_shown(db:
 
 async def test_two_dispatchers_send_each_message_once(db: Database) -> None:
     world = World(db)
-    world.dispatcher = Dispatcher(db, world.channels, world.clock)
     other = Dispatcher(db, world.channels, world.clock)
-    await world.say("halo")
-    await world.turns.run(CHAT)
+    for text in ("halo", "lagi", "dan lagi"):
+        await world.say(text)
+
+    await asyncio.gather(world.turns.run(CHAT), other.dispatch_due(), other.dispatch_due())
     await world.dispatcher.aclose()
-
     await other.dispatch_due()
-    await world.dispatcher.dispatch_due()
 
-    assert [a["text"] for a in world.channels.sent] == ["re: halo"]
+    assert [a["text"] for a in world.channels.sent] == ["re: halo", "re: lagi", "re: dan lagi"]
