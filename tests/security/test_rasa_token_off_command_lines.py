@@ -94,11 +94,14 @@ def test_rasa_reads_the_token_in_process_while_the_process_command_line_never_sh
     tmp_path: Path,
 ) -> None:
     fake = tmp_path / "rasa"
-    fake.mkdir()
+    (fake / "core").mkdir(parents=True)
     (fake / "__init__.py").write_text("")
     (fake / "__main__.py").write_text(FAKE_RASA_MAIN)
+    (fake / "core" / "__init__.py").write_text("")
+    (fake / "core" / "constants.py").write_text("DEFAULT_REQUEST_TIMEOUT = 300\n")
     token = a_token()
     env = {**os.environ, "RASA_AUTH_TOKEN": token, "PYTHONPATH": str(tmp_path)}
+    env.pop("REDIS_URL", None)  # no lock store: the arguments stay exactly those given
 
     done = subprocess.run(
         [sys.executable, str(LAUNCHER), "run", "--enable-api"],
