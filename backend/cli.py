@@ -6,9 +6,7 @@ import argparse
 import os
 import re
 import secrets
-import signal
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +156,11 @@ def action_server_app(executor: ActionExecutor, endpoints: str) -> Sanic:
 
 
 def run_stack(settings: Settings) -> int:
-    """Start the three servers, print where to chat, and stop them all on Ctrl-C."""
+    """Start the three servers, print where to chat, keep them running until Ctrl-C or SIGTERM.
+
+    A server that dies is started again (after 1, 2, 4 … s, at most 30 s), the supervisor
+    logging which one and why; only Ctrl-C or SIGTERM stops them all.
+    """
     from backend.stack import Stack, StackError
 
     model = train()
@@ -170,30 +172,35 @@ def run_stack(settings: Settings) -> int:
     except StackError as exc:
         print(f"\nCannot start: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"\nReady. Chat in the browser: {settings.app_url}/\n"
-        f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
-        '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "halo"}\'\n'
-        f"Logs: {stack.log_dir}/  ·  Ctrl-C stops everything.",
-        flush=True,
+    except KeyboardInterrupt:  # Ctrl-C while starting: the servers run in sessions of their own
+        stack.stop()
+        return 130
+    log_supervision()
+    stack.supervisor.run_until_signalled(
+        ready=lambda: print(
+            f"\nReady. Chat in the browser: {settings.app_url}/\n"
+            f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
+            '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "halo"}\'\n'
+            f"Logs: {stack.log_dir}/  ·  A server that stops is started again  ·  "
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
     )
-    stopping = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    while not stopping and stack.alive():
-        time.sleep(1)
-    died = not stopping
     print("\nStopping…", flush=True)
     stack.stop()
-    if died:
-        print("A server stopped on its own; see the logs in var/logs/.", file=sys.stderr)
-        return 1
     return 0
+
+
+def log_supervision() -> None:
+    """The supervisor's notes (which server stopped, why, when it starts again) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    supervisor_logger = logging.getLogger("backend.supervisor")
+    supervisor_logger.addHandler(handler)
+    supervisor_logger.setLevel(logging.INFO)
+    supervisor_logger.propagate = False
 
 
 def report(settings: Settings, period: str, fmt: str, out: str | None) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from backend.settings import ROOT, Settings
-from backend.stack import Stack
+from backend.stack import Stack, rasa_python
 from engine.rasa_server import LaunchError, rasa_arguments
 
 LAUNCHER = ROOT / "engine" / "rasa_server.py"
@@ -63,7 +63,7 @@ def test_rasa_starts_through_the_launcher_on_the_rasa_environments_python(
     [rasa] = [p for p in stack_for(a_token(), tmp_path).processes if p.name == "rasa"]
 
     assert rasa.command[:3] == [
-        str(ROOT / ".venv-rasa" / "bin" / "python"),
+        str(rasa_python(ROOT)),
         str(LAUNCHER),
         "run",
     ]

@@ -12,18 +12,17 @@ import os
 import secrets
 import socket
 import subprocess
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from backend.settings import ROOT
+from backend.stack import rasa_python
 from backend.timeouts import ACTION_TIMEOUT_SECONDS
 from tests.conftest import unavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+RASA_PYTHON = rasa_python()
 # What the launcher does before Rasa starts, then what `rasa run` does with the endpoints.
 TAKE_THE_LOCK = """
 import asyncio, json, os, sys, time
@@ -39,6 +38,8 @@ import rasa.core.actions.action, rasa.utils.endpoints
 endpoints = AvailableEndpoints.read_endpoints(argv[-1].split("=", 1)[1])
 store = LockStore.create(endpoints.lock_store)
 conversation, hold = sys.argv[1], float(sys.argv[2])
+print(json.dumps({"ready": True}), flush=True)
+sys.stdin.readline()  # go
 
 async def take() -> float:
     asked = time.monotonic()
@@ -73,7 +74,9 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-def take_the_lock(redis_url: str, conversation: str, hold: float, prefix: str) -> subprocess.Popen[str]:
+def take_the_lock(
+    redis_url: str, conversation: str, hold: float, prefix: str
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "PROJECT_ROOT": str(ROOT),
@@ -87,13 +90,14 @@ def take_the_lock(redis_url: str, conversation: str, hold: float, prefix: str) -
         [str(RASA_PYTHON), "-c", TAKE_THE_LOCK, conversation, str(hold)],
         cwd=ROOT,
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def first_line(process: subprocess.Popen[str]) -> dict[str, object]:
+def next_line(process: subprocess.Popen[str]) -> dict[str, object]:
     assert process.stdout is not None
     line = process.stdout.readline()
     if not line:
@@ -102,32 +106,41 @@ def first_line(process: subprocess.Popen[str]) -> dict[str, object]:
     return dict(json.loads(line))
 
 
+def go(process: subprocess.Popen[str]) -> dict[str, object]:
+    """Let a process that is ready take the lock; what it says once it holds it."""
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
+    return next_line(process)
+
+
 def test_two_rasa_processes_take_one_conversations_lock_in_turn_through_redis(
-    redis_url: str, tmp_path: Path
+    redis_url: str,
 ) -> None:
     prefix = f"test{secrets.token_hex(4)}"
     conversation = f"lock-{secrets.token_hex(4)}"
     first = take_the_lock(redis_url, conversation, hold=2.0, prefix=prefix)
-    holding = first_line(first)
-    started = time.monotonic()
     second = take_the_lock(redis_url, conversation, hold=0.0, prefix=prefix)
-    after = first_line(second)
+    assert next_line(first) == next_line(second) == {"ready": True}
+
+    holding = go(first)
+    after = go(second)
 
     assert holding["store"] == "RedisLockStore"
     assert holding["key"] == f"{prefix}:lock:{conversation}"
     assert holding["in_redis"] is True
     assert holding["tracker_store"] == "postgresql://rasa@db.example:5432/rasa"
-    assert time.monotonic() - started >= 1.0, "the second waited for the first to finish"
-    assert float(str(after["waited"])) > 0.5
-    for process in (first, second):
-        out, err = process.communicate(timeout=60)
-        assert process.returncode == 0, err[-3000:]
-        assert json.loads(out.splitlines()[-1]) == {"released": True}
+    assert float(str(after["waited"])) > 1.5, "the second waited for the first to finish"
+    outputs = [process.communicate(timeout=60) for process in (first, second)]
+    assert [process.returncode for process in (first, second)] == [0, 0], outputs
+    last_out, _ = outputs[-1]
+    assert json.loads(last_out.splitlines()[-1]) == {"released": True}, "the last one cleans up"
 
 
 def test_rasa_waits_for_an_action_as_long_as_the_timeout_chain_says(redis_url: str) -> None:
     process = take_the_lock(redis_url, f"t-{secrets.token_hex(4)}", 0.0, "test")
-    seen = first_line(process)
+    next_line(process)
+    seen = go(process)
     process.communicate(timeout=60)
 
     assert seen["action_timeout"] == ACTION_TIMEOUT_SECONDS
