@@ -203,6 +203,38 @@ def log_supervision() -> None:
     supervisor_logger.propagate = False
 
 
+def run_cluster(settings: Settings, workers: int) -> int:
+    """Start a cluster on this machine (see backend/cluster.py) and keep it up until Ctrl-C."""
+    from backend.cluster import Cluster, ClusterError, Services
+
+    model = train()
+    cluster = Cluster(settings, model, services=Services.from_env(), workers=workers)
+    print("Starting the cluster: services, 2 Rasa, actions, 2 apps, HAProxy…", flush=True)
+    try:
+        cluster.start()
+    except ClusterError as exc:
+        print(f"\nCannot start the cluster: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        cluster.stop()
+        return 130
+    ports = "\n".join(
+        f"  {name:<22} 127.0.0.1:{port}" for name, port in cluster.ports.all().items()
+    )
+    log_supervision()
+    cluster.supervisor.run_until_signalled(
+        ready=lambda: print(
+            f"\nReady. Chat through the balancer: {cluster.url}/\n{ports}\n"
+            f"Logs: {cluster.log_dir}/  ·  A server that stops is started again  ·  "
+            "Ctrl-C stops the cluster (PostgreSQL, Redis and RabbitMQ keep running).",
+            flush=True,
+        )
+    )
+    print("\nStopping…", flush=True)
+    cluster.stop()
+    return 0
+
+
 def report(settings: Settings, period: str, fmt: str, out: str | None) -> int:
     """Write the OJK report of `period` as JSON, CSV or XLSX to `out` (`-`: standard output)."""
     import asyncio
@@ -264,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     actions_parser = commands.add_parser("actions", help="run the action server only")
     actions_parser.add_argument("--port", type=int, default=5055)
     commands.add_parser("run", help="run the whole service: Rasa, actions and app")
+    cluster_parser = commands.add_parser(
+        "cluster", help="run a cluster on this machine: 2 Rasa, actions, 2 apps behind HAProxy"
+    )
+    cluster_parser.add_argument(
+        "--workers", type=int, default=0, help="turn workers beside the apps (default 0)"
+    )
     supervisor_parser = commands.add_parser(
         "create-supervisor", help="create a console supervisor (password from stdin or a prompt)"
     )
@@ -279,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the file to write (default: laporan-pengaduan-<period>.<format>; - for stdout)",
     )
     args = parser.parse_args(argv)
-    if args.command in ("serve", "actions", "run", "migrate"):
+    if args.command in ("serve", "actions", "run", "cluster", "migrate"):
         # Whatever the servers (and Rasa, their child) create under var/ is the user's alone.
         os.umask(PRIVATE_UMASK)
 
@@ -309,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         return create_supervisor(settings, args.username, args.name)
     if args.command == "report":
         return report(settings, args.period, args.format, args.out)
+    if args.command == "cluster":
+        return run_cluster(settings, args.workers)
     return run_stack(settings)
 
 
