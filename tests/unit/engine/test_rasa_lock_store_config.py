@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import yaml
 
 from backend.settings import ROOT
 from engine.rasa_server import (
+    GENERATED_PREFIX,
     PASSWORD_VARIABLE,
     LaunchError,
     endpoints_with_lock_store,
@@ -109,3 +112,26 @@ def test_without_redis_rasa_gets_the_arguments_it_was_given(tmp_path: Path) -> N
 
     assert with_lock_store(argv, dict(os.environ) | {"REDIS_URL": ""}, str(tmp_path)) == argv
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_copy_left_by_a_killed_launcher_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    orphan = tmp_path / f"{GENERATED_PREFIX}{finished.stdout.strip()}-abc.yml"
+    running = tmp_path / f"{GENERATED_PREFIX}{os.getpid()}-def.yml"
+    unrelated = tmp_path / "endpoints.yml"
+    for path in (orphan, running, unrelated):
+        path.write_text("lock_store: {}\n")
+
+    with_lock_store(
+        ["run", "--endpoints", str(ROOT / "endpoints.yml")],
+        {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+        directory=str(tmp_path),
+    )
+
+    assert not orphan.exists()
+    assert running.exists() and unrelated.exists()
