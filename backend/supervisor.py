@@ -141,7 +141,17 @@ class Supervisor:
                 if process.restart_at is not None and now >= process.restart_at:
                     process.restarts += 1
                     logger.warning("restarting %s (restart %d)", process.name, process.restarts)
-                    self.launch(process)
+                    try:
+                        self.launch(process)
+                    except OSError as exc:  # its program is gone: try again after a pause
+                        pause = process.backoff.pause_after(0.0)
+                        process.restart_at = now + pause
+                        logger.error(
+                            "%s could not start (%s); trying again in %g s",
+                            process.name,
+                            exc.__class__.__name__,
+                            pause,
+                        )
 
     def _schedule_restart(self, process: Process, returncode: int, now: float) -> None:
         # Whatever it left behind (a worker process of its own) goes with it: the port is free.

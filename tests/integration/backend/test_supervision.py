@@ -146,3 +146,23 @@ def test_sigterm_or_ctrl_c_stops_every_server_and_then_the_supervisor(
     assert out.strip() == "stopped"
     with pytest.raises(ProcessLookupError):
         os.kill(child_pid, 0)
+
+
+def test_a_server_whose_program_vanished_is_tried_again_after_growing_pauses(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    program = tmp_path / "server"
+    program.write_text("#!/bin/sh\nexit 1\n")
+    program.chmod(0o700)
+    vanishing = Process(
+        "vanishing", [str(program)], None, tmp_path / "v.log", backoff=Backoff(first=0.05, cap=0.2)
+    )
+    supervisor = Supervisor([vanishing], cwd=tmp_path, env=os.environ, poll_seconds=0.02)
+    with caplog.at_level(logging.INFO, logger="backend.supervisor"):
+        supervisor.start()
+        program.unlink()
+        supervisor.watch()
+        eventually(lambda: caplog.text.count("vanishing could not start") >= 3)
+        supervisor.stop(grace=1)
+
+    assert "vanishing could not start (FileNotFoundError); trying again in" in caplog.text
