@@ -8,20 +8,25 @@ PY311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shel
 APP := .venv/bin/python
 RASA_ENV := .venv-rasa
 
-.PHONY: run test setup browser model migrate lint architecture lock clean
+.PHONY: run cluster test setup browser haproxy model migrate lint architecture lock clean
 
 ## Set everything up and run the Rasa server, the action server and the app.
 run: setup
 	@$(APP) -m backend.cli run
 
-## Set everything up and run the whole test suite (unit, integration, end to end).
-test: setup model browser
+## A cluster on one machine: 2 Rasa, actions, 2 apps behind HAProxy (WORKERS=K adds turn workers).
+cluster: setup haproxy
+	@$(APP) -m backend.cli cluster $(if $(WORKERS),--workers $(WORKERS))
+
+## Set everything up and run the whole test suite (unit, integration, end to end, cluster).
+test: setup model browser haproxy
 	$(APP) -m ruff check .
 	.venv/bin/lint-imports --no-cache
 	$(APP) -m mypy
 	RASA_TELEMETRY_ENABLED=false $(RASA_ENV)/bin/rasa data validate --fail-on-warnings
 	$(APP) -m pytest tests/unit tests/integration tests/security $(PYTEST_ARGS)
 	$(APP) -m pytest tests/e2e $(PYTEST_ARGS)
+	$(APP) -m pytest tests/cluster $(PYTEST_ARGS)
 
 setup: .venv/.installed $(RASA_ENV)/.installed .env
 
@@ -30,6 +35,13 @@ browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium (browser tests will skip)"; fi; \
+	fi
+
+## Debian's HAProxy for the cluster (installed when missing and we are root).
+haproxy:
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "HAProxy is missing: sudo apt-get install haproxy (cluster tests will skip)"; fi; \
 	fi
 
 ## The import contracts in .importlinter and strict types for the domain and the services.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 from types import TracebackType
@@ -57,7 +58,13 @@ class RequestRejected(BackendError):
 
 
 class BackendClient:
-    """Calls the case API with a bearer token, timeouts and retries on connect errors and 5xx."""
+    """Calls the case API with a bearer token, timeouts and retries on connect errors and 5xx.
+
+    Each call, all its attempts and the pauses between them included, ends within
+    `budget_seconds`: an attempt gets at most what is left of it, and no retry starts that
+    could not finish in time. Rasa waits for the action longer than that (the timeout chain
+    in backend/timeouts.py).
+    """
 
     def __init__(
         self,
@@ -67,16 +74,26 @@ class BackendClient:
         timeout: float = 10.0,
         retries: int = 2,
         backoff_seconds: float = 0.5,
+        budget_seconds: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._retries = retries
         self._backoff_seconds = backoff_seconds
+        self._budget_seconds = budget_seconds
+        self._timeout = timeout
+        self._clock = clock
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
             transport=transport,
         )
+
+    @property
+    def budget_seconds(self) -> float:
+        """The most one call may take, its retries and pauses included."""
+        return self._budget_seconds
 
     async def __aenter__(self) -> BackendClient:
         return self
@@ -174,11 +191,20 @@ class BackendClient:
         return normalised
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send once, and again after connect errors, timeouts and 5xx answers."""
+        """Send once, and again after connect errors, timeouts and 5xx answers, within budget."""
         attempts = self._retries + 1
-        for attempt in range(1, attempts + 1):
+        deadline = self._clock() + self._budget_seconds
+        attempt = 0
+        problem = "no time left"
+        while attempt < attempts:
+            left = deadline - self._clock()
+            if left <= 0:
+                break
+            attempt += 1
             try:
-                response = await self._http.request(method, path, **kwargs)
+                response = await self._http.request(
+                    method, path, timeout=_attempt_timeout(min(self._timeout, left)), **kwargs
+                )
             except httpx.TransportError as exc:
                 problem = f"{exc.__class__.__name__}"
             else:
@@ -186,9 +212,15 @@ class BackendClient:
                     return response
                 problem = f"HTTP {response.status_code}"
             logger.warning("case API %s %s failed (%s), attempt %d", method, path, problem, attempt)
-            if attempt < attempts:
-                await asyncio.sleep(self._backoff_seconds * attempt)
-        raise BackendUnavailable(f"{method} {path}: {problem} after {attempts} attempts")
+            pause = self._backoff_seconds * attempt
+            if attempt < attempts and deadline - self._clock() > pause:
+                await asyncio.sleep(pause)
+            else:
+                break
+        raise BackendUnavailable(
+            f"{method} {path}: {problem} after {attempt} attempt(s) "
+            f"within {self._budget_seconds:g} s"
+        )
 
 
 ClientFactory = Callable[[], BackendClient]
@@ -198,8 +230,16 @@ def backend_client() -> BackendClient:
     """A client configured from the settings; actions call this, tests pass their own factory."""
     settings = get_settings()
     return BackendClient(
-        settings.app_url, settings.app_api_token, timeout=settings.http_timeout_seconds
+        settings.app_url,
+        settings.app_api_token,
+        timeout=settings.http_timeout_seconds,
+        budget_seconds=settings.case_api_budget_seconds,
     )
+
+
+def _attempt_timeout(seconds: float) -> httpx.Timeout:
+    """One attempt's timeout: `seconds` in all, of which at most 3 to connect."""
+    return httpx.Timeout(seconds, connect=min(seconds, 3.0))
 
 
 def _ok(response: httpx.Response) -> JSON:

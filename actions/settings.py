@@ -20,6 +20,9 @@ class ActionSettings:
     app_url: str = "http://127.0.0.1:8000"
     app_api_token: str = ""
     http_timeout_seconds: float = 10.0
+    # One call to the case API, its retries and back-off included, ends within this budget:
+    # the first link of the turn's timeout chain (backend/timeouts.py sets them all).
+    case_api_budget_seconds: float = 10.0
 
     @classmethod
     def from_env(
@@ -37,6 +40,7 @@ class ActionSettings:
             app_url=(values.get("APP_URL") or f"http://{host}:{port}").rstrip("/"),
             app_api_token=values.get("APP_API_TOKEN", ""),
             http_timeout_seconds=float(values.get("ACTIONS_HTTP_TIMEOUT_SECONDS") or 10.0),
+            case_api_budget_seconds=float(values.get("ACTIONS_CASE_API_BUDGET_SECONDS") or 10.0),
         )
 
 

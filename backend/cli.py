@@ -6,9 +6,7 @@ import argparse
 import os
 import re
 import secrets
-import signal
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +156,11 @@ def action_server_app(executor: ActionExecutor, endpoints: str) -> Sanic:
 
 
 def run_stack(settings: Settings) -> int:
-    """Start the three servers, print where to chat, and stop them all on Ctrl-C."""
+    """Start the three servers, print where to chat, keep them running until Ctrl-C or SIGTERM.
+
+    A server that dies is started again (after 1, 2, 4 … s, at most 30 s), the supervisor
+    logging which one and why; only Ctrl-C or SIGTERM stops them all.
+    """
     from backend.stack import Stack, StackError
 
     model = train()
@@ -170,29 +172,66 @@ def run_stack(settings: Settings) -> int:
     except StackError as exc:
         print(f"\nCannot start: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"\nReady. Chat in the browser: {settings.app_url}/\n"
-        f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
-        '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "halo"}\'\n'
-        f"Logs: {stack.log_dir}/  ·  Ctrl-C stops everything.",
-        flush=True,
+    except KeyboardInterrupt:  # Ctrl-C while starting: the servers run in sessions of their own
+        stack.stop()
+        return 130
+    log_supervision()
+    stack.supervisor.run_until_signalled(
+        ready=lambda: print(
+            f"\nReady. Chat in the browser: {settings.app_url}/\n"
+            f"Or with curl:\n  curl -s {settings.app_url}/webhooks/rest/webhook "
+            '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "halo"}\'\n'
+            f"Logs: {stack.log_dir}/  ·  A server that stops is started again  ·  "
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
     )
-    stopping = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    while not stopping and stack.alive():
-        time.sleep(1)
-    died = not stopping
     print("\nStopping…", flush=True)
     stack.stop()
-    if died:
-        print("A server stopped on its own; see the logs in var/logs/.", file=sys.stderr)
+    return 0
+
+
+def log_supervision() -> None:
+    """The supervisor's notes (which server stopped, why, when it starts again) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    supervisor_logger = logging.getLogger("backend.supervisor")
+    supervisor_logger.addHandler(handler)
+    supervisor_logger.setLevel(logging.INFO)
+    supervisor_logger.propagate = False
+
+
+def run_cluster(settings: Settings, workers: int) -> int:
+    """Start a cluster on this machine (see backend/cluster.py) and keep it up until Ctrl-C."""
+    from backend.cluster import Cluster, ClusterError, Services
+
+    model = train()
+    cluster = Cluster(settings, model, services=Services.from_env(), workers=workers)
+    print("Starting the cluster: services, 2 Rasa, actions, 2 apps, HAProxy…", flush=True)
+    try:
+        cluster.start()
+    except ClusterError as exc:
+        print(f"\nCannot start the cluster: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        cluster.stop()
+        return 130
+    ports = "\n".join(
+        f"  {name:<22} 127.0.0.1:{port}" for name, port in cluster.ports.all().items()
+    )
+    log_supervision()
+    cluster.supervisor.run_until_signalled(
+        ready=lambda: print(
+            f"\nReady. Chat through the balancer: {cluster.url}/\n{ports}\n"
+            f"Logs: {cluster.log_dir}/  ·  A server that stops is started again  ·  "
+            "Ctrl-C stops the cluster (PostgreSQL, Redis and RabbitMQ keep running).",
+            flush=True,
+        )
+    )
+    print("\nStopping…", flush=True)
+    cluster.stop()
     return 0
 
 
@@ -254,9 +293,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="upgrade the database to the newest schema")
     commands.add_parser("train", help="train the Rasa model if the training data changed")
     commands.add_parser("serve", help="run the app server only")
+    commands.add_parser("worker", help="answer turns and send the outbox (no web server)")
     actions_parser = commands.add_parser("actions", help="run the action server only")
     actions_parser.add_argument("--port", type=int, default=5055)
     commands.add_parser("run", help="run the whole service: Rasa, actions and app")
+    cluster_parser = commands.add_parser(
+        "cluster", help="run a cluster on this machine: 2 Rasa, actions, 2 apps behind HAProxy"
+    )
+    cluster_parser.add_argument(
+        "--workers", type=int, default=0, help="turn workers beside the apps (default 0)"
+    )
     supervisor_parser = commands.add_parser(
         "create-supervisor", help="create a console supervisor (password from stdin or a prompt)"
     )
@@ -272,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the file to write (default: laporan-pengaduan-<period>.<format>; - for stdout)",
     )
     args = parser.parse_args(argv)
-    if args.command in ("serve", "actions", "run", "migrate"):
+    if args.command in ("serve", "actions", "run", "cluster", "migrate"):
         # Whatever the servers (and Rasa, their child) create under var/ is the user's alone.
         os.umask(PRIVATE_UMASK)
 
@@ -296,12 +342,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         serve(settings)
         return 0
+    if args.command == "worker":
+        from backend.masked_logs import mask_personal_data_in_logs
+        from backend.worker import run_worker
+
+        mask_personal_data_in_logs()
+        run_worker(settings)
+        return 0
     if args.command == "create-supervisor":
         from backend.console.supervisor import create_supervisor
 
         return create_supervisor(settings, args.username, args.name)
     if args.command == "report":
         return report(settings, args.period, args.format, args.out)
+    if args.command == "cluster":
+        return run_cluster(settings, args.workers)
     return run_stack(settings)
 
 

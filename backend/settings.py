@@ -11,6 +11,8 @@ from typing import Any
 from dotenv import dotenv_values
 from limits import parse_many
 
+from backend import timeouts
+
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
 # Abuse limits, each read from the variable of its name in capitals: rates in the `limits`
@@ -92,7 +94,13 @@ class Settings:
     run_worker: bool = True
     # How long a REST caller waits for the bot's answer before getting "it follows".
     rest_wait_seconds: float = 100.0
-    rasa_turn_timeout_seconds: float = 90.0
+    # The timeouts of one turn, in the order they nest (see backend/timeouts.py).
+    case_api_budget_seconds: float = timeouts.CASE_API_CALL_BUDGET_SECONDS
+    rasa_action_timeout_seconds: float = timeouts.ACTION_TIMEOUT_SECONDS
+    ticket_lock_lifetime_seconds: int = timeouts.TICKET_LOCK_LIFETIME_SECONDS
+    rasa_turn_timeout_seconds: float = timeouts.RASA_TURN_TIMEOUT_SECONDS
+    # Names this app process in /livez, /readyz and /health (default: the host's name).
+    replica_id: str = ""
 
     @property
     def app_url(self) -> str:
@@ -148,9 +156,21 @@ class Settings:
             rate_limit_prefix=values.get("RATE_LIMIT_PREFIX") or "aduan",
             run_worker=(values.get("RUN_WORKER") or "true").strip().lower()
             not in ("0", "false", "no"),
-            rest_wait_seconds=float(values.get("REST_WAIT_SECONDS") or 100.0),
-            rasa_turn_timeout_seconds=float(values.get("RASA_TURN_TIMEOUT_SECONDS") or 90.0),
+            rest_wait_seconds=_float(values, "REST_WAIT_SECONDS", 100.0),
             **_abuse_limits(values),
+            case_api_budget_seconds=_float(
+                values, "ACTIONS_CASE_API_BUDGET_SECONDS", timeouts.CASE_API_CALL_BUDGET_SECONDS
+            ),
+            rasa_action_timeout_seconds=_float(
+                values, "RASA_ACTION_TIMEOUT_SECONDS", timeouts.ACTION_TIMEOUT_SECONDS
+            ),
+            ticket_lock_lifetime_seconds=_int(
+                values, "TICKET_LOCK_LIFETIME", timeouts.TICKET_LOCK_LIFETIME_SECONDS
+            ),
+            rasa_turn_timeout_seconds=_float(
+                values, "RASA_TURN_TIMEOUT_SECONDS", timeouts.RASA_TURN_TIMEOUT_SECONDS
+            ),
+            replica_id=values.get("REPLICA_ID", ""),
         )
         settings.validate()
         return settings
@@ -183,6 +203,7 @@ class Settings:
         if self.telegram_mode not in ("webhook", "polling"):
             raise SettingsError("TELEGRAM_MODE must be webhook or polling")
         self._validate_abuse_limits()
+        self._validate_timeout_chain()
 
     def _validate_abuse_limits(self) -> None:
         """Rate limits in the `limits` notation ("20 per 10 seconds;120 per minute"), caps >= 1."""
@@ -196,6 +217,23 @@ class Settings:
                 raise SettingsError(
                     f'{name.upper()} must read like "20 per 10 seconds;120 per minute"'
                 ) from None
+
+    def _validate_timeout_chain(self) -> None:
+        """The timeouts of a turn nest: each hop gives up before the one waiting for it."""
+        try:
+            timeouts.check_timeout_chain(
+                case_api_budget=self.case_api_budget_seconds,
+                action_timeout=self.rasa_action_timeout_seconds,
+                lock_lifetime=self.ticket_lock_lifetime_seconds,
+                turn_timeout=self.rasa_turn_timeout_seconds,
+            )
+        except timeouts.TimeoutOrderError as exc:
+            raise SettingsError(str(exc)) from None
+        if self.rest_wait_seconds <= self.rasa_turn_timeout_seconds:
+            raise SettingsError(
+                "REST_WAIT_SECONDS must be longer than RASA_TURN_TIMEOUT_SECONDS: a REST caller "
+                "waits for the whole turn"
+            )
 
 
 def _abuse_limits(values: Mapping[str, str]) -> dict[str, Any]:
@@ -217,3 +255,13 @@ def _int(values: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from exc

@@ -1,46 +1,41 @@
-"""The local stack: the Rasa server, the action server and the app, as child processes."""
+"""The local stack: the Rasa server, the action server and the app, as supervised children."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from backend.private_files import open_private_log, private_directory
+from backend.private_files import private_directory
 from backend.settings import ROOT, Settings
+from backend.supervisor import Process, Supervisor
+
+__all__ = ["Process", "Stack", "StackError", "rasa_bin", "rasa_environment", "rasa_python"]
+
+RASA_VENV_VARIABLE = "RASA_VENV"
 
 
 class StackError(RuntimeError):
     """The stack could not start; the message says why in plain words."""
 
 
-@dataclass
-class Process:
-    """One server of the stack and where its output goes."""
-
-    name: str
-    command: list[str]
-    port: int
-    log_path: Path
-    popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    def log_tail(self, lines: int = 30) -> str:
-        if not self.log_path.exists():
-            return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+def rasa_environment(root: Path = ROOT) -> Path:
+    """The Rasa engine's virtual environment: `.venv-rasa/` of the checkout, or `$RASA_VENV`."""
+    configured = os.environ.get(RASA_VENV_VARIABLE, "").strip()
+    return Path(configured) if configured else root / ".venv-rasa"
 
 
 def rasa_bin(root: Path = ROOT) -> Path:
-    return root / ".venv-rasa" / "bin" / "rasa"
+    return rasa_environment(root) / "bin" / "rasa"
+
+
+def rasa_python(root: Path = ROOT) -> Path:
+    return rasa_environment(root) / "bin" / "python"
 
 
 def rasa_server_command(root: Path, rasa_args: list[str]) -> list[str]:
@@ -49,7 +44,7 @@ def rasa_server_command(root: Path, rasa_args: list[str]) -> list[str]:
     Nothing secret is on the command line: every local user can read /proc/<pid>/cmdline.
     """
     launcher = root / "engine" / "rasa_server.py"
-    return [str(root / ".venv-rasa" / "bin" / "python"), str(launcher), "run", *rasa_args]
+    return [str(rasa_python(root)), str(launcher), "run", *rasa_args]
 
 
 def port_of(url: str) -> int:
@@ -67,8 +62,18 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def timeout_environment(settings: Settings) -> dict[str, str]:
+    """The turn's timeout chain (backend/timeouts.py), for every process of the turn."""
+    return {
+        "ACTIONS_CASE_API_BUDGET_SECONDS": f"{settings.case_api_budget_seconds:g}",
+        "RASA_ACTION_TIMEOUT_SECONDS": f"{settings.rasa_action_timeout_seconds:g}",
+        "TICKET_LOCK_LIFETIME": str(settings.ticket_lock_lifetime_seconds),
+        "RASA_TURN_TIMEOUT_SECONDS": f"{settings.rasa_turn_timeout_seconds:g}",
+    }
+
+
 class Stack:
-    """Starts the three servers, waits for `/health`, and stops them together."""
+    """Starts the three servers, waits for `/health`, restarts one that dies, stops them all."""
 
     def __init__(
         self,
@@ -84,7 +89,7 @@ class Stack:
         self.log_dir = settings.var_dir / "logs"
         self.env = {**os.environ, **self._environment(), **(extra_env or {})}
         python = sys.executable
-        self.processes = [
+        processes = [
             Process(
                 "rasa",
                 rasa_server_command(
@@ -126,10 +131,11 @@ class Stack:
                 self.log_dir / "app.log",
             ),
         ]
+        self.supervisor = Supervisor(processes, cwd=root, env=self.env)
 
     def _environment(self) -> dict[str, str]:
         s = self.settings
-        return {
+        environment = {
             "DATABASE_URL": s.database_url,
             "APP_API_TOKEN": s.app_api_token,
             "RASA_AUTH_TOKEN": s.rasa_auth_token,
@@ -142,15 +148,26 @@ class Stack:
             "INSTITUTION": s.institution,
             "VAR_DIR": str(s.var_dir),
             "TRACKER_STORE_URL": s.tracker_store_url or f"sqlite:///{s.var_dir / 'tracker.db'}",
+            "RATE_LIMIT_PREFIX": s.rate_limit_prefix,
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "SANIC_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
+            **timeout_environment(s),
         }
+        if s.redis_url:  # shared rate limits in the app, and Rasa's lock store
+            environment["REDIS_URL"] = s.redis_url
+        return environment
+
+    @property
+    def processes(self) -> list[Process]:
+        return self.supervisor.processes
 
     def start(self, timeout: float = 240.0) -> None:
         """Start every server and return once `/health` is green; raise StackError otherwise."""
-        busy = [f"{p.name} (port {p.port})" for p in self.processes if not port_is_free(p.port)]
+        busy = [
+            f"{p.name} (port {p.port})" for p in self.processes if not port_is_free(p.port or 0)
+        ]
         if busy:
             raise StackError(
                 "These ports are already in use: "
@@ -161,31 +178,21 @@ class Stack:
             raise StackError("The Rasa environment is missing: run `make setup` first.")
         private_directory(self.settings.var_dir)
         private_directory(self.log_dir)
-        for process in self.processes:
-            self._launch(process)
+        self.supervisor.start()
         try:
             self.wait_healthy(timeout)
         except StackError:
             self.stop()
             raise
 
+    def supervise(self) -> None:
+        """From now on a server that dies is started again (in a background thread)."""
+        self.supervisor.watch()
+
     def restart(self, name: str, timeout: float = 240.0) -> None:
         """Stop one server (as a crash or a deploy would) and start it again."""
-        process = next(p for p in self.processes if p.name == name)
-        self._stop([process], grace=15.0)
-        self._launch(process)
+        self.supervisor.restart(name, grace=15.0)
         self.wait_healthy(timeout)
-
-    def _launch(self, process: Process) -> None:
-        with open_private_log(process.log_path) as log:
-            process.popen = subprocess.Popen(  # noqa: S603  (our own fixed commands)
-                process.command,
-                cwd=self.root,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -209,30 +216,8 @@ class Stack:
         raise StackError(f"The stack was not healthy after {timeout:.0f}s: {last}")
 
     def alive(self) -> bool:
-        return all(p.popen is not None and p.popen.poll() is None for p in self.processes)
+        return all(p.running for p in self.processes)
 
     def stop(self, grace: float = 15.0) -> None:
         """Ask every server to stop, and kill those that do not within the grace period."""
-        self._stop(self.processes, grace)
-
-    @staticmethod
-    def _stop(processes: list[Process], grace: float) -> None:
-        running = [p for p in processes if p.popen is not None and p.popen.poll() is None]
-        for process in running:
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for process in running:
-            if process.popen is None:  # only started processes are in `running`
-                continue
-            try:
-                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.popen.wait()
-
-
-def _signal_group(process: Process, sig: signal.Signals) -> None:
-    if process.popen is None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.popen.pid, sig)
+        self.supervisor.stop(grace)

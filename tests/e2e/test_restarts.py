@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import time
 
 import httpx
 import pytest
@@ -80,3 +83,23 @@ def test_a_complaint_survives_restarts_of_every_server_and_is_created_once(
 
     conversation = api.get(f"/api/conversations/{chat.sender}").json()
     assert conversation["cases"] == [case["register_number"]]
+
+
+def test_a_server_killed_outright_is_started_again_by_the_supervisor_and_the_chat_goes_on(
+    stack: Stack, chat: Chat
+) -> None:
+    stack.supervise()
+    actions = next(p for p in stack.processes if p.name == "actions")
+    old_pid = actions.pid
+    assert old_pid is not None
+    chat.say("halo")
+
+    os.kill(old_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while actions.pid in (None, old_pid):
+        assert time.monotonic() < deadline, "the action server was not started again"
+        time.sleep(0.1)
+    stack.wait_healthy(120)
+
+    assert actions.restarts >= 1
+    assert chat.say("saya mau mengadu"), "the conversation goes on with the new action server"

@@ -83,7 +83,7 @@ def test_the_stacks_logs_are_private(tmp_path: Path) -> None:
     probe = Process("probe", [sys.executable, "-c", "print('started')"], 0, log)
 
     stack.log_dir.mkdir(parents=True)  # as an older version left it: 0755
-    stack._launch(probe)
+    stack.supervisor.launch(probe)
     assert probe.popen is not None
     probe.popen.wait(timeout=30)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from backend.settings import ROOT, Settings
-from backend.stack import Stack
+from backend.stack import Stack, rasa_python
 from engine.rasa_server import LaunchError, rasa_arguments
 
 LAUNCHER = ROOT / "engine" / "rasa_server.py"
@@ -63,7 +63,7 @@ def test_rasa_starts_through_the_launcher_on_the_rasa_environments_python(
     [rasa] = [p for p in stack_for(a_token(), tmp_path).processes if p.name == "rasa"]
 
     assert rasa.command[:3] == [
-        str(ROOT / ".venv-rasa" / "bin" / "python"),
+        str(rasa_python(ROOT)),
         str(LAUNCHER),
         "run",
     ]
@@ -94,11 +94,14 @@ def test_rasa_reads_the_token_in_process_while_the_process_command_line_never_sh
     tmp_path: Path,
 ) -> None:
     fake = tmp_path / "rasa"
-    fake.mkdir()
+    (fake / "core").mkdir(parents=True)
     (fake / "__init__.py").write_text("")
     (fake / "__main__.py").write_text(FAKE_RASA_MAIN)
+    (fake / "core" / "__init__.py").write_text("")
+    (fake / "core" / "constants.py").write_text("DEFAULT_REQUEST_TIMEOUT = 300\n")
     token = a_token()
     env = {**os.environ, "RASA_AUTH_TOKEN": token, "PYTHONPATH": str(tmp_path)}
+    env.pop("REDIS_URL", None)  # no lock store: the arguments stay exactly those given
 
     done = subprocess.run(
         [sys.executable, str(LAUNCHER), "run", "--enable-api"],

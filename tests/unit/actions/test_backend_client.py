@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -216,3 +218,76 @@ async def test_a_contact_comes_back_normalised_or_none_when_the_api_refuses_it()
     async with client(handler) as api:
         assert await api.normalise_contact("0812-3456-7890") == "+6281234567890"
         assert await api.normalise_contact("0812") is None
+
+
+class SlowCaseApi:
+    """A case API that answers 503 after `seconds` of a fake clock, recording each attempt."""
+
+    def __init__(self, seconds: float) -> None:
+        self.now = 0.0
+        self.seconds = seconds
+        self.attempts: list[tuple[float, float]] = []  # (started at, the attempt's timeout)
+
+    def clock(self) -> float:
+        return self.now
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.attempts.append((self.now, request.extensions["timeout"]["read"]))
+        self.now += self.seconds
+        return httpx.Response(503)
+
+
+async def test_a_failing_call_gives_up_when_its_budget_is_spent_not_after_every_retry() -> None:
+    api = SlowCaseApi(seconds=4)
+    client = BackendClient(
+        "http://app.test",
+        "secret-token",
+        timeout=10,
+        retries=5,
+        backoff_seconds=0,
+        budget_seconds=10,
+        transport=httpx.MockTransport(api.handler),
+        clock=api.clock,
+    )
+
+    with pytest.raises(BackendUnavailable, match="within 10 s"):
+        async with client:
+            await client.get_case("KP-2611-00042X")
+
+    assert [started for started, _ in api.attempts] == [0, 4, 8]
+    assert [timeout for _, timeout in api.attempts] == [10, 6, 2], "no attempt outlives the budget"
+
+
+async def test_no_retry_starts_when_its_pause_would_outlast_the_budget() -> None:
+    api = SlowCaseApi(seconds=1)
+    client = BackendClient(
+        "http://app.test",
+        "secret-token",
+        retries=2,
+        backoff_seconds=20,
+        budget_seconds=10,
+        transport=httpx.MockTransport(api.handler),
+        clock=api.clock,
+    )
+
+    with pytest.raises(BackendUnavailable):
+        async with client:
+            await client.institution()
+
+    assert len(api.attempts) == 1
+
+
+async def test_the_default_client_gives_up_on_a_silent_case_api_within_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with socket.socket() as silent:  # accepts connections (the kernel does), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        monkeypatch.setenv("APP_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setenv("APP_API_TOKEN", "secret-token")
+        monkeypatch.setenv("ACTIONS_CASE_API_BUDGET_SECONDS", "0.3")
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable, match="ReadTimeout"):
+            async with backend_client() as api:
+                await api.operating_hours()
+        assert time.monotonic() - started < 1.5
