@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the file to write (default: laporan-pengaduan-<period>.<format>; - for stdout)",
     )
     args = parser.parse_args(argv)
-    if args.command in ("serve", "actions", "run", "cluster", "migrate"):
+    if args.command in ("serve", "worker", "actions", "run", "cluster", "migrate"):
         # Whatever the servers (and Rasa, their child) create under var/ is the user's alone.
         os.umask(PRIVATE_UMASK)
 
