@@ -14,18 +14,17 @@ from backend.console.passwords import Argon2Passwords
 from backend.console.streams import StreamSlots
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
+from backend.gateway import open_gateway
 from backend.health import health_blueprint
 from backend.institutions import load_profile
+from backend.pipeline import Pipeline
 from backend.rate_limits import RateLimits
 from backend.services.live_chat import LiveChat
 from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot import gateway_blueprints
-from bot.channels.platforms import open_platform_channels
 from bot.channels.rest_tokens import RestTokens
-from bot.channels.web_channel import WebChannel
 from bot.rasa_client import RasaClient
-from bot.router import Router
 
 
 def utc_now() -> datetime:
@@ -58,21 +57,26 @@ def create_app(
         app.ctx.rate_limits = RateLimits.from_settings(settings)
         app.ctx.db = Database(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
-        app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token, timeout=timeout)
-        app.ctx.router = Router(app.ctx.db, app.ctx.rasa)
-        app.ctx.senders = await open_platform_channels(settings, app.ctx.router, app.ctx.db)
-        web = WebChannel(
-            settings, app.ctx.router, app.ctx.db, app.ctx.documents, lambda: app.ctx.clock()
+        app.ctx.rasa = RasaClient(
+            settings.rasa_url, settings.rasa_auth_token, timeout=settings.rasa_turn_timeout_seconds
         )
-        app.ctx.senders.register(web)
+        app.ctx.pipeline = pipeline = Pipeline(settings, app.ctx.db, lambda: app.ctx.clock())
+        await pipeline.open()
+        app.ctx.bus = pipeline.bus
+        gateway = await open_gateway(
+            settings, app.ctx.db, app.ctx.documents, pipeline, lambda: app.ctx.clock()
+        )
+        app.ctx.intake, app.ctx.senders, web = gateway.intake, gateway.senders, gateway.web
         await web.documents.remove_expired()
-        app.ctx.live_chat = LiveChat(
-            app.ctx.db, app.ctx.rasa, app.ctx.senders, lambda: app.ctx.clock()
-        )
+        dispatcher = pipeline.start_dispatcher(app.ctx.senders)
+        if settings.run_worker:
+            await pipeline.start_worker(app.ctx.rasa, after_turn=web.after_turn)
+        app.ctx.live_chat = LiveChat(app.ctx.db, app.ctx.rasa, dispatcher, lambda: app.ctx.clock())
         app.ctx.passwords = Argon2Passwords()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.pipeline.aclose()
         await app.ctx.senders.aclose()
         await app.ctx.rasa.aclose()
         await app.ctx.http.aclose()

@@ -86,6 +86,11 @@ class Settings:
     pending_documents_hours: int = 24
     max_sockets_per_conversation: int = 5
     max_streams_per_session: int = 10
+    # Whether this app process also answers turns (the worker); a cluster may run them apart.
+    run_worker: bool = True
+    # How long a REST caller waits for the bot's answer before getting "it follows".
+    rest_wait_seconds: float = 100.0
+    rasa_turn_timeout_seconds: float = 90.0
 
     @property
     def app_url(self) -> str:
@@ -137,6 +142,10 @@ class Settings:
             whatsapp_template_name=values.get("WHATSAPP_TEMPLATE_NAME", ""),
             whatsapp_template_language=values.get("WHATSAPP_TEMPLATE_LANGUAGE") or "id",
             rate_limit_prefix=values.get("RATE_LIMIT_PREFIX") or "aduan",
+            run_worker=(values.get("RUN_WORKER") or "true").strip().lower()
+            not in ("0", "false", "no"),
+            rest_wait_seconds=float(values.get("REST_WAIT_SECONDS") or 100.0),
+            rasa_turn_timeout_seconds=float(values.get("RASA_TURN_TIMEOUT_SECONDS") or 90.0),
             **_abuse_limits(values),
         )
         settings.validate()

@@ -13,6 +13,7 @@ from backend.console.auth import require_agent
 from backend.console.cases import cases_blueprint
 from backend.console.conversations import conversations_blueprint
 from backend.console.dashboard import dashboard_blueprint
+from backend.console.deliveries import deliveries_blueprint
 from backend.console.intake import intake_blueprint
 from backend.console.login import login_blueprint, logout_blueprint
 from backend.console.queue import queue_blueprint
@@ -33,6 +34,7 @@ def console_blueprints() -> BlueprintGroup:
         intake_blueprint(),
         agents_blueprint(),
         dashboard_blueprint(),
+        deliveries_blueprint(),
         logout_blueprint(),
         url_prefix="/console",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,6 +68,15 @@ async def leased_entries(
         .order_by(OutboxEntry.id)
     )
     return [(row[0], row[1]) for row in result.all()]
+
+
+async def oldest_pending_id(session: AsyncSession, conversation_id: str) -> int | None:
+    result = await session.execute(
+        select(func.min(OutboxEntry.id)).where(
+            OutboxEntry.conversation_id == conversation_id, OutboxEntry.state == "pending"
+        )
+    )
+    return result.scalar_one_or_none()
 
 
 async def release(session: AsyncSession, conversation_id: str, owner: str) -> None:

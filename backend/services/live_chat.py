@@ -1,7 +1,7 @@
 """The agent's side of a chat: take over, assign, reply, hand back; the transcript is written first.
 
-The bot is reached through the `Assistant` port and the user's channel through the `Outbox`
-(`backend/services/ports.py`); the app factory injects the gateway's adapters.
+The bot is reached through the `Assistant` port (`backend/services/ports.py`); messages to the
+user are recorded with outbox entries and sent by the outbox dispatcher (`outbox.py`).
 """
 
 from __future__ import annotations
@@ -9,22 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from backend.db.tables import Agent
 from backend.domain.handling import written_text
 from backend.domain.personal_data import mask_digits
 from backend.services import handoff as handoffs
-from backend.services.conversations import ConversationNotFound, get_conversation, record_message
+from backend.services.conversations import ConversationNotFound, get_conversation
 from backend.services.handoff import PUSHED, HandoffRefused
-from backend.services.ports import (
-    Answer,
-    Assistant,
-    AssistantUnavailable,
-    DeliveryFailed,
-    Outbox,
-    UnknownChannel,
-)
+from backend.services.outbox import PUSH_CHANNELS, record_outgoing
+from backend.services.ports import Answer, Assistant, AssistantUnavailable
 from backend.services.unit_of_work import Sessions
 
 __all__ = ["HANDED_BACK_INTENT", "REPLY_MAX_CHARS", "AssistantUnavailable", "LiveChat"]
@@ -35,6 +29,12 @@ log = logging.getLogger(__name__)
 # bot closes it as after a farewell, asking for the rating (data/rules/conversation.yml).
 HANDED_BACK_INTENT = "goodbye"
 REPLY_MAX_CHARS = 4000
+
+
+class Pushes(Protocol):
+    """Sends a conversation's outbox now (the outbox dispatcher)."""
+
+    def kick(self, conversation_id: str) -> None: ...
 
 
 class LiveChat:
@@ -48,12 +48,12 @@ class LiveChat:
         self,
         sessions: Sessions,
         assistant: Assistant,
-        outbox: Outbox,
+        pushes: Pushes,
         clock: Callable[[], datetime],
     ) -> None:
         self._sessions = sessions
         self._assistant = assistant
-        self._outbox = outbox
+        self._pushes = pushes
         self._clock = clock
 
     async def take_over(self, conversation_id: str, agent: Agent) -> None:
@@ -106,35 +106,36 @@ class LiveChat:
         sender: str,
         by: Agent | None = None,
     ) -> bool:
-        """Record the messages, then push them on the chat's channel if it can be pushed to."""
+        """Record the messages with their outbox entries, then have them sent.
+
+        True when the channel pushes them (its outbox sends them, retrying until they go
+        out); False for REST, whose users fetch them from the pull endpoint.
+        """
         if not answers:
             return False
+        now = self._clock()
         async with self._sessions.session() as session:
             conversation = await get_conversation(session, conversation_id)
             if conversation is None:
                 raise ConversationNotFound(conversation_id)
-            channel = conversation.channel
+            extra: dict[str, Any] = {PUSHED: True}
+            if by is not None:
+                extra.update(agent=by.username, agent_name=by.name)
             for answer in answers:
-                payload: dict[str, Any] = {**answer, PUSHED: True}
-                if by is not None:
-                    payload.update(agent=by.username, agent_name=by.name)
-                await record_message(
+                await record_outgoing(
                     session,
                     conversation_id,
-                    channel,
+                    conversation.channel,
                     sender,
-                    answer.get("text") or "",
-                    payload=payload,
-                    now=self._clock(),
+                    answer,
+                    now=now,
+                    extra=extra,
                 )
-        try:
-            await self._outbox.send(channel, conversation_id, answers)
-        except UnknownChannel:
-            return False  # REST: the user's client fetches it from the pull endpoint
-        except DeliveryFailed as exc:
-            log.warning("%s not pushed now: %s", self._who(conversation_id), exc)
-            return False
-        return True
+            pushed = conversation.channel in PUSH_CHANNELS
+            await session.commit()
+        if pushed:
+            self._pushes.kick(conversation_id)
+        return pushed
 
     async def _pause(self, conversation_id: str) -> None:
         try:

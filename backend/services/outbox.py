@@ -55,6 +55,35 @@ def queue_push(session: AsyncSession, message: Message, channel: str, now: datet
     return True
 
 
+async def record_outgoing(
+    session: AsyncSession,
+    conversation_id: str,
+    channel: str,
+    sender: str,
+    answer: Answer,
+    *,
+    now: datetime,
+    reply_to: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Message:
+    """Record a bot's or agent's message (Rasa's REST shape) and its outbox entry; no commit."""
+    payload = {key: value for key, value in answer.items() if key != "recipient_id"}
+    payload.update(extra or {})
+    text = answer.get("text")
+    message = Message(
+        conversation_id=conversation_id,
+        sender=sender,
+        text=text if isinstance(text, str) else "",
+        payload=payload,
+        created_at=now,
+        reply_to=reply_to,
+    )
+    session.add(message)
+    await session.flush()
+    queue_push(session, message, channel, now)
+    return message
+
+
 def retry_delay(attempts: int) -> float:
     """Seconds before the next try after `attempts` failed ones: 1, 2, 4 … at most 30."""
     return float(min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
@@ -102,29 +131,45 @@ class Dispatcher:
         task.add_done_callback(self._tasks.discard)
 
     async def dispatch(self, conversation_id: str) -> int:
-        """Send the conversation's due messages in order, stopping at the first failure."""
+        """Send the conversation's due messages in order, stopping at the first failure.
+
+        Another dispatcher holding the conversation's oldest pending message keeps the
+        turn: this one leaves the rest to it (or to the next sweep), so the order holds.
+        """
+        sent = 0
+        for _ in range(10):  # new messages may arrive while these go out
+            done, complete = await self._dispatch_once(conversation_id)
+            sent += done
+            if not done or not complete:
+                break
+        return sent
+
+    async def _dispatch_once(self, conversation_id: str) -> tuple[int, bool]:
         now = self._clock()
         async with self._sessions.session() as session:
             if not await outbox_repository.lease(
                 session, conversation_id, self._owner, now, now + LEASE
             ):
                 await session.rollback()
-                return 0
+                return 0, False
             await session.commit()
-            sent = 0
+            sent, complete = 0, True
             try:
-                for entry, message in await outbox_repository.leased_entries(
+                oldest = await outbox_repository.oldest_pending_id(session, conversation_id)
+                entries = await outbox_repository.leased_entries(
                     session, conversation_id, self._owner
-                ):
-                    if entry.next_attempt_at > now:
-                        break
-                    if not await self._send(session, entry, message):
+                )
+                if not entries or entries[0][0].id != oldest:
+                    return 0, False  # an earlier message is still with another dispatcher
+                for entry, message in entries:
+                    if entry.next_attempt_at > now or not await self._send(session, entry, message):
+                        complete = False
                         break
                     sent += 1
             finally:
                 await outbox_repository.release(session, conversation_id, self._owner)
                 await session.commit()
-        return sent
+        return sent, complete
 
     async def dispatch_due(self, limit: int = 100) -> int:
         """One sweep: every conversation with a message due now."""
@@ -187,3 +232,20 @@ class Dispatcher:
             entry.next_attempt_at = now + timedelta(seconds=retry_delay(entry.attempts))
         await session.commit()
         return False
+
+
+async def delivery_problems(session: AsyncSession, limit: int = 200) -> list[OutboxEntry]:
+    """Messages that could not be sent: failed for good, or retrying after an error."""
+    return list(await outbox_repository.failed_or_retrying(session, limit))
+
+
+async def retry_now(session: AsyncSession, entry_id: int, now: datetime) -> OutboxEntry | None:
+    """Put a failed message back in the outbox, due now (the console's "send again")."""
+    entry = await outbox_repository.get_entry(session, entry_id)
+    if entry is None or entry.state == "sent":
+        return None
+    entry.state = "pending"
+    entry.next_attempt_at = now
+    entry.created_at = now  # a fresh day of retries
+    await session.commit()
+    return entry

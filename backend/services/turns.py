@@ -27,7 +27,7 @@ from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import chat_topic, turn_event
 from backend.services.handoff import PUSHED
-from backend.services.outbox import Dispatcher, queue_push
+from backend.services.outbox import Dispatcher, queue_push, record_outgoing
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
 from backend.services.unit_of_work import Sessions
 
@@ -175,21 +175,16 @@ class Turns:
                 await session.rollback()
                 return  # answered already (cannot happen while runs are exclusive)
             for answer in answers:
-                payload = {key: value for key, value in answer.items() if key != "recipient_id"}
-                if not inline:
-                    payload[PUSHED] = True
-                text = answer.get("text")
-                reply = Message(
-                    conversation_id=conversation.id,
-                    sender="bot",
-                    text=text if isinstance(text, str) else "",
-                    payload=payload,
-                    created_at=now,
+                await record_outgoing(
+                    session,
+                    conversation.id,
+                    conversation.channel,
+                    "bot",
+                    answer,
+                    now=now,
                     reply_to=message_id,
+                    extra=None if inline else {PUSHED: True},
                 )
-                repository.add_message(session, reply)
-                await session.flush()
-                queue_push(session, reply, conversation.channel, now)
             await session.commit()
         await self._publish(conversation.id, turn_event(message_id, "done"))
         self._dispatcher.kick(conversation.id)

@@ -18,15 +18,17 @@ from backend.services.message_views import MessageView
 from backend.services.records import Message
 from bot.channels.rest_tokens import TOKEN_HEADER
 from bot.inbound import CONVERSATION_ID, Inbound, InvalidMessage
-from bot.rasa_client import RasaUnavailable
 
 rest = Blueprint("rest_channel", url_prefix="/webhooks/rest")
 
 
 @rest.post("/webhook")
 async def receive(request: Request) -> HTTPResponse:
-    """Translate the body, route it, answer with the bot's messages (or [] during a handoff).
+    """Store the message, wait for its turn, answer with the bot's messages.
 
+    `[]` while an agent holds the chat. When the bot cannot answer in time (it is down, or
+    busier than REST_WAIT_SECONDS), the answer says that the reply follows, and the reply
+    is then at the pull endpoint; nothing is lost and the message is not to be re-sent.
     The answer that opens a conversation carries its pull token (`X-Conversation-Token`).
     """
     try:
@@ -52,23 +54,14 @@ async def receive(request: Request) -> HTTPResponse:
     if throttled is not None:
         retry_after = {"Retry-After": str(throttled.retry_after)}
         return _error(429, "rate_limited", None, throttled.detail, headers=retry_after)
-    opened = False
     try:
         async with request.app.ctx.db.session() as session:
             opened = await open_conversation(
                 session, inbound.conversation_id, "rest", now=request.app.ctx.clock()
             )
-        answers = await request.app.ctx.router.handle(inbound)
+        answers = await request.app.ctx.intake.answer(inbound)
     except ChannelMismatch:
         return _not_rest(inbound.conversation_id)
-    except RasaUnavailable:
-        return _error(
-            503,
-            "assistant_unavailable",
-            None,
-            "the message was saved; the assistant is not answering",
-            headers=_token_header(request, inbound.conversation_id, opened),
-        )
     return json_response(answers, headers=_token_header(request, inbound.conversation_id, opened))
 
 

@@ -12,7 +12,9 @@ from backend.db.engine import Database
 from backend.db.tables import Agent
 from backend.services import accounts
 from backend.services import handoff as handoffs
+from backend.services import outbox as deliveries
 from backend.services.live_chat import HANDED_BACK_INTENT, AssistantUnavailable, LiveChat
+from backend.services.outbox import Dispatcher
 from backend.services.ports import Answer, DeliveryFailed, UnknownChannel
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -48,6 +50,12 @@ class FakeOutbox:
     def __init__(self, failing: str | None = None) -> None:
         self.failing = failing
         self.sent: list[tuple[str, str, list[Answer]]] = []
+        self.dispatcher: Dispatcher | None = None
+
+    async def settled(self) -> None:
+        """Wait for the dispatcher's sends under way."""
+        assert self.dispatcher is not None
+        await self.dispatcher.aclose()
 
     async def send(self, channel: str, conversation_id: str, answers: Sequence[Answer]) -> None:
         if channel == "rest":
@@ -83,7 +91,12 @@ async def open_chat(db: Database, conversation_id: str = CHAT, channel: str = "w
 
 
 def live_chat(db: Database, assistant: FakeAssistant, outbox: FakeOutbox) -> LiveChat:
-    return LiveChat(db, assistant, outbox, lambda: NOW)
+    outbox.dispatcher = Dispatcher(db, outbox, lambda: NOW)
+    return LiveChat(db, assistant, outbox.dispatcher, lambda: NOW)
+
+
+def texts(sent: list[tuple[str, str, list[Answer]]]) -> list[tuple[str, str, list[str]]]:
+    return [(channel, chat, [a["text"] for a in answers]) for channel, chat, answers in sent]
 
 
 async def test_taking_a_chat_from_the_bot_pauses_the_bot(db: Database) -> None:
@@ -115,9 +128,11 @@ async def test_an_agents_reply_is_recorded_with_their_name_and_pushed(db: Databa
     await chat.take_over(CHAT, agent)
 
     pushed = await chat.reply(CHAT, agent, "Selamat siang")
+    await outbox.settled()
 
     assert pushed
-    assert outbox.sent == [("web", CHAT, [{"recipient_id": CHAT, "text": "Selamat siang"}])]
+    assert texts(outbox.sent) == [("web", CHAT, ["Selamat siang"])]
+    assert outbox.sent[0][2][0]["agent_name"] == "Sari Wijaya"
     async with db.session() as session:
         last = (await handoffs.transcript(session, CHAT))[-1]
     assert (last.sender, last.text) == ("agent", "Selamat siang")
@@ -131,19 +146,27 @@ async def test_a_reply_before_taking_the_chat_is_refused(db: Database) -> None:
         await live_chat(db, FakeAssistant(), FakeOutbox()).reply(CHAT, agent, "Halo")
 
 
-async def test_a_rest_users_message_waits_for_the_pull_and_a_failed_push_is_kept(
+async def test_a_rest_users_message_waits_for_the_pull_and_a_failed_push_is_retried(
     db: Database,
 ) -> None:
     await open_chat(db, "rest-user-1", "rest")
     async with db.session() as session:
         await services.record_message(session, "telegram-42", "telegram", "user", "hi", now=NOW)
-    chat = live_chat(db, FakeAssistant(), FakeOutbox(failing="telegram"))
+    outbox = FakeOutbox(failing="telegram")
+    chat = live_chat(db, FakeAssistant(), outbox)
     notice = {"text": "Your case is resolved"}
 
     rest_pushed = await chat.deliver("rest-user-1", [notice], sender="bot")
     telegram_pushed = await chat.deliver("telegram-42", [notice], sender="bot")
+    await outbox.settled()
 
-    assert not rest_pushed and not telegram_pushed
+    assert not rest_pushed and telegram_pushed
+    assert outbox.sent == []
+    async with db.session() as session:
+        problems = await deliveries.delivery_problems(session)
+    assert [(p.conversation_id, p.state, p.attempts) for p in problems] == [
+        ("telegram-42", "pending", 1)
+    ]
     async with db.session() as session:
         pulled = await handoffs.pushed_messages(session, "rest-user-1", 0)
         kept = await handoffs.pushed_messages(session, "telegram-42", 0)
@@ -157,6 +180,7 @@ async def test_handing_back_wakes_the_bot_and_sends_its_rating_question(db: Data
     await chat.take_over(CHAT, agent)
 
     await chat.hand_back(CHAT, agent)
+    await outbox.settled()
 
     assert assistant.calls[1:] == [("resume", CHAT), ("trigger_intent", CHAT, HANDED_BACK_INTENT)]
     assert outbox.sent[-1][2][0]["text"] == "Please rate this chat"
