@@ -13,10 +13,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from backend.buses import open_event_bus
-from backend.queues import open_turn_queue
+from backend.buses import RunningEventBus, open_event_bus
+from backend.queues import RunningTurnQueue, open_turn_queue
 from backend.services.outbox import Dispatcher
 from backend.services.ports import Outbox, Responder
 from backend.services.turns import AfterTurn, Turns
@@ -39,16 +38,27 @@ class Pipeline:
         self._sessions = sessions
         self._clock = clock
         self._tasks: list[asyncio.Task[None]] = []
-        self.bus: Any = None
-        self.queue: Any = None
+        self._bus: RunningEventBus | None = None
+        self._queue: RunningTurnQueue | None = None
         self.dispatcher: Dispatcher | None = None
         self.turns: Turns | None = None
 
+    @property
+    def bus(self) -> RunningEventBus:
+        if self._bus is None:
+            raise RuntimeError("the pipeline is not open")
+        return self._bus
+
+    @property
+    def queue(self) -> RunningTurnQueue:
+        if self._queue is None:
+            raise RuntimeError("the pipeline is not open")
+        return self._queue
+
     async def open(self) -> None:
         """Connect the bus and the queue (Redis, RabbitMQ when configured)."""
-        self.bus = open_event_bus(self._settings.redis_url)
-        await self.bus.start()
-        self.queue = await open_turn_queue(
+        self._bus = await open_event_bus(self._settings.redis_url)
+        self._queue = await open_turn_queue(
             self._settings.rabbitmq_url, shards=self._settings.turn_queue_shards
         )
 
@@ -68,24 +78,36 @@ class Pipeline:
         await self.queue.start(self.turns.run)
         self._tasks.append(asyncio.create_task(self._sweep(self.turns)))
 
+    async def requeue_waiting(self, older_than: timedelta = timedelta(0)) -> int:
+        """Queue again every conversation with a message waiting longer than `older_than`."""
+        if self.turns is None:
+            return 0
+        waiting = await self.turns.stale(older_than)
+        for conversation_id in waiting:
+            await self.queue.enqueue(conversation_id)
+        return len(waiting)
+
     async def aclose(self) -> None:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        if self.queue is not None:
-            await self.queue.aclose()
+        if self._queue is not None:
+            await self._queue.aclose()
         if self.dispatcher is not None:
             await self.dispatcher.aclose()
-        if self.bus is not None:
-            await self.bus.aclose()
+        if self._bus is not None:
+            await self._bus.aclose()
 
     async def _sweep(self, turns: Turns) -> None:
+        """At start every waiting message (notices die with an in-process queue), then the
+        ones waiting too long (a notice RabbitMQ did not take)."""
+        older_than = timedelta(0)
         while True:
-            await asyncio.sleep(SWEEP_EVERY_SECONDS)
             try:
-                for conversation_id in await turns.stale(STALE_AFTER):
-                    await self.queue.enqueue(conversation_id)
+                await self.requeue_waiting(older_than)
             except Exception:
                 log.exception("pipeline: the sweep of waiting messages failed")
+            older_than = STALE_AFTER
+            await asyncio.sleep(SWEEP_EVERY_SECONDS)

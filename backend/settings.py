@@ -55,6 +55,8 @@ class Settings:
     var_dir: Path = field(default=ROOT / "var")
     tracker_store_url: str = ""
     redis_url: str = ""
+    rabbitmq_url: str = ""
+    turn_queue_shards: int = 16
     widget_secret: str = ""
     widget_token_days: int = 30
     max_message_chars: int = 4000
@@ -123,6 +125,8 @@ class Settings:
             tracker_store_url=values.get("TRACKER_STORE_URL")
             or f"sqlite:///{var_dir / 'tracker.db'}",
             redis_url=values.get("REDIS_URL", ""),
+            rabbitmq_url=values.get("RABBITMQ_URL", ""),
+            turn_queue_shards=_int(values, "TURN_QUEUE_SHARDS", 16),
             widget_secret=values.get("WIDGET_SECRET", ""),
             widget_token_days=_int(values, "WIDGET_TOKEN_DAYS", 30),
             max_message_chars=_int(values, "MAX_MESSAGE_CHARS", 4000),
@@ -172,6 +176,10 @@ class Settings:
             raise SettingsError("WIDGET_TOKEN_DAYS must be 1 or more")
         if not self.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be a sqlite+aiosqlite or postgresql+asyncpg URL")
+        if self.turn_queue_shards < 1:
+            raise SettingsError("TURN_QUEUE_SHARDS must be 1 or more")
+        if self.rabbitmq_url and not self.rabbitmq_url.startswith(("amqp://", "amqps://")):
+            raise SettingsError("RABBITMQ_URL must be an amqp:// or amqps:// URL")
         if self.telegram_mode not in ("webhook", "polling"):
             raise SettingsError("TELEGRAM_MODE must be webhook or polling")
         self._validate_abuse_limits()

@@ -1,8 +1,10 @@
-"""Database fixtures shared by every tier: a migrated SQLite file and a PostgreSQL database.
+"""Fixtures shared by every tier: a migrated SQLite file, a PostgreSQL database, the URLs
+of Redis and RabbitMQ.
 
-`database_url` is parametrised over both. PostgreSQL tests skip when the server is
-unreachable on a laptop, and fail instead when CI is set. Each run creates its own
-PostgreSQL database (dropped at the end) and empties its tables before every test.
+`database_url` is parametrised over both databases. PostgreSQL, Redis and RabbitMQ tests
+skip when the server is unreachable on a laptop, and fail instead when CI is set. Each run
+creates its own PostgreSQL database (dropped at the end) and empties its tables before
+every test.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import asyncio
 import os
 import secrets
 import shutil
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
@@ -27,6 +31,8 @@ from backend.db.tables import Base
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 def in_ci() -> bool:
@@ -38,6 +44,31 @@ def unavailable(reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
     pytest.skip(reason)
+
+
+def require_server(name: str, url: str, default_port: int) -> str:
+    """`url` if its server accepts a connection, else skip (fail in CI); the URL is shown
+    without its password."""
+    address = urlsplit(url)
+    try:
+        with socket.create_connection((address.hostname, address.port or default_port), timeout=1):
+            pass
+    except OSError as exc:
+        shown = url.replace(f":{address.password}@", ":***@") if address.password else url
+        unavailable(f"{name} is not available at {shown}: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis of the tests (`TEST_REDIS_URL`); tests keep to keys and channels of their own."""
+    return require_server("Redis", REDIS_URL, 6379)
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> str:
+    """The RabbitMQ of the tests (`TEST_RABBITMQ_URL`); tests keep to queues of their own."""
+    return require_server("RabbitMQ", RABBITMQ_URL, 5672)
 
 
 async def _admin(statement: str) -> None:

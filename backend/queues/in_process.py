@@ -1,0 +1,156 @@
+"""The turn queue of one process (the embedded default: one app process on SQLite).
+
+`enqueue(conversation)` runs the handler for that conversation in a task of this process:
+
+- one handler per conversation at a time; notices that arrive while it runs make it run
+  once more afterwards (any number of them: once), since one run handles every waiting
+  message;
+- different conversations run side by side, at most `concurrency` at once (others wait);
+- `RetryLater(seconds)` runs the conversation again after `seconds`, and it stays the
+  conversation's only run meanwhile (new notices do not start a second one);
+- any other exception is logged (the conversation id with its digits masked) and the
+  conversation runs again after a pause that doubles from 1 s up to 60 s: nothing is dropped.
+
+Notices live in memory: after a restart the app must enqueue again the conversations that
+still have messages waiting in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Final
+
+from backend.domain.personal_data import mask_digits
+from backend.services.ports import RetryLater, TurnHandler
+
+__all__ = ["InProcessTurnQueue", "backoff"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY: Final = 32
+FIRST_BACKOFF_SECONDS: Final = 1.0
+LONGEST_BACKOFF_SECONDS: Final = 60.0
+
+
+class InProcessTurnQueue:
+    """The `TurnQueue` port in this process; `start(handler)` before or after the first notices."""
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        first_backoff_seconds: float = FIRST_BACKOFF_SECONDS,
+        longest_backoff_seconds: float = LONGEST_BACKOFF_SECONDS,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be 1 or more")
+        self._slots = asyncio.Semaphore(concurrency)
+        self._first_backoff = first_backoff_seconds
+        self._longest_backoff = longest_backoff_seconds
+        self._handler: TurnHandler | None = None
+        self._runs: dict[str, asyncio.Task[None]] = {}  # the one run of each busy conversation
+        self._again: set[str] = set()  # notified while running: run once more
+        self._early: dict[str, None] = {}  # notified before `start`, in order
+        self._closed = False
+
+    def running(self, conversation_id: str) -> bool:
+        """Whether the conversation has a run (working, waiting for a slot, or to retry)."""
+        return conversation_id in self._runs
+
+    async def start(self, handler: TurnHandler) -> None:
+        """Run `handler` for every notice from now on, and for those that came before."""
+        if self._closed:
+            raise RuntimeError("the turn queue is closed")
+        if self._handler is not None:
+            raise RuntimeError("the turn queue is started already")
+        self._handler = handler
+        early, self._early = list(self._early), {}
+        for conversation_id in early:
+            self._notify(conversation_id)
+
+    async def enqueue(self, conversation_id: str, /) -> None:
+        """Have the handler run this conversation (once more, if it is running now)."""
+        if self._closed:
+            raise RuntimeError("the turn queue is closed")
+        if self._handler is None:
+            self._early[conversation_id] = None
+            return
+        self._notify(conversation_id)
+
+    async def aclose(self) -> None:
+        """Cancel the runs and wait for them to end. Notices after this raise RuntimeError."""
+        self._closed = True
+        runs = list(self._runs.values())
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+        self._runs.clear()
+        self._again.clear()
+        self._early.clear()
+
+    def _notify(self, conversation_id: str) -> None:
+        if conversation_id in self._runs:
+            self._again.add(conversation_id)
+            return
+        self._runs[conversation_id] = asyncio.create_task(
+            self._run(conversation_id), name=f"turn {mask_digits(conversation_id)}"
+        )
+
+    async def _run(self, conversation_id: str) -> None:
+        """Run the conversation until no notice came during the last successful run."""
+        failures = 0
+        try:
+            while True:
+                self._again.discard(conversation_id)
+                pause = await self._attempt(conversation_id, failures)
+                if pause is None:
+                    failures = 0
+                    if conversation_id not in self._again:
+                        return  # `finally` frees the conversation before any other task runs
+                    continue
+                if pause.failed:
+                    failures += 1
+                await asyncio.sleep(pause.seconds)
+        finally:
+            self._runs.pop(conversation_id, None)
+            self._again.discard(conversation_id)
+
+    async def _attempt(self, conversation_id: str, failures: int) -> _Pause | None:
+        """One run of the handler in a slot; the pause before the next try if it must retry."""
+        handler = self._handler
+        if handler is None:  # pragma: no cover - runs exist only once started
+            raise RuntimeError("the turn queue is not started")
+        async with self._slots:
+            try:
+                await handler(conversation_id)
+            except RetryLater as retry:
+                log.info(
+                    "Turn of %s retried in %.3g s: %s",
+                    mask_digits(conversation_id),
+                    retry.seconds,
+                    mask_digits(retry.reason),
+                )
+                return _Pause(max(0.0, retry.seconds), failed=False)
+            except Exception:
+                pause = backoff(failures, self._first_backoff, self._longest_backoff)
+                log.exception(
+                    "Turn of %s failed; retried in %.3g s", mask_digits(conversation_id), pause
+                )
+                return _Pause(pause, failed=True)
+        return None
+
+
+def backoff(failures: int, first: float, longest: float) -> float:
+    """The pause after `failures` failures in a row: first, 2 × first, 4 × first … longest."""
+    return min(first * (1 << min(failures, 32)), longest)
+
+
+class _Pause:
+    """How long to wait before running a conversation again, and whether it had failed."""
+
+    __slots__ = ("failed", "seconds")
+
+    def __init__(self, seconds: float, *, failed: bool) -> None:
+        self.seconds = seconds
+        self.failed = failed
