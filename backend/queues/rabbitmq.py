@@ -11,10 +11,13 @@ over when it goes away), and that consumer gets the shard's next notice only aft
 settled the one before. So one turn per conversation is in flight in the whole cluster,
 and a conversation's notices run in order.
 
-A notice is acknowledged only after the handler returned. While the handler raises
-`RetryLater` the notice is held (the shard waits: order is kept) and the handler runs again
-after the given pause; any other exception is logged (digits of the conversation id masked)
-and retried after a pause doubling from 1 s to 60 s. A notice is never held longer than
+A notice is acknowledged only after the handler returned. When the handler raises
+`RetryLater` (the bot is down) the notice is acknowledged and published again after the
+given pause, so the other conversations of its shard are not held up behind it (their
+customers are told too that the answer follows); the conversation's order is kept by the
+handler, which always takes its oldest waiting message, and a notice lost with this process
+is found by the app's sweep of waiting messages. Any other exception is logged (digits of
+the conversation id masked) and retried after a pause doubling from 1 s to 60 s. A notice is never held longer than
 `hold_seconds` (10 minutes): then it goes back to the head of its shard and comes right back,
 so RabbitMQ's `consumer_timeout` (30 minutes by default) never closes the channel.
 
@@ -100,6 +103,7 @@ class RabbitTurnQueue:
         self._deliveries: set[asyncio.Task[Any]] = set()  # handlers running now
         self._locks = _ConversationLocks()  # one run per conversation in this process
         self._closing = asyncio.Event()
+        self._retries: set[asyncio.Task[None]] = set()
 
     @property
     def queue_names(self) -> Sequence[str]:
@@ -170,6 +174,8 @@ class RabbitTurnQueue:
         if self._closing.is_set():
             return
         self._closing.set()  # handlers pausing before a retry stop waiting
+        for retry in self._retries:
+            retry.cancel()
         for queue, tag in self._consumers:
             with suppress(Exception):  # the channel may be gone already
                 await queue.cancel(tag)
@@ -216,6 +222,9 @@ class RabbitTurnQueue:
                 log.info(
                     "Turn of %s retried in %.3g s: %s", masked, pause, mask_digits(retry.reason)
                 )
+                await _settle(message.ack(), masked)
+                self._publish_later(conversation_id, pause)
+                return
             except Exception:
                 pause = backoff(failures, self._first_backoff, self._longest_backoff)
                 failures += 1
@@ -233,6 +242,20 @@ class RabbitTurnQueue:
                 log.info("Turn notice of %s held too long: returned to its shard", masked)
                 await _settle(message.nack(requeue=True), masked)
                 return
+
+
+    def _publish_later(self, conversation_id: str, pause: float) -> None:
+        """Publish the conversation's notice again after `pause` seconds."""
+        task = asyncio.create_task(self._publish_after(conversation_id, pause))
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    async def _publish_after(self, conversation_id: str, pause: float) -> None:
+        await asyncio.sleep(pause)
+        try:
+            await self.enqueue(conversation_id)
+        except Exception:  # the sweep of waiting messages queues it again
+            log.warning("Turn notice of %s not published again", mask_digits(conversation_id))
 
 
 class _ConversationLocks:
