@@ -17,9 +17,10 @@ given pause, so the other conversations of its shard are not held up behind it (
 customers are told too that the answer follows); the conversation's order is kept by the
 handler, which always takes its oldest waiting message, and a notice lost with this process
 is found by the app's sweep of waiting messages. Any other exception is logged (digits of
-the conversation id masked) and retried after a pause doubling from 1 s to 60 s. A notice is never held longer than
-`hold_seconds` (10 minutes): then it goes back to the head of its shard and comes right back,
-so RabbitMQ's `consumer_timeout` (30 minutes by default) never closes the channel.
+the conversation id masked) and retried after a pause doubling from 1 s to 60 s. A notice
+is never held longer than `hold_seconds` (10 minutes): then it goes back to the head of its
+shard and comes right back, so RabbitMQ's `consumer_timeout` (30 minutes by default) never
+closes the channel.
 
 If the connection drops, aio-pika reconnects (`connect_robust`), the unacknowledged notice
 goes back to its shard and is delivered again, perhaps to another replica: the handler must
