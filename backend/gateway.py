@@ -42,6 +42,7 @@ async def open_gateway(
     intake = Intake(
         sessions, pipeline.queue, pipeline.bus, clock, wait_seconds=settings.rest_wait_seconds
     )
+
     def kick(conversation_id: str) -> None:
         """Send a fixed reply at once (the dispatcher starts after the channels)."""
         if pipeline.dispatcher is not None:

@@ -73,7 +73,13 @@ class Pipeline:
         if self.dispatcher is None:
             raise RuntimeError("start the dispatcher first")
         self.turns = Turns(
-            self._sessions, responder, self.dispatcher, self.bus, self._clock, after_turn=after_turn
+            self._sessions,
+            responder,
+            self.dispatcher,
+            self.bus,
+            self._clock,
+            after_turn=after_turn,
+            try_lifetime=timedelta(seconds=self._settings.rasa_turn_timeout_seconds + 10),
         )
         await self.queue.start(self.turns.run)
         self._tasks.append(asyncio.create_task(self._sweep(self.turns)))

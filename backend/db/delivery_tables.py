@@ -33,6 +33,8 @@ class InboxEntry(Base):
     external_id: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(8), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set while a try is with the bot; still set after a crash: the try may live on in Rasa.
+    try_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

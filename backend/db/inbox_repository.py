@@ -70,11 +70,22 @@ async def change_state(
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
-async def count_attempt(session: AsyncSession, message_id: int) -> None:
+async def start_try(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """One more try with the bot begins now."""
     await session.execute(
         update(InboxEntry)
         .where(InboxEntry.message_id == message_id)
-        .values(attempts=InboxEntry.attempts + 1)
+        .values(attempts=InboxEntry.attempts + 1, try_started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def end_try(session: AsyncSession, message_id: int) -> None:
+    """The try is over (the bot answered, or refused): nothing of it lives on."""
+    await session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.message_id == message_id)
+        .values(try_started_at=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -244,7 +244,6 @@ class RabbitTurnQueue:
                 await _settle(message.nack(requeue=True), masked)
                 return
 
-
     def _publish_later(self, conversation_id: str, pause: float) -> None:
         """Publish the conversation's notice again after `pause` seconds."""
         task = asyncio.create_task(self._publish_after(conversation_id, pause))

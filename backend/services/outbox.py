@@ -148,18 +148,14 @@ class Dispatcher:
         now = self._clock()
         owner = f"{self._owner}-{secrets.token_hex(4)}"  # each send holds its own lease
         async with self._sessions.session() as session:
-            if not await outbox_repository.lease(
-                session, conversation_id, owner, now, now + LEASE
-            ):
+            if not await outbox_repository.lease(session, conversation_id, owner, now, now + LEASE):
                 await session.rollback()
                 return 0, False
             await session.commit()
             sent, complete = 0, True
             try:
                 oldest = await outbox_repository.oldest_pending_id(session, conversation_id)
-                entries = await outbox_repository.leased_entries(
-                    session, conversation_id, owner
-                )
+                entries = await outbox_repository.leased_entries(session, conversation_id, owner)
                 if not entries or entries[0][0].id != oldest:
                     return 0, False  # an earlier message is still with another dispatcher
                 for entry, message in entries:

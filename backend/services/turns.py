@@ -98,8 +98,10 @@ class Turns:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         after_turn: AfterTurn | None = None,
+        try_lifetime: timedelta = timedelta(seconds=100),
     ) -> None:
         self._sessions = sessions
+        self._try_lifetime = try_lifetime
         self._responder = responder
         self._dispatcher = dispatcher
         self._bus = bus
@@ -115,7 +117,17 @@ class Turns:
                 if found is None or conversation is None:
                     return
                 entry, message = found
-                await inbox_repository.count_attempt(session, entry.message_id)
+                cut_short = entry.try_started_at
+                if conversation.handled_by != "agent" and cut_short is not None:
+                    await session.commit()
+                    # A worker died while its try was with the bot: that request may still
+                    # be queued in Rasa behind the conversation's lock. Sending again now
+                    # would have the message read twice; wait until it cannot be alive.
+                    alive_until = cut_short + self._try_lifetime
+                    if self._clock() < alive_until:
+                        await self._await_cut_short(conversation, entry, message, alive_until)
+                        continue
+                await inbox_repository.start_try(session, entry.message_id, self._clock())
                 await session.commit()
             if conversation.handled_by == "agent":
                 await self._keep_for_agent(conversation, message)
@@ -148,8 +160,26 @@ class Turns:
                     return given
             return await self._responder.answer(conversation.id, message.text, metadata)
         except AssistantUnavailable as exc:
+            async with self._sessions.session() as session:
+                await inbox_repository.end_try(session, message.id)  # the request is over
+                await session.commit()
             await self._tell_later(conversation, message.id)
             raise RetryLater(retry_after(entry.attempts + 1), str(exc)) from exc
+
+    async def _await_cut_short(
+        self, conversation: Conversation, entry: InboxEntry, message: Message, until: datetime
+    ) -> None:
+        """Take the cut-short try's answers if the bot gave them, else retry after `until`."""
+        try:
+            given = await self._responder.answers_given(conversation.id, message.id)
+        except AssistantUnavailable:
+            given = None
+        if given is not None:
+            await self._finish(conversation, message.id, given)
+            return
+        await self._tell_later(conversation, message.id)
+        wait = max(0.5, (until - self._clock()).total_seconds())
+        raise RetryLater(min(wait, LAST_RETRY_SECONDS), "an earlier try may still be with the bot")
 
     async def _tell_later(self, conversation: Conversation, message_id: int) -> None:
         async with self._sessions.session() as session:

@@ -180,16 +180,44 @@ async def test_a_turn_cut_short_after_the_bot_answered_is_not_asked_again(db: Da
     assert message_id is not None
     # A worker died after the bot answered and before the answer was recorded.
     world.bot.tracker[message_id] = [{"recipient_id": CHAT, "text": "re: halo"}]
-    async with db.session() as session:
-        from backend.db import inbox_repository
-
-        await inbox_repository.count_attempt(session, message_id)
-        await session.commit()
+    await cut_short(world, message_id)
 
     await world.run()
 
     assert world.bot.asked == []
     assert await world.lines() == [("user", "halo"), ("bot", "re: halo")]
+
+
+async def test_a_turn_cut_short_is_sent_again_only_once_it_cannot_live_on_in_the_bot(
+    db: Database,
+) -> None:
+    world = World(db)
+    message_id = await world.say("halo")
+    assert message_id is not None
+    await cut_short(world, message_id)  # the request may still wait in Rasa for the lock
+
+    with pytest.raises(RetryLater):
+        await world.turns.run(CHAT)
+    assert world.bot.asked == []
+
+    world.clock.now += timedelta(seconds=101)
+    await world.run()
+
+    assert world.bot.asked == ["halo"]
+    assert await world.lines() == [
+        ("user", "halo"),
+        ("bot", delayed_notice("id")),
+        ("bot", "re: halo"),
+    ]
+
+
+async def cut_short(world: World, message_id: int) -> None:
+    """A worker took the message to the bot and died before it heard back."""
+    from backend.db import inbox_repository
+
+    async with world.db.session() as session:
+        await inbox_repository.start_try(session, message_id, world.clock())
+        await session.commit()
 
 
 async def test_a_message_to_an_agent_is_kept_for_the_bot_but_not_answered(db: Database) -> None:

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(255), nullable=True),
         sa.Column("state", sa.String(8), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("try_started_at", TIMESTAMP, nullable=True),
         sa.Column("received_at", TIMESTAMP, nullable=False),
         sa.Column("answered_at", TIMESTAMP, nullable=True),
         sa.CheckConstraint("state IN ('queued', 'late', 'done')", name="ck_inbox_state"),
