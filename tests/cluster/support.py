@@ -27,6 +27,14 @@ from backend.cluster import Cluster
 from backend.domain.register_number import REGISTER_NUMBER_PATTERN
 from backend.services.turns import delayed_notice
 from backend.settings import ROOT
+from tests.fakes.payloads import whatsapp_body, whatsapp_signature
+from tests.fakes.platforms import (
+    TELEGRAM_WEBHOOK_SECRET,
+    WHATSAPP_APP_SECRET,
+    Call,
+    FakeGraph,
+    FakeTelegram,
+)
 
 FIGURES_FILE = ROOT / "var" / "cluster-figures.json"
 NOTICES = frozenset({delayed_notice("id"), delayed_notice("en")})
@@ -379,3 +387,200 @@ def _hidden(page: str, name: str) -> str:
 
 def ws_url(http_url: str) -> str:
     return http_url.replace("http://", "ws://", 1) + "/webhooks/web/socket"
+
+
+def answers_to(cluster: Cluster, message_id: int) -> list[dict[str, Any]]:
+    """The bot's answers to a user message, from the transcript (Rasa's REST shape)."""
+    rows = query(
+        cluster,
+        "SELECT text, payload FROM messages WHERE reply_to = :id AND sender = 'bot' ORDER BY id",
+        id=message_id,
+    )
+    return [
+        dict(row["payload"]) if isinstance(row["payload"], dict) else {"text": row["text"]}
+        for row in rows
+        if row["text"] not in NOTICES
+    ]
+
+
+def last_user_message(cluster: Cluster, sender: str) -> int:
+    rows = query(
+        cluster,
+        "SELECT coalesce(max(id), 0) AS id FROM messages "
+        "WHERE conversation_id = :sender AND sender = 'user'",
+        sender=sender,
+    )
+    return int(rows[0]["id"])
+
+
+def say_surely(
+    cluster: Cluster, sender: str, message: str, tries: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """A REST message that reaches the bot whatever dies meanwhile; the bot's answers.
+
+    A request that fails is sent again only when the message was not stored; when it was
+    stored (or the answer was the notice that it follows), its answers are read from the
+    transcript once its turn is done, as a REST client would pull them.
+    """
+    for _ in range(30):
+        before = last_user_message(cluster, sender)
+        try:
+            answers = say(cluster.url, sender, message, timeout=REST_TIMEOUT)
+            if answers and all(a.get("text") not in NOTICES for a in answers):
+                return answers
+            failure = "the answer follows"
+        except (httpx.HTTPError, AssertionError) as exc:
+            failure = f"{exc.__class__.__name__}: {str(exc)[:80]}"
+        if tries is not None:
+            tries.append(failure)
+        stored = query(
+            cluster,
+            "SELECT id FROM messages WHERE conversation_id = :sender AND sender = 'user' "
+            "AND id > :before AND text = :text ORDER BY id LIMIT 1",
+            sender=sender,
+            before=before,
+            text=message,
+        )
+        if not stored:
+            time.sleep(1.0)
+            continue
+        message_id = int(stored[0]["id"])
+
+        def turn_done(message_id: int = message_id) -> bool:
+            return not query(
+                cluster,
+                "SELECT 1 FROM inbox WHERE message_id = :id AND state <> 'done'",
+                id=message_id,
+            )
+
+        eventually(turn_done, timeout=240, every=1.0, what=f"the turn of message {message_id}")
+        return answers_to(cluster, message_id)
+    raise AssertionError(f"{message!r} could not be sent to {sender}")
+
+
+def intake_to_case(cluster: Cluster, sender: str, tries: list[str] | None = None) -> None:
+    """A complaint through the form to its confirmation, whatever dies meanwhile."""
+    answers = say_surely(cluster, sender, "halo", tries)
+    answers = say_surely(cluster, sender, "saya mau mengadu", tries)
+    for _ in range(20):
+        if has_register_number(answers):
+            return
+        slot = requested_slot(cluster, sender)
+        if slot is None and cases_of(cluster, sender):
+            return
+        assert slot in FORM_ANSWERS, f"unexpected question {slot!r}: {answers}"
+        answers = say_surely(cluster, sender, form_reply(answers, FORM_ANSWERS[slot]), tries)
+    raise AssertionError(f"the complaint of {sender} did not reach its case: {answers}")
+
+
+# -- the messaging platforms -----------------------------------------------------------------
+
+
+class Outage:
+    """Mixed into a fake platform: its sending calls answer 500 until `until` (monotonic)."""
+
+    SENDING = frozenset({"sendMessage", "sendPhoto", "messages"})
+    until = 0.0
+    refused = 0  # calls answered 500 (they are not among `calls`)
+
+    def down_for(self, seconds: float) -> None:
+        self.until = time.monotonic() + seconds
+
+    def _handle(self, call: Call) -> tuple[int, Any]:
+        self.parse(call)  # type: ignore[attr-defined]
+        if call.name in self.SENDING and time.monotonic() < self.until:
+            self.refused += 1
+            return 500, self.failure_body(500)  # type: ignore[attr-defined]
+        handled: tuple[int, Any] = super()._handle(call)  # type: ignore[misc]
+        return handled
+
+
+class OutageTelegram(Outage, FakeTelegram):
+    """The fake Bot API, which can be down a while for sending."""
+
+
+class OutageGraph(Outage, FakeGraph):
+    """The fake Graph API, which can be down a while for sending."""
+
+
+def telegram_update(base_url: str, update: dict[str, Any]) -> None:
+    response = httpx.post(
+        f"{base_url}/webhooks/telegram",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_WEBHOOK_SECRET},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+
+
+def whatsapp_delivery_post(base_url: str, payload: dict[str, Any]) -> None:
+    body = whatsapp_body(payload)
+    response = httpx.post(
+        f"{base_url}/webhooks/whatsapp",
+        content=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": whatsapp_signature(WHATSAPP_APP_SECRET, body),
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+
+
+def telegram_sent(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    """The texts the Bot API accepted for a chat, oldest first."""
+    return [
+        str(call.params.get("text"))
+        for call in telegram.named("sendMessage")
+        if str(call.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+def whatsapp_sent(graph: FakeGraph, wa_id: str) -> list[str]:
+    """The texts the Graph API accepted for a number, oldest first."""
+    texts = []
+    for call in graph.named("messages"):
+        if call.params.get("to") != wa_id:
+            continue
+        body = call.params
+        text = (body.get("text") or {}).get("body") or (
+            (body.get("interactive") or {}).get("body") or {}
+        ).get("text")
+        texts.append(str(text))
+    return texts
+
+
+def evidence(cluster: Cluster, conversation_ids: Iterable[str], name: str) -> str:
+    """Write what the transcript, the inbox and Rasa hold for these conversations (and the
+    servers' logs) under var/cluster-evidence/<name>/, for a failed test; that directory."""
+    target = ROOT / "var" / "cluster-evidence" / name
+    target.mkdir(parents=True, exist_ok=True)
+    found: dict[str, Any] = {}
+    for conversation_id in conversation_ids:
+        rows = query(
+            cluster,
+            "SELECT m.id, m.sender, m.text, m.reply_to, m.created_at, i.state, i.attempts, "
+            "i.received_at, i.answered_at FROM messages m LEFT JOIN inbox i "
+            "ON i.message_id = m.id WHERE m.conversation_id = :id ORDER BY m.id",
+            id=conversation_id,
+        )
+        events = tracker(cluster, conversation_id)["events"]
+        found[conversation_id] = {
+            "transcript": [{key: str(value) for key, value in row.items()} for row in rows],
+            "rasa": [
+                {
+                    "event": event.get("event"),
+                    "name": event.get("name"),
+                    "text": event.get("text"),
+                    "message_id": (event.get("metadata") or {}).get("message_id"),
+                    "at": event.get("timestamp"),
+                }
+                for event in events
+                if event.get("event") in ("user", "bot", "action", "active_loop", "slot")
+            ],
+        }
+    (target / "conversations.json").write_text(json.dumps(found, indent=2, default=str))
+    for process in cluster.processes:
+        if process.log_path.exists():
+            (target / process.log_path.name).write_bytes(process.log_path.read_bytes())
+    return str(target)

@@ -36,7 +36,7 @@ async def frames_until(
     while True:
         left = deadline - time.monotonic()
         assert left > 0, "the frame did not come in time"
-        frame = json.loads(await asyncio.wait_for(socket.recv(), left))
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), left))
         if wanted(frame):
             return frame
 
