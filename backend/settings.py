@@ -119,6 +119,9 @@ class Settings:
 
         var_dir = Path(values.get("VAR_DIR") or ROOT / "var")
         port = _int(values, "APP_PORT", 8000)
+        turn_timeout = _float(
+            values, "RASA_TURN_TIMEOUT_SECONDS", timeouts.RASA_TURN_TIMEOUT_SECONDS
+        )
         settings = cls(
             database_url=values.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'app.db'}",
             app_api_token=values.get("APP_API_TOKEN", ""),
@@ -156,7 +159,6 @@ class Settings:
             rate_limit_prefix=values.get("RATE_LIMIT_PREFIX") or "aduan",
             run_worker=(values.get("RUN_WORKER") or "true").strip().lower()
             not in ("0", "false", "no"),
-            rest_wait_seconds=_float(values, "REST_WAIT_SECONDS", 100.0),
             **_abuse_limits(values),
             case_api_budget_seconds=_float(
                 values, "ACTIONS_CASE_API_BUDGET_SECONDS", timeouts.CASE_API_CALL_BUDGET_SECONDS
@@ -167,9 +169,9 @@ class Settings:
             ticket_lock_lifetime_seconds=_int(
                 values, "TICKET_LOCK_LIFETIME", timeouts.TICKET_LOCK_LIFETIME_SECONDS
             ),
-            rasa_turn_timeout_seconds=_float(
-                values, "RASA_TURN_TIMEOUT_SECONDS", timeouts.RASA_TURN_TIMEOUT_SECONDS
-            ),
+            rasa_turn_timeout_seconds=turn_timeout,
+            # A REST caller waits for the whole turn, and a little longer.
+            rest_wait_seconds=_float(values, "REST_WAIT_SECONDS", turn_timeout + 10.0),
             replica_id=values.get("REPLICA_ID", ""),
         )
         settings.validate()

@@ -207,6 +207,9 @@ class Dispatcher:
 
     async def _send(self, session: AsyncSession, entry: OutboxEntry, message: Message) -> bool:
         answer = await outgoing(session, message)
+        # No transaction stays open while the channel sends: a sender may read the database
+        # (WhatsApp's 24-hour window), and SQLite lets one transaction hold it at a time.
+        await session.commit()
         error: str | None = None
         try:
             await self._outbox.send(entry.channel, entry.conversation_id, [answer])

@@ -1,10 +1,10 @@
-"""The channels' use of the database: deliveries taken in, buttons recently offered."""
+"""The channels' use of the database: fixed replies recorded, the 24-hour window, recent buttons."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from backend.services import channel_deliveries
+from backend.services import channel_deliveries, replies
 from backend.services.unit_of_work import Sessions
 
 
@@ -14,18 +14,28 @@ class ChannelStore:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
-    async def claim(
+    async def record_reply(
         self,
-        channel: str,
-        external_id: str,
         conversation_id: str,
-        received_at: datetime | None = None,
+        channel: str,
+        text: str,
+        now: datetime,
+        *,
+        external_id: str | None = None,
+        sent_at: datetime | None = None,
     ) -> bool:
-        """Record a platform message; False when it was seen before (a retried delivery)."""
+        """Record a fixed reply for the outbox to send; False for a retried delivery (nothing)."""
         async with self._sessions.session() as session:
-            return await channel_deliveries.claim_delivery(
-                session, channel, external_id, conversation_id, received_at or datetime.now(UTC)
+            recorded = await replies.record_reply(
+                session,
+                conversation_id,
+                channel,
+                text,
+                now,
+                external_id=external_id,
+                sent_at=sent_at,
             )
+        return recorded is not None
 
     async def last_inbound_at(self, conversation_id: str) -> datetime | None:
         """When the user last wrote in this conversation through a platform webhook."""

@@ -1,10 +1,15 @@
 """The Telegram channel: python-telegram-bot inside the app, fed by the webhook or long polling.
 
 Webhook mode (default): Telegram POSTs each update to `/webhooks/telegram` with the
-secret given to setWebhook in `X-Telegram-Bot-Api-Secret-Token`; the route checks it,
-drops retried updates and puts the update on PTB's `update_queue` (PTB runs without its
-own web server: `updater(None)`). Polling mode (`TELEGRAM_MODE=polling`) fetches updates
-with getUpdates instead, for local use without a public URL; the webhook then answers 404.
+secret given to setWebhook in `X-Telegram-Bot-Api-Secret-Token`; the route checks it and
+runs PTB's handlers on the update within the request (PTB runs without its own web
+server: `updater(None)`), so the message is stored (its update id claimed in the same
+transaction) before the 200. When storing fails the route answers 500 and Telegram
+retries the update. Polling mode (`TELEGRAM_MODE=polling`) fetches updates with
+getUpdates instead, for local use without a public URL; the webhook then answers 404.
+
+The bot's answers are sent by the outbox through `TelegramChannel.send`; a process that
+only sends (`receive=False`) initialises the Bot API client and nothing else.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
@@ -31,10 +35,9 @@ from bot.channel_senders import split_text
 from bot.channels.button_payloads import ButtonPayloads
 from bot.channels.conventions import CHOOSE_PROMPT
 from bot.channels.ordering import ConversationLocks
-from bot.channels.relay import Relay, Routes
+from bot.channels.relay import Clock, Kick, Relay, Takes, utc_now
 from bot.channels.store import ChannelStore
-from bot.channels.telegram_handlers import conversation_id, register_handlers
-from bot.masking import mask_digits
+from bot.channels.telegram_handlers import failures_reported, register_handlers
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,10 @@ class ConversationOrderedProcessor(BaseUpdateProcessor):
         """Nothing to close."""
 
 
+class UpdateNotTaken(RuntimeError):
+    """The update's handlers failed: it was not stored, and Telegram is to retry it."""
+
+
 class TelegramChannel:
     """The bot: PTB application and handlers, the webhook's intake, and the channel's sender."""
 
@@ -89,17 +96,20 @@ class TelegramChannel:
     def __init__(
         self,
         settings: Settings,
-        router: Routes,
+        intake: Takes,
         store: ChannelStore,
         *,
+        receive: bool = True,
+        kick: Kick | None = None,
+        clock: Clock = utc_now,
         request: BaseRequest | None = None,
     ) -> None:
-        self.polling = settings.telegram_mode == "polling"
+        self.receiving = receive
+        self.polling = receive and settings.telegram_mode == "polling"
         self.ready = False
         self.payloads = ButtonPayloads(store.recent_button_payloads)
         self._secret = settings.telegram_webhook_secret.encode()
         self._webhook_url = settings.telegram_webhook_url
-        self._store = store
         self._starter: asyncio.Task[None] | None = None
         builder = (
             Application.builder()
@@ -112,7 +122,14 @@ class TelegramChannel:
         if not self.polling:
             builder = builder.updater(None)
         self.application = builder.build()
-        relay = Relay(router, self, max_chars=settings.max_message_chars)
+        relay = Relay(
+            intake,
+            store,
+            self.channel,
+            max_chars=settings.max_message_chars,
+            kick=kick,
+            clock=clock,
+        )
         self.application.bot_data.update(relay=relay, payloads=self.payloads)
         register_handlers(self.application)
 
@@ -141,19 +158,26 @@ class TelegramChannel:
         """Constant-time check of the webhook's secret header."""
         return hmac.compare_digest(given.encode(), self._secret)
 
-    async def receive(self, data: dict[str, Any]) -> bool:
-        """Queue one webhook update for the handlers; False for a retry already taken in."""
+    def parse(self, data: dict[str, Any]) -> Update:
+        """The webhook's body as an update; KeyError, TypeError or ValueError when it is none."""
         update = Update.de_json(data, self.application.bot)
-        chat = update.effective_chat
-        conversation = conversation_id(chat.id) if chat else "telegram"
-        try:
-            fresh = await self._store.claim(self.channel, str(update.update_id), conversation)
-        except SQLAlchemyError:
-            log.exception("telegram: update of %s not recorded", mask_digits(conversation))
-            fresh = True
-        if fresh:
-            await self.application.update_queue.put(update)
-        return fresh
+        if not isinstance(update.update_id, int):
+            raise TypeError("update_id")
+        return update
+
+    async def receive(self, update: Update) -> None:
+        """Run the handlers on one webhook update now: its message is stored when this returns.
+
+        The chat's earlier updates are handled first. UpdateNotTaken when a handler failed
+        (e.g. the database is down); nothing of the update was claimed then.
+        """
+        application = self.application
+        with failures_reported() as failures:
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
+        if failures:
+            raise UpdateNotTaken(type(failures[0]).__name__) from failures[0]
 
     async def send(self, conversation_id: str, answers: Sequence[Answer]) -> None:
         """Send answers to the chat: texts with inline keyboards, images as photos."""
@@ -172,6 +196,9 @@ class TelegramChannel:
 
     async def _start(self) -> None:
         await self.application.initialize()
+        if not self.receiving:  # a sender only: no polling, no webhook, no handlers running
+            self.ready = True
+            return
         if self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         elif self._webhook_url:
@@ -237,7 +264,7 @@ def inline_keyboard(
 
 @telegram.post("/telegram")
 async def receive(request: Request) -> HTTPResponse:
-    """Check the secret header, queue the update, answer 200 at once; replies go by the Bot API."""
+    """Check the secret header, store the update's message, then answer 200; replies go later."""
     channel = _webhook_channel(request)
     if channel is None:
         return _error(404, "channel_off", "the Telegram channel is off")
@@ -257,9 +284,13 @@ async def receive(request: Request) -> HTTPResponse:
     if not channel.ready:
         return _error(503, "starting", "the Telegram channel is starting; retry later")
     try:
-        await channel.receive(data)
+        update = channel.parse(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         return _error(400, "invalid_update", "the body is not a Telegram update")
+    try:
+        await channel.receive(update)
+    except UpdateNotTaken:
+        return _error(500, "not_stored", "the update could not be stored; retry later")
     return json_response({"ok": True})
 
 
@@ -268,7 +299,7 @@ def _webhook_channel(request: Request) -> TelegramChannel | None:
     if senders is None or "telegram" not in senders:
         return None
     channel = senders.get("telegram")
-    if not isinstance(channel, TelegramChannel) or channel.polling:
+    if not isinstance(channel, TelegramChannel) or channel.polling or not channel.receiving:
         return None
     return channel
 

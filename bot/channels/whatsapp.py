@@ -2,33 +2,31 @@
 
 Meta checks the webhook once with `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`,
 then POSTs each event signed in `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with
-the app secret). Valid deliveries are answered 200 at once: retried message ids are
-dropped, status events ignored, each new message is handled in the background, in order
-within its conversation. Answers go out through the Graph API; outside the 24-hour
-customer-service window only an approved template may be sent.
+the app secret). Each user message of a valid delivery is stored (its message id claimed
+in the same transaction, so a retried delivery is taken in once) before the 200; status
+events are ignored. When storing fails the route answers 500 and Meta retries. The
+bot's answers are sent later by the outbox through `WhatsAppChannel.send`, via the Graph
+API; outside the 24-hour customer-service window only an approved template may be sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, text
 from sanic.response import json as json_response
-from sqlalchemy.exc import SQLAlchemyError
 
 from backend.services.ports import Answer, DeliveryFailed
 from backend.settings import Settings
 from bot.channels.button_payloads import ButtonPayloads
 from bot.channels.conventions import EXPIRED_BUTTON_REPLY, UNSUPPORTED_REPLY
-from bot.channels.ordering import ConversationLocks
-from bot.channels.relay import Relay, Routes
+from bot.channels.relay import Clock, Kick, Relay, Takes, utc_now
 from bot.channels.store import ChannelStore
 from bot.channels.whatsapp_client import WhatsAppClient
 from bot.channels.whatsapp_messages import (
@@ -45,7 +43,6 @@ log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 MAX_PAYLOAD_BYTES = 512 * 1024
 SERVICE_WINDOW = timedelta(hours=24)
-DRAIN_SECONDS = 10.0
 
 whatsapp = Blueprint("whatsapp_channel", url_prefix="/webhooks")
 
@@ -69,18 +66,19 @@ def signature_matches(app_secret: str, body: bytes, header: str) -> bool:
 
 
 class WhatsAppChannel:
-    """Takes webhook deliveries in, relays them to the bot, and sends answers back."""
+    """Takes webhook deliveries in through the intake, and sends the outbox's answers back."""
 
     channel = "whatsapp"
 
     def __init__(
         self,
         settings: Settings,
-        router: Routes,
+        intake: Takes,
         store: ChannelStore,
         client: WhatsAppClient | None = None,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        kick: Kick | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.payloads = ButtonPayloads(store.recent_button_payloads)
         self._verify_token = settings.whatsapp_verify_token.encode()
@@ -96,9 +94,14 @@ class WhatsAppChannel:
             settings.whatsapp_access_token,
             timeout=min(settings.http_timeout_seconds, 10.0),
         )
-        self._relay = Relay(router, self, max_chars=settings.max_message_chars)
-        self._locks = ConversationLocks()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._relay = Relay(
+            intake,
+            store,
+            self.channel,
+            max_chars=settings.max_message_chars,
+            kick=kick,
+            clock=clock,
+        )
 
     def verify_token_matches(self, given: str) -> bool:
         """Constant-time check of the handshake's hub.verify_token."""
@@ -109,26 +112,15 @@ class WhatsAppChannel:
         return signature_matches(self._app_secret, body, header)
 
     async def take(self, payload: object) -> int:
-        """Claim each new user message of a delivery and handle it in the background."""
+        """Store each user message of a delivery, in order; how many were new.
+
+        A failure (e.g. the database is down) is raised: the messages stored before it are
+        refused as duplicates when Meta delivers the payload again, the others taken in.
+        """
         taken = 0
-        now = self._clock()
         for message in user_messages(payload, self._phone_number_id):
-            who = mask_digits(message.conversation_id)
-            sent_at = min(message.sent_at or now, now)
-            try:
-                fresh = await self._store.claim(
-                    self.channel, message.id, message.conversation_id, sent_at
-                )
-            except SQLAlchemyError:
-                log.exception("whatsapp: message of %s not recorded", who)
-                fresh = True
-            if not fresh:
-                log.info("whatsapp: retried delivery of a message of %s ignored", who)
-                continue
-            taken += 1
-            task = asyncio.create_task(self._handle(message))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            if await self._take(message):
+                taken += 1
         return taken
 
     async def send(self, conversation_id: str, answers: Sequence[Answer]) -> None:
@@ -144,38 +136,22 @@ class WhatsAppChannel:
             for message in graph_messages(wa_id, answer, self.payloads):
                 await self._client.send(message)
 
-    async def drain(self) -> None:
-        """Wait until every message taken in so far has been handled."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
     async def aclose(self) -> None:
-        """Let running messages finish (for a while), then close the Graph API client."""
-        try:
-            await asyncio.wait_for(self.drain(), DRAIN_SECONDS)
-        except TimeoutError:
-            log.warning("whatsapp: %d messages still running at shutdown", len(self._tasks))
-            for task in list(self._tasks):
-                task.cancel()
+        """Close the Graph API client."""
         await self._client.aclose()
 
-    async def _handle(self, message: WhatsAppMessage) -> None:
+    async def _take(self, message: WhatsAppMessage) -> bool:
         conversation = message.conversation_id
-        async with self._locks.hold(conversation):
-            try:
-                translated = translate(message)
-                content = translated.text
-                if content is not None and translated.clicked:
-                    content = await self.payloads.decode(conversation, content)
-                    if content is None:
-                        await self._relay.reply(conversation, EXPIRED_BUTTON_REPLY)
-                        return
-                if content is None:
-                    await self._relay.reply(conversation, UNSUPPORTED_REPLY)
-                    return
-                await self._relay.relay(conversation, content, translated.metadata)
-            except Exception:
-                log.exception("whatsapp: a message of %s failed", mask_digits(conversation))
+        taking = {"external_id": message.id, "sent_at": message.sent_at}
+        translated = translate(message)
+        content = translated.text
+        if content is not None and translated.clicked:
+            content = await self.payloads.decode(conversation, content)
+            if content is None:
+                return await self._relay.reply(conversation, EXPIRED_BUTTON_REPLY, **taking)
+        if content is None:
+            return await self._relay.reply(conversation, UNSUPPORTED_REPLY, **taking)
+        return await self._relay.relay(conversation, content, translated.metadata, **taking)
 
     async def _send_template(self, conversation_id: str, wa_id: str) -> None:
         if not self._template:
@@ -204,7 +180,7 @@ async def verify(request: Request) -> HTTPResponse:
 
 @whatsapp.post("/whatsapp")
 async def receive(request: Request) -> HTTPResponse:
-    """Check the signature over the raw body, take the messages in, answer 200 at once."""
+    """Check the signature over the raw body, store the messages, then answer 200."""
     channel = _channel(request)
     if channel is None:
         return _error(404, "channel_off", "the WhatsApp channel is off")
@@ -222,7 +198,8 @@ async def receive(request: Request) -> HTTPResponse:
     try:
         await channel.take(payload)
     except Exception:
-        log.exception("whatsapp: a delivery could not be taken in")
+        log.exception("whatsapp: a delivery could not be stored; Meta retries it")
+        return _error(500, "not_stored", "the delivery could not be stored; retry later")
     return json_response({"ok": True})
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any
 
 import httpx
@@ -11,13 +9,9 @@ import httpx
 from backend.services.ports import DeliveryFailed
 from bot.masking import mask_digits
 
-log = logging.getLogger(__name__)
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
 
 class WhatsAppApiError(DeliveryFailed):
-    """The Graph API refused a message, or kept failing; `status` and `code` say how."""
+    """The Graph API refused a message or did not answer; `status` and `code` say how."""
 
     def __init__(self, detail: str, *, status: int | None = None, code: int | None = None) -> None:
         super().__init__(detail)
@@ -26,9 +20,10 @@ class WhatsAppApiError(DeliveryFailed):
 
 
 class WhatsAppClient:
-    """Sends messages with the access token; retries 5xx, 429 and failed connections with backoff.
+    """Sends messages with the access token, one request each.
 
-    A request whose answer timed out is not retried: Meta may have sent the message already.
+    It does not retry: the outbox retries a failed message with backoff. (A request whose
+    answer timed out may have been sent by Meta all the same.)
     """
 
     def __init__(
@@ -38,13 +33,9 @@ class WhatsAppClient:
         access_token: str,
         *,
         timeout: float = 10.0,
-        attempts: int = 3,
-        backoff_seconds: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._path = f"/{phone_number_id}/messages"
-        self._attempts = attempts
-        self._backoff = backoff_seconds
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {access_token}"},
@@ -54,23 +45,13 @@ class WhatsAppClient:
 
     async def send(self, message: dict[str, Any]) -> str:
         """Post one message; its WhatsApp message id (`wamid.…`), or WhatsAppApiError."""
-        for attempt in range(1, self._attempts + 1):
-            last = attempt == self._attempts
-            try:
-                response = await self._http.post(self._path, json=message)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                if last:
-                    raise WhatsAppApiError(f"Graph API unreachable: {type(exc).__name__}") from exc
-                reason = type(exc).__name__
-            except httpx.HTTPError as exc:
-                raise WhatsAppApiError(f"Graph API did not answer: {type(exc).__name__}") from exc
-            else:
-                if response.status_code not in RETRY_STATUSES or last:
-                    return _message_id(response)
-                reason = f"status {response.status_code}"
-            log.info("whatsapp: Graph API attempt %d failed (%s), retrying", attempt, reason)
-            await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            response = await self._http.post(self._path, json=message)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise WhatsAppApiError(f"Graph API unreachable: {type(exc).__name__}") from exc
+        except httpx.HTTPError as exc:
+            raise WhatsAppApiError(f"Graph API did not answer: {type(exc).__name__}") from exc
+        return _message_id(response)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from backend.services.inbox import TakenIn
 from backend.services.ports import Answer
 from bot.inbound import Inbound
 from bot.rasa_client import RasaUnavailable
@@ -36,30 +38,77 @@ class FakeRouter:
 
 
 class FakeChannelStore:
-    """The ChannelStore's behaviour in memory: claims, last inbound times, offered buttons."""
+    """The ChannelStore's behaviour in memory: fixed replies, last inbound times, offered buttons.
+
+    `inbound_at[conversation]` stands in for the platform deliveries taken in (the window).
+    """
 
     def __init__(self) -> None:
-        self.deliveries: dict[tuple[str, str], tuple[str, datetime]] = {}
+        self.replies: list[tuple[str, str]] = []
+        self.claimed: set[tuple[str, str]] = set()
+        self.inbound_at: dict[str, datetime] = {}
         self.offered: dict[str, list[str]] = {}
+        self.broken = False
 
-    async def claim(
+    async def record_reply(
         self,
-        channel: str,
-        external_id: str,
         conversation_id: str,
-        received_at: datetime | None = None,
+        channel: str,
+        text: str,
+        now: datetime,
+        *,
+        external_id: str | None = None,
+        sent_at: datetime | None = None,
     ) -> bool:
-        if (channel, external_id) in self.deliveries:
-            return False
-        self.deliveries[channel, external_id] = (conversation_id, received_at or datetime.now(UTC))
+        if self.broken:
+            raise ConnectionError("the database is down")
+        if external_id is not None:
+            if (channel, external_id) in self.claimed:
+                return False
+            self.claimed.add((channel, external_id))
+        self.replies.append((conversation_id, text))
         return True
 
     async def last_inbound_at(self, conversation_id: str) -> datetime | None:
-        times = [at for cid, at in self.deliveries.values() if cid == conversation_id]
-        return max(times, default=None)
+        return self.inbound_at.get(conversation_id)
 
     async def recent_button_payloads(self, conversation_id: str) -> list[str]:
         return list(self.offered.get(conversation_id, []))
+
+
+class FakeIntake:
+    """The Intake's `take` in memory: each external id taken in once; `broken` fails the next.
+
+    Shares `claimed` with a FakeChannelStore when given one, as the database does.
+    """
+
+    def __init__(self, store: FakeChannelStore | None = None) -> None:
+        self.inbound: list[Inbound] = []
+        self.taken: list[tuple[Inbound, str | None, datetime | None]] = []
+        self.claimed: set[tuple[str, str]] = store.claimed if store is not None else set()
+        self.broken = 0
+
+    async def take(
+        self,
+        inbound: Inbound,
+        *,
+        external_id: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> TakenIn:
+        if self.broken:
+            self.broken -= 1
+            raise ConnectionError("the database is down")
+        if external_id is not None:
+            if (inbound.channel, external_id) in self.claimed:
+                return TakenIn(None, fresh=False)
+            self.claimed.add((inbound.channel, external_id))
+        self.inbound.append(inbound)
+        self.taken.append((inbound, external_id, sent_at))
+        return TakenIn(len(self.inbound), fresh=True)
+
+    @property
+    def texts(self) -> list[str]:
+        return [inbound.text for inbound in self.inbound]
 
 
 class FakeSender:
@@ -80,12 +129,14 @@ class FakeSender:
 class MemoryBotApi(BaseRequest):
     """The Bot API answered in memory for PTB (its `request`): every call recorded, no network.
 
-    `refused[method] = "Bad Request: …"` makes that method fail the way Telegram refuses.
+    `refused[method] = "Bad Request: …"` makes that method fail the way Telegram refuses;
+    `slow[method] = seconds` makes Telegram take that long to answer it.
     """
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refused: dict[str, str] = {}
+        self.slow: dict[str, float] = {}
 
     @property
     def read_timeout(self) -> float:
@@ -114,6 +165,8 @@ class MemoryBotApi(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
         self.calls.append((name, params))
+        if name in self.slow:
+            await asyncio.sleep(self.slow[name])
         if name in self.refused:
             refusal = {"ok": False, "error_code": 400, "description": self.refused[name]}
             return 400, json.dumps(refusal).encode()

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 TELEGRAM_BOT_TOKEN = "123456789:AAH-fake-bot-token"
 TELEGRAM_WEBHOOK_SECRET = "fake-telegram-webhook-secret"
@@ -282,6 +282,7 @@ class FakeRasa(FakeServer):
         super().__init__()
         self.script = dict(script or {})
         self.reply: Callable[[str, str], list[dict[str, Any]]] = self._scripted
+        self.events: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def url(self) -> str:
@@ -295,10 +296,32 @@ class FakeRasa(FakeServer):
     def answer(self, call: Call) -> tuple[int, Any]:
         if call.name == "webhook":
             body = call.json
-            return 200, self.reply(body["sender"], body["message"])
+            answers = self.reply(body["sender"], body["message"])
+            self._track(body, answers)
+            return 200, answers
+        parts = urlsplit(call.path).path.split("/")
+        if (
+            call.http_method == "GET"
+            and len(parts) == 4
+            and parts[1:4:2] == ["conversations", "tracker"]
+        ):
+            sender = unquote(parts[2])
+            return 200, {"sender_id": sender, "events": list(self.events.get(sender, []))}
         if urlsplit(call.path).path == "/status":
             return 200, {"model_id": "fake", "model_file": "fake.tar.gz"}
         return 404, {"error": "unknown path"}
+
+    def _track(self, body: dict[str, Any], answers: list[dict[str, Any]]) -> None:
+        """Keep the turn in the sender's tracker, as Rasa does (the worker may ask for it)."""
+        events = self.events.setdefault(body["sender"], [])
+        events.append(
+            {"event": "user", "text": body["message"], "metadata": body.get("metadata") or {}}
+        )
+        for answer in answers:
+            data = {
+                key: value for key, value in answer.items() if key not in ("recipient_id", "text")
+            }
+            events.append({"event": "bot", "text": answer.get("text"), "data": data})
 
     def _scripted(self, sender: str, message: str) -> list[dict[str, Any]]:
         answers = self.script.get(message)

@@ -1,14 +1,30 @@
-"""Telegram through the real app: the webhook's checks, the transcript, and the Bot API calls."""
+"""Telegram through the real app: the webhook's checks, the transcript, and the Bot API calls.
+
+The webhook answers once the message is stored; the worker asks the bot and the outbox
+sends the answers by the Bot API afterwards, so the tests wait for those with a deadline.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from dataclasses import replace
+from typing import Any
+
+import pytest
 
 from backend.db.engine import Database
+from backend.services import inbox
 from backend.settings import Settings
-from tests.fakes.payloads import telegram_callback, telegram_photo, telegram_text
+from bot.channels.conventions import UNSUPPORTED_REPLY
+from tests.fakes.eventually import eventually
+from tests.fakes.payloads import (
+    telegram_callback,
+    telegram_photo,
+    telegram_sticker,
+    telegram_text,
+)
 from tests.fakes.platforms import (
     TELEGRAM_BOT_TOKEN,
     TELEGRAM_WEBHOOK_SECRET,
@@ -48,13 +64,10 @@ async def test_a_message_is_answered_by_send_message_with_an_inline_keyboard(
             [{"text": "Cek status pengaduan", "callback_data": "/check_status"}],
         ]
     }
-    assert fake_rasa.messages == [
-        {
-            "sender": CONVERSATION,
-            "message": "halo",
-            "metadata": {"language": "id", "channel": "telegram"},
-        }
-    ]
+    [asked] = fake_rasa.messages
+    assert (asked["sender"], asked["message"]) == (CONVERSATION, "halo")
+    assert asked["metadata"]["language"] == "id"
+    assert asked["metadata"]["channel"] == "telegram"
     stored = await transcript(db, CONVERSATION)
     assert [(sender, text) for sender, text, _ in stored] == [
         ("user", "halo"),
@@ -69,7 +82,7 @@ async def test_a_click_on_a_button_sends_its_payload_to_the_bot(
 
     await fake_telegram.wait("sendMessage")
     assert [m["message"] for m in fake_rasa.messages] == ["/complain"]
-    assert len(fake_telegram.named("answerCallbackQuery")) == 1
+    assert len(await fake_telegram.wait("answerCallbackQuery")) == 1
 
 
 async def test_a_photo_is_kept_in_the_transcript_as_a_supporting_document(
@@ -116,8 +129,8 @@ async def test_malformed_odd_and_oversized_bodies_are_refused(
     assert await counts(db) == NOTHING
 
 
-async def test_an_update_telegram_delivers_twice_is_handled_once(
-    gateway: Gateway, fake_rasa: FakeRasa, fake_telegram: FakeTelegram
+async def test_an_update_telegram_delivers_twice_is_stored_and_answered_once(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_telegram: FakeTelegram, db: Database
 ) -> None:
     update = telegram_text(CHAT, "halo", update_id=424242)
 
@@ -128,6 +141,76 @@ async def test_an_update_telegram_delivers_twice_is_handled_once(
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert [m["message"] for m in fake_rasa.messages] == ["halo", "masih di sana?"]
+    users = [text for sender, text, _ in await transcript(db, CONVERSATION) if sender == "user"]
+    assert users == ["halo", "masih di sana?"]
+    assert fake_telegram.sent_texts(CHAT) == ["echo: halo", "echo: masih di sana?"]
+
+
+async def test_an_update_that_could_not_be_stored_is_refused_and_its_retry_taken_in_once(
+    gateway: Gateway,
+    fake_rasa: FakeRasa,
+    fake_telegram: FakeTelegram,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    update = telegram_text(CHAT, "halo", update_id=515151)
+    add_entry = inbox.inbox_repository.add_entry
+    failures = [RuntimeError("the database went away")]
+
+    def failing_once(*args: Any) -> None:
+        if failures:
+            raise failures.pop()
+        add_entry(*args)
+
+    monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing_once)
+
+    refused = await gateway.post_update(update)
+    stored_then = await counts(db)
+    retried = await gateway.post_update(update)
+    again = await gateway.post_update(update)
+    await fake_telegram.wait("sendMessage")
+
+    assert refused.status_code == 500
+    assert stored_then == NOTHING
+    assert (retried.status_code, again.status_code) == (200, 200)
+    assert [m["message"] for m in fake_rasa.messages] == ["halo"]
+    assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [
+        ("user", "halo"),
+        ("bot", "echo: halo"),
+    ]
+
+
+async def test_the_webhook_answers_before_the_bot_has(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_telegram: FakeTelegram, db: Database
+) -> None:
+    def slow(sender: str, message: str) -> list[dict[str, Any]]:
+        time.sleep(2.0)  # the fake's own thread: the app goes on meanwhile
+        return [{"recipient_id": sender, "text": f"echo: {message}"}]
+
+    fake_rasa.reply = slow
+    started = time.monotonic()
+
+    response = await gateway.post_update(telegram_text(CHAT, "halo"))
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 1.0
+    assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [("user", "halo")]
+    assert fake_telegram.named("sendMessage") == []
+    await fake_telegram.wait("sendMessage")
+    assert fake_telegram.sent_texts(CHAT) == ["echo: halo"]
+
+
+async def test_a_sticker_gets_the_polite_reply_through_the_outbox_without_the_bot(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_telegram: FakeTelegram, db: Database
+) -> None:
+    response = await gateway.post_update(telegram_sticker(CHAT))
+
+    assert response.status_code == 200
+    await fake_telegram.wait("sendMessage")
+    assert fake_telegram.sent_texts(CHAT) == [UNSUPPORTED_REPLY]
+    assert fake_rasa.messages == []
+    stored = await eventually(lambda: transcript(db, CONVERSATION))
+    assert [(s, t) for s, t, _ in stored] == [("bot", UNSUPPORTED_REPLY)]
 
 
 async def test_the_webhook_is_not_found_while_the_channel_is_off(

@@ -1,17 +1,24 @@
-"""WhatsApp through the real app: handshake, signatures, retries, and the Graph API calls."""
+"""WhatsApp through the real app: handshake, signatures, retries, and the Graph API calls.
+
+The webhook answers once the messages are stored; the worker asks the bot and the outbox
+sends the answers through the Graph API afterwards, so the tests wait for those.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from backend.db.engine import Database
+from backend.services import channel_deliveries, inbox
 from backend.services.ports import DeliveryFailed
+from backend.services.turns import delayed_notice
 from backend.settings import Settings
-from bot.channels.conventions import UNAVAILABLE_REPLY, UNSUPPORTED_REPLY
-from bot.channels.store import ChannelStore
+from bot.channels.conventions import UNSUPPORTED_REPLY
 from tests.fakes.payloads import (
     wa_button_reply,
     wa_image,
@@ -85,7 +92,7 @@ async def test_a_signed_text_is_answered_through_the_graph_api_and_kept_in_the_t
         "text": {"preview_url": False, "body": "Halo! Ada yang bisa kami bantu?"},
     }
     assert fake_rasa.messages[0]["sender"] == CONVERSATION
-    assert fake_rasa.messages[0]["metadata"] == {"channel": "whatsapp"}
+    assert fake_rasa.messages[0]["metadata"]["channel"] == "whatsapp"
     stored = await transcript(db, CONVERSATION)
     assert [(sender, text) for sender, text, _ in stored] == [
         ("user", "halo"),
@@ -145,7 +152,7 @@ async def test_an_image_is_kept_as_a_supporting_document(
     assert payload["attachment"]["caption"] == "KTP saya"
 
 
-async def test_a_sticker_gets_a_polite_reply_and_reaches_neither_bot_nor_transcript(
+async def test_a_sticker_gets_a_polite_reply_through_the_outbox_and_never_reaches_the_bot(
     gateway: Gateway, fake_rasa: FakeRasa, fake_graph: FakeGraph, db: Database
 ) -> None:
     await gateway.post_delivery(whatsapp_delivery(wa_sticker(WA_ID)))
@@ -153,7 +160,9 @@ async def test_a_sticker_gets_a_polite_reply_and_reaches_neither_bot_nor_transcr
     [call] = await fake_graph.wait("messages")
     assert call.json["text"]["body"] == UNSUPPORTED_REPLY
     assert fake_rasa.messages == []
-    assert await transcript(db, CONVERSATION) == []
+    assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [
+        ("bot", UNSUPPORTED_REPLY)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -205,7 +214,6 @@ async def test_a_replayed_message_id_is_acknowledged_but_handled_once(
     first = await gateway.post_delivery(delivery)
     await fake_graph.wait("messages")
     replayed = await gateway.post_delivery(delivery)
-    await gateway.app.ctx.senders.get("whatsapp").drain()
 
     assert (first.status_code, replayed.status_code) == (200, 200)
     assert [m["message"] for m in fake_rasa.messages] == ["halo"]
@@ -219,7 +227,6 @@ async def test_status_events_are_acknowledged_and_ignored(
     statuses = [wa_status(WA_ID, status) for status in ("sent", "delivered", "read")]
 
     response = await gateway.post_delivery(whatsapp_delivery(statuses=statuses))
-    await gateway.app.ctx.senders.get("whatsapp").drain()
 
     assert response.status_code == 200
     assert await counts(db) == NOTHING
@@ -237,7 +244,7 @@ async def test_a_graph_api_server_error_is_retried_until_the_answer_is_delivered
     assert first.json == second.json
 
 
-async def test_when_the_assistant_is_down_the_user_is_told_and_the_message_is_kept(
+async def test_when_the_assistant_is_down_the_user_is_told_and_answered_once_it_is_back(
     gateway: Gateway, fake_rasa: FakeRasa, fake_graph: FakeGraph, db: Database
 ) -> None:
     fake_rasa.fail("webhook", status=500)
@@ -245,17 +252,77 @@ async def test_when_the_assistant_is_down_the_user_is_told_and_the_message_is_ke
     response = await gateway.post_delivery(whatsapp_delivery(wa_text(WA_ID, "halo")))
 
     assert response.status_code == 200
-    [call] = await fake_graph.wait("messages")
-    assert call.json["text"]["body"] == UNAVAILABLE_REPLY
+    notice, answer = await fake_graph.wait("messages", count=2)
+    assert notice.json["text"]["body"] == delayed_notice(None)
+    assert answer.json["text"]["body"] == "echo: halo"
+    assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [
+        ("user", "halo"),
+        ("bot", delayed_notice(None)),
+        ("bot", "echo: halo"),
+    ]
+
+
+async def test_a_delivery_that_could_not_be_stored_is_refused_and_its_retry_taken_in_once(
+    gateway: Gateway,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    delivery = whatsapp_delivery(wa_text(WA_ID, "halo", message_id="wamid.RETRIED"))
+    add_entry = inbox.inbox_repository.add_entry
+    failures = [RuntimeError("the database went away")]
+
+    def failing_once(*args: Any) -> None:
+        if failures:
+            raise failures.pop()
+        add_entry(*args)
+
+    monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing_once)
+
+    refused = await gateway.post_delivery(delivery)
+    stored_then = await counts(db)
+    retried = await gateway.post_delivery(delivery)
+    again = await gateway.post_delivery(delivery)
+    await fake_graph.wait("messages")
+
+    assert refused.status_code == 500
+    assert stored_then == NOTHING
+    assert (retried.status_code, again.status_code) == (200, 200)
+    assert [m["message"] for m in fake_rasa.messages] == ["halo"]
+    assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [
+        ("user", "halo"),
+        ("bot", "echo: halo"),
+    ]
+
+
+async def test_the_webhook_answers_before_the_bot_has(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_graph: FakeGraph, db: Database
+) -> None:
+    def slow(sender: str, message: str) -> list[dict[str, Any]]:
+        time.sleep(2.0)  # the fake's own thread: the app goes on meanwhile
+        return [{"recipient_id": sender, "text": f"echo: {message}"}]
+
+    fake_rasa.reply = slow
+    started = time.monotonic()
+
+    response = await gateway.post_delivery(whatsapp_delivery(wa_text(WA_ID, "halo")))
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 1.0
     assert [(s, t) for s, t, _ in await transcript(db, CONVERSATION)] == [("user", "halo")]
+    assert fake_graph.messages == []
+    [call] = await fake_graph.wait("messages")
+    assert call.json["text"]["body"] == "echo: halo"
 
 
 async def test_an_agents_message_outside_the_24_hour_window_goes_as_the_template(
     db: Database, settings: Settings, fake_graph: FakeGraph
 ) -> None:
-    await ChannelStore(db).claim(
-        "whatsapp", "wamid.OLD", CONVERSATION, datetime.now(UTC) - timedelta(hours=30)
-    )
+    async with db.session() as session:
+        await channel_deliveries.claim_delivery(
+            session, "whatsapp", "wamid.OLD", CONVERSATION, datetime.now(UTC) - timedelta(hours=30)
+        )
 
     async with serve(replace(settings, whatsapp_template_name="tindak_lanjut_pengaduan")) as gw:
         await gw.app.ctx.senders.send("whatsapp", CONVERSATION, [{"text": "Kasus Anda selesai."}])

@@ -1,26 +1,28 @@
-"""Telegram inputs become gateway messages, and the bot's answers become Bot API calls."""
+"""Telegram inputs become stored gateway messages, and the outbox's answers Bot API calls."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
+from backend.services.ports import DeliveryFailed
 from backend.settings import Settings, SettingsError
 from bot.channels.button_payloads import payload_key
-from bot.channels.conventions import (
-    EXPIRED_BUTTON_REPLY,
-    TOO_LONG_REPLY,
-    UNAVAILABLE_REPLY,
-    UNSUPPORTED_REPLY,
+from bot.channels.conventions import EXPIRED_BUTTON_REPLY, TOO_LONG_REPLY, UNSUPPORTED_REPLY
+from bot.channels.telegram import (
+    CALLBACK_DATA_BYTES,
+    TelegramChannel,
+    UpdateNotTaken,
+    telegram_enabled,
 )
-from bot.channels.telegram import CALLBACK_DATA_BYTES, TelegramChannel, telegram_enabled
 from bot.inbound import Inbound
-from tests.fakes.gateway import FakeChannelStore, FakeRouter, MemoryBotApi
+from tests.fakes.eventually import eventually
+from tests.fakes.gateway import FakeChannelStore, FakeIntake, MemoryBotApi
 from tests.fakes.payloads import (
     telegram_callback,
     telegram_document,
@@ -32,6 +34,7 @@ from tests.fakes.payloads import (
 )
 
 CHAT = 5_123_456_789
+CONVERSATION = f"telegram-{CHAT}"
 SETTINGS = Settings(
     database_url="sqlite+aiosqlite:///:memory:",
     app_api_token="a" * 32,
@@ -41,13 +44,9 @@ SETTINGS = Settings(
     max_message_chars=4000,
     telegram_bot_token="123456:TEST-token",
     telegram_webhook_secret="tg-secret",
+    telegram_webhook_url="https://aduan.example.id/webhooks/telegram",
 )
 LONG_PAYLOAD = '/inform{"category":"debt_collection","user_role":"borrower","priority":"high"}'
-
-
-@pytest.fixture
-def router() -> FakeRouter:
-    return FakeRouter()
 
 
 @pytest.fixture
@@ -56,70 +55,99 @@ def store() -> FakeChannelStore:
 
 
 @pytest.fixture
+def intake(store: FakeChannelStore) -> FakeIntake:
+    return FakeIntake(store)
+
+
+@pytest.fixture
 def api() -> MemoryBotApi:
     return MemoryBotApi()
 
 
 @pytest.fixture
+def kicked() -> list[str]:
+    return []
+
+
+@pytest.fixture
 async def channel(
-    router: FakeRouter, store: FakeChannelStore, api: MemoryBotApi
+    intake: FakeIntake, store: FakeChannelStore, api: MemoryBotApi, kicked: list[str]
 ) -> AsyncIterator[TelegramChannel]:
-    channel = TelegramChannel(SETTINGS, router, store, request=api)  # type: ignore[arg-type]
+    channel = TelegramChannel(
+        SETTINGS,
+        intake,
+        store,  # type: ignore[arg-type]
+        kick=kicked.append,
+        request=api,
+    )
     await channel.open()
     yield channel
     await channel.aclose()
 
 
 async def deliver(channel: TelegramChannel, payload: dict[str, Any]) -> None:
-    """Let PTB's handlers process one update, the way the webhook's queue does."""
-    bot = channel.application.bot
-    await channel.application.process_update(Update.de_json(payload, bot))
+    """Take one update in the way the webhook does: its handlers run before the answer."""
+    await channel.receive(channel.parse(payload))
 
 
 def keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return params["reply_markup"]["inline_keyboard"]
 
 
-async def test_a_text_message_becomes_an_inbound_message_of_the_chats_conversation(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+async def test_a_text_message_is_stored_with_the_update_id_and_nothing_is_sent_yet(
+    channel: TelegramChannel, intake: FakeIntake, api: MemoryBotApi
 ) -> None:
-    await deliver(channel, telegram_text(CHAT, "Saya mau mengadu", language="en"))
+    update = telegram_text(CHAT, "Saya mau mengadu", update_id=31337, language="en")
 
-    assert router.inbound == [
-        Inbound(f"telegram-{CHAT}", "telegram", "Saya mau mengadu", {"language": "en"})
-    ]
-    [sent] = api.named("sendMessage")
-    assert sent["chat_id"] == CHAT
-    assert sent["text"] == "echo: Saya mau mengadu"
+    await deliver(channel, update)
+
+    [(inbound, external_id, sent_at)] = intake.taken
+    assert inbound == Inbound(CONVERSATION, "telegram", "Saya mau mengadu", {"language": "en"})
+    assert external_id == "31337"
+    assert sent_at is not None
+    assert api.named("sendMessage") == [], "the outbox sends the answers, not the webhook"
 
 
-async def test_start_greets_through_the_bot(channel: TelegramChannel, router: FakeRouter) -> None:
+async def test_start_greets_through_the_bot(channel: TelegramChannel, intake: FakeIntake) -> None:
     await deliver(channel, telegram_text(CHAT, "/start"))
 
-    assert router.texts == ["/greet"]
+    assert intake.texts == ["/greet"]
 
 
 async def test_status_with_a_register_number_asks_the_bot_for_that_case(
-    channel: TelegramChannel, router: FakeRouter
+    channel: TelegramChannel, intake: FakeIntake
 ) -> None:
     await deliver(channel, telegram_text(CHAT, "/status KP-2611-00042-X"))
     await deliver(channel, telegram_text(CHAT, "/status"))
 
-    assert router.texts == ['/check_status{"register_number":"KP-2611-00042-X"}', "/check_status"]
+    assert intake.texts == ['/check_status{"register_number":"KP-2611-00042-X"}', "/check_status"]
 
 
-async def test_a_button_click_sends_its_payload_and_stops_the_spinner(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+async def test_a_button_click_stores_its_payload_and_stops_the_spinner(
+    channel: TelegramChannel, intake: FakeIntake, api: MemoryBotApi
 ) -> None:
-    await deliver(channel, telegram_callback(CHAT, '/inform{"priority":"high"}'))
+    await deliver(channel, telegram_callback(CHAT, '/inform{"priority":"high"}', update_id=4040))
 
-    assert router.inbound[0].conversation_id == f"telegram-{CHAT}"
-    assert router.texts == ['/inform{"priority":"high"}']
-    assert len(api.named("answerCallbackQuery")) == 1
+    [(inbound, external_id, _)] = intake.taken
+    assert (inbound.conversation_id, inbound.text) == (CONVERSATION, '/inform{"priority":"high"}')
+    assert external_id == "4040"
+    await eventually(lambda: api.named("answerCallbackQuery"))
+
+
+async def test_a_slow_acknowledgement_of_a_click_does_not_hold_the_webhook(
+    channel: TelegramChannel, intake: FakeIntake, api: MemoryBotApi
+) -> None:
+    api.slow["answerCallbackQuery"] = 2.0
+    started = time.monotonic()
+
+    await deliver(channel, telegram_callback(CHAT, "/affirm"))
+
+    assert time.monotonic() - started < 1.0
+    assert intake.texts == ["/affirm"]
 
 
 async def test_a_click_still_counts_when_telegram_refuses_to_acknowledge_it(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+    channel: TelegramChannel, intake: FakeIntake, api: MemoryBotApi
 ) -> None:
     api.refused["answerCallbackQuery"] = (
         "Bad Request: query is too old and response timeout expired"
@@ -127,34 +155,41 @@ async def test_a_click_still_counts_when_telegram_refuses_to_acknowledge_it(
 
     await deliver(channel, telegram_callback(CHAT, "/affirm"))
 
-    assert router.texts == ["/affirm"]
+    assert intake.texts == ["/affirm"]
+    await eventually(lambda: api.named("answerCallbackQuery"))
 
 
 async def test_a_click_on_a_long_payloads_key_sends_the_whole_payload_even_after_a_restart(
-    channel: TelegramChannel, router: FakeRouter, store: FakeChannelStore
+    channel: TelegramChannel, intake: FakeIntake, store: FakeChannelStore
 ) -> None:
-    store.offered[f"telegram-{CHAT}"] = ["/deny", LONG_PAYLOAD]
+    store.offered[CONVERSATION] = ["/deny", LONG_PAYLOAD]
 
     await deliver(channel, telegram_callback(CHAT, payload_key(LONG_PAYLOAD)))
 
-    assert router.texts == [LONG_PAYLOAD]
+    assert intake.texts == [LONG_PAYLOAD]
 
 
-async def test_a_click_on_an_unknown_key_asks_the_user_to_type_instead(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+async def test_a_click_on_an_unknown_key_gets_the_reply_to_type_instead_through_the_outbox(
+    channel: TelegramChannel,
+    intake: FakeIntake,
+    store: FakeChannelStore,
+    api: MemoryBotApi,
+    kicked: list[str],
 ) -> None:
     await deliver(channel, telegram_callback(CHAT, payload_key("/never_offered")))
 
-    assert router.inbound == []
-    assert [sent["text"] for sent in api.named("sendMessage")] == [EXPIRED_BUTTON_REPLY]
+    assert intake.inbound == []
+    assert store.replies == [(CONVERSATION, EXPIRED_BUTTON_REPLY)]
+    assert kicked == [CONVERSATION]
+    assert api.named("sendMessage") == []
 
 
 async def test_a_photo_is_recorded_as_a_supporting_document_with_its_largest_file(
-    channel: TelegramChannel, router: FakeRouter
+    channel: TelegramChannel, intake: FakeIntake
 ) -> None:
     await deliver(channel, telegram_photo(CHAT, caption="bukti transfer"))
 
-    [inbound] = router.inbound
+    [inbound] = intake.inbound
     assert inbound.text == "/send_document"
     assert inbound.metadata["attachment"] == {
         "kind": "photo",
@@ -167,11 +202,11 @@ async def test_a_photo_is_recorded_as_a_supporting_document_with_its_largest_fil
 
 
 async def test_a_file_is_recorded_with_its_name_type_and_size(
-    channel: TelegramChannel, router: FakeRouter
+    channel: TelegramChannel, intake: FakeIntake
 ) -> None:
     await deliver(channel, telegram_document(CHAT))
 
-    [inbound] = router.inbound
+    [inbound] = intake.inbound
     assert inbound.metadata["attachment"] == {
         "kind": "document",
         "file_id": "BQACAgUAAxkBAAIBtGZ-doc",
@@ -184,43 +219,117 @@ async def test_a_file_is_recorded_with_its_name_type_and_size(
 
 @pytest.mark.parametrize("payload", [telegram_sticker(CHAT), telegram_location(CHAT)])
 async def test_stickers_and_locations_get_a_polite_reply_and_reach_nobody(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi, payload: dict[str, Any]
+    channel: TelegramChannel,
+    intake: FakeIntake,
+    store: FakeChannelStore,
+    kicked: list[str],
+    payload: dict[str, Any],
 ) -> None:
     await deliver(channel, payload)
 
-    assert router.inbound == []
-    assert [sent["text"] for sent in api.named("sendMessage")] == [UNSUPPORTED_REPLY]
+    assert intake.inbound == []
+    assert store.replies == [(CONVERSATION, UNSUPPORTED_REPLY)]
+    assert kicked == [CONVERSATION]
+
+
+async def test_a_retried_unsupported_update_is_replied_to_once(
+    channel: TelegramChannel, store: FakeChannelStore, kicked: list[str]
+) -> None:
+    sticker = telegram_sticker(CHAT)
+
+    await deliver(channel, sticker)
+    await deliver(channel, sticker)
+
+    assert store.replies == [(CONVERSATION, UNSUPPORTED_REPLY)]
+    assert kicked == [CONVERSATION]
 
 
 async def test_messages_in_group_chats_are_ignored(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+    channel: TelegramChannel, intake: FakeIntake, store: FakeChannelStore
 ) -> None:
     update = telegram_text(CHAT, "halo")
     update["message"]["chat"] = {"id": -1001234567890, "title": "Grup", "type": "supergroup"}
 
     await deliver(channel, update)
 
-    assert router.inbound == []
-    assert api.named("sendMessage") == []
+    assert intake.inbound == []
+    assert store.replies == []
 
 
 async def test_an_overlong_message_is_refused_politely_without_reaching_the_bot(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+    channel: TelegramChannel, intake: FakeIntake, store: FakeChannelStore
 ) -> None:
     await deliver(channel, telegram_text(CHAT, "x" * 4001))
 
-    assert router.inbound == []
-    assert [sent["text"] for sent in api.named("sendMessage")] == [TOO_LONG_REPLY]
+    assert intake.inbound == []
+    assert store.replies == [(CONVERSATION, TOO_LONG_REPLY)]
 
 
-async def test_when_the_assistant_is_down_the_user_is_told_the_message_was_saved(
-    channel: TelegramChannel, router: FakeRouter, api: MemoryBotApi
+async def test_an_update_telegram_delivers_twice_is_stored_once(
+    channel: TelegramChannel, intake: FakeIntake
 ) -> None:
-    router.down = True
+    update = telegram_message(CHAT, 777, text="halo")
 
-    await deliver(channel, telegram_text(CHAT, "halo"))
+    await deliver(channel, update)
+    await deliver(channel, update)
 
-    assert [sent["text"] for sent in api.named("sendMessage")] == [UNAVAILABLE_REPLY]
+    assert [(inbound.text, external_id) for inbound, external_id, _ in intake.taken] == [
+        ("halo", "777")
+    ]
+
+
+async def test_an_update_whose_storing_fails_is_refused_and_its_retry_taken_in(
+    channel: TelegramChannel, intake: FakeIntake
+) -> None:
+    update = telegram_message(CHAT, 778, text="halo")
+    intake.broken = 1
+
+    with pytest.raises(UpdateNotTaken):
+        await deliver(channel, update)
+    assert intake.inbound == []
+
+    await deliver(channel, update)
+    await deliver(channel, update)
+
+    assert intake.texts == ["halo"]
+
+
+async def test_a_fixed_reply_that_cannot_be_recorded_refuses_the_update(
+    channel: TelegramChannel, store: FakeChannelStore
+) -> None:
+    store.broken = True
+
+    with pytest.raises(UpdateNotTaken):
+        await deliver(channel, telegram_sticker(CHAT))
+
+
+async def test_a_sending_only_channel_neither_polls_nor_sets_a_webhook_but_sends(
+    intake: FakeIntake, store: FakeChannelStore, api: MemoryBotApi
+) -> None:
+    for mode in ("webhook", "polling"):
+        sender = TelegramChannel(
+            replace(SETTINGS, telegram_mode=mode),
+            intake,
+            store,  # type: ignore[arg-type]
+            receive=False,
+            request=api,
+        )
+        await sender.open()
+        await sender.send(CONVERSATION, [{"text": "Kasus Anda selesai."}])
+        await sender.aclose()
+
+        assert not sender.polling
+        assert sender.application.updater is None
+    assert [name for name, _ in api.calls] == ["getMe", "sendMessage"] * 2
+
+
+async def test_a_refusal_of_telegram_is_a_failed_delivery_for_the_outbox_to_retry(
+    channel: TelegramChannel, api: MemoryBotApi
+) -> None:
+    api.refused["sendMessage"] = "Bad Request: chat not found"
+
+    with pytest.raises(DeliveryFailed):
+        await channel.send(CONVERSATION, [{"text": "Halo"}])
 
 
 async def test_answer_buttons_become_an_inline_keyboard_whose_callback_data_is_the_payload(
@@ -231,7 +340,7 @@ async def test_answer_buttons_become_an_inline_keyboard_whose_callback_data_is_t
         {"title": "Pelapor", "payload": '/inform{"complainant_type":"reporter"}'},
     ]
 
-    await channel.send(f"telegram-{CHAT}", [{"text": "Anda siapa?", "buttons": buttons}])
+    await channel.send(CONVERSATION, [{"text": "Anda siapa?", "buttons": buttons}])
 
     [sent] = api.named("sendMessage")
     assert sent["text"] == "Anda siapa?"
@@ -246,7 +355,7 @@ async def test_short_choices_like_a_rating_share_one_row(
 ) -> None:
     buttons = [{"title": str(n), "payload": f'/rate{{"rating":{n}}}'} for n in range(1, 6)]
 
-    await channel.send(f"telegram-{CHAT}", [{"text": "Nilai chat ini:", "buttons": buttons}])
+    await channel.send(CONVERSATION, [{"text": "Nilai chat ini:", "buttons": buttons}])
 
     [row] = keyboard(api.named("sendMessage")[0])
     assert [key["text"] for key in row] == ["1", "2", "3", "4", "5"]
@@ -258,11 +367,11 @@ async def test_a_payload_over_64_bytes_travels_as_a_short_key_that_resolves_back
     assert len(LONG_PAYLOAD.encode()) > CALLBACK_DATA_BYTES
     buttons = [{"title": "Ya", "payload": LONG_PAYLOAD}]
 
-    await channel.send(f"telegram-{CHAT}", [{"text": "Benar?", "buttons": buttons}])
+    await channel.send(CONVERSATION, [{"text": "Benar?", "buttons": buttons}])
 
     data = keyboard(api.named("sendMessage")[0])[0][0]["callback_data"]
     assert len(data.encode()) <= CALLBACK_DATA_BYTES
-    assert await channel.payloads.decode(f"telegram-{CHAT}", data) == LONG_PAYLOAD
+    assert await channel.payloads.decode(CONVERSATION, data) == LONG_PAYLOAD
 
 
 async def test_a_long_answer_is_split_and_the_keyboard_goes_under_the_last_piece(
@@ -271,7 +380,7 @@ async def test_a_long_answer_is_split_and_the_keyboard_goes_under_the_last_piece
     text = ("Kronologi pengaduan. " * 300).strip()
     buttons = [{"title": "Ya", "payload": "/affirm"}]
 
-    await channel.send(f"telegram-{CHAT}", [{"text": text, "buttons": buttons}])
+    await channel.send(CONVERSATION, [{"text": text, "buttons": buttons}])
 
     pieces = api.named("sendMessage")
     assert len(pieces) == 2
@@ -283,20 +392,10 @@ async def test_a_long_answer_is_split_and_the_keyboard_goes_under_the_last_piece
 async def test_an_image_answer_is_sent_as_a_photo(
     channel: TelegramChannel, api: MemoryBotApi
 ) -> None:
-    await channel.send(f"telegram-{CHAT}", [{"image": "https://example.com/alur.png"}])
+    await channel.send(CONVERSATION, [{"image": "https://example.com/alur.png"}])
 
     assert api.named("sendMessage") == []
     assert api.named("sendPhoto")[0]["photo"] == "https://example.com/alur.png"
-
-
-async def test_an_update_is_queued_once_even_when_telegram_delivers_it_twice(
-    channel: TelegramChannel, store: FakeChannelStore
-) -> None:
-    update = telegram_message(CHAT, 777, text="halo")
-
-    assert await channel.receive(update) is True
-    assert await channel.receive(update) is False
-    assert list(store.deliveries) == [("telegram", "777")]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from bot.channels.conventions import CHOOSE_PROMPT, EXPIRED_BUTTON_REPLY, UNSUPP
 from bot.channels.whatsapp import WhatsAppChannel, signature_matches, whatsapp_enabled
 from bot.channels.whatsapp_client import WhatsAppApiError, WhatsAppClient
 from bot.channels.whatsapp_messages import graph_messages, translate, user_messages
-from tests.fakes.gateway import FakeChannelStore, FakeRouter
+from tests.fakes.gateway import FakeChannelStore, FakeIntake
 from tests.fakes.payloads import (
     wa_button_reply,
     wa_document,
@@ -78,13 +78,18 @@ def buttons(*titles: str) -> list[dict[str, str]]:
 
 
 def channel(
-    router: FakeRouter, store: FakeChannelStore, client: RecordingClient, **changes: str
+    intake: FakeIntake,
+    store: FakeChannelStore,
+    client: RecordingClient,
+    kicked: list[str] | None = None,
+    **changes: str,
 ) -> WhatsAppChannel:
     return WhatsAppChannel(
         replace(SETTINGS, **changes),
-        router,
+        intake,
         store,  # type: ignore[arg-type]
         client,  # type: ignore[arg-type]
+        kick=kicked.append if kicked is not None else None,
         clock=lambda: NOW,
     )
 
@@ -288,17 +293,19 @@ def test_an_image_answer_is_sent_by_link() -> None:
 
 async def test_answers_inside_the_24_hour_window_are_sent_as_they_are() -> None:
     store, client = FakeChannelStore(), RecordingClient()
-    await store.claim("whatsapp", "wamid.1", CONVERSATION, NOW - timedelta(hours=23, minutes=59))
+    store.inbound_at[CONVERSATION] = NOW - timedelta(hours=23, minutes=59)
 
-    await channel(FakeRouter(), store, client).send(CONVERSATION, [{"text": "Baik."}])
+    await channel(FakeIntake(store), store, client).send(CONVERSATION, [{"text": "Baik."}])
 
     assert [m["text"]["body"] for m in client.sent] == ["Baik."]
 
 
 async def test_outside_the_window_only_the_configured_template_is_sent() -> None:
     store, client = FakeChannelStore(), RecordingClient()
-    await store.claim("whatsapp", "wamid.1", CONVERSATION, NOW - timedelta(hours=25))
-    whatsapp = channel(FakeRouter(), store, client, whatsapp_template_name="lanjutkan_percakapan")
+    store.inbound_at[CONVERSATION] = NOW - timedelta(hours=25)
+    whatsapp = channel(
+        FakeIntake(store), store, client, whatsapp_template_name="lanjutkan_percakapan"
+    )
 
     await whatsapp.send(CONVERSATION, [{"text": "Ada kabar terbaru."}])
 
@@ -316,73 +323,111 @@ async def test_outside_the_window_only_the_configured_template_is_sent() -> None
 async def test_outside_the_window_without_a_template_nothing_is_sent_and_the_caller_is_told() -> (
     None
 ):
-    client = RecordingClient()
+    store, client = FakeChannelStore(), RecordingClient()
 
     with pytest.raises(DeliveryFailed, match="24-hour window"):
-        await channel(FakeRouter(), FakeChannelStore(), client).send(CONVERSATION, [{"text": "?"}])
+        await channel(FakeIntake(store), store, client).send(CONVERSATION, [{"text": "?"}])
 
     assert client.sent == []
 
 
-async def test_a_retried_delivery_reaches_the_bot_once() -> None:
-    router, store, client = FakeRouter(), FakeChannelStore(), RecordingClient()
-    whatsapp = channel(router, store, client)
+async def test_a_message_is_stored_with_its_id_and_time_and_nothing_is_sent_yet() -> None:
+    store, client = FakeChannelStore(), RecordingClient()
+    intake = FakeIntake(store)
+    text = wa_text(WA_ID, "halo", "wamid.A1") | {"timestamp": "1795000000"}
+
+    assert await channel(intake, store, client).take(whatsapp_delivery(text)) == 1
+
+    [(inbound, external_id, sent_at)] = intake.taken
+    assert (inbound.conversation_id, inbound.channel, inbound.text) == (
+        CONVERSATION,
+        "whatsapp",
+        "halo",
+    )
+    assert external_id == "wamid.A1"
+    assert sent_at == datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
+    assert client.sent == [], "the outbox sends the answers, not the webhook"
+
+
+async def test_a_retried_delivery_is_stored_once() -> None:
+    store, client = FakeChannelStore(), RecordingClient()
+    intake = FakeIntake(store)
+    whatsapp = channel(intake, store, client)
     delivery = whatsapp_delivery(wa_text(WA_ID, "halo", "wamid.SAME"))
 
     assert await whatsapp.take(delivery) == 1
     assert await whatsapp.take(delivery) == 0
-    await whatsapp.drain()
 
-    assert router.texts == ["halo"]
-    assert [m["text"]["body"] for m in client.sent] == ["echo: halo"]
+    assert intake.texts == ["halo"]
 
 
-async def test_messages_of_one_conversation_reach_the_bot_in_order() -> None:
-    router, client = FakeRouter(), RecordingClient()
-    whatsapp = channel(router, FakeChannelStore(), client)
+async def test_a_delivery_whose_storing_fails_raises_and_its_retry_is_taken_in() -> None:
+    store, client = FakeChannelStore(), RecordingClient()
+    intake = FakeIntake(store)
+    whatsapp = channel(intake, store, client)
+    delivery = whatsapp_delivery(
+        wa_text(WA_ID, "satu", "wamid.ONE"), wa_text(WA_ID, "dua", "wamid.TWO")
+    )
+    intake.broken = 1
+
+    with pytest.raises(ConnectionError):
+        await whatsapp.take(delivery)
+    assert await whatsapp.take(delivery) == 2
+    assert await whatsapp.take(delivery) == 0
+
+    assert intake.texts == ["satu", "dua"]
+
+
+async def test_the_messages_of_a_delivery_are_stored_in_order() -> None:
+    store, client = FakeChannelStore(), RecordingClient()
+    intake = FakeIntake(store)
+    whatsapp = channel(intake, store, client)
     texts = [f"pesan {n}" for n in range(8)]
 
-    for text in texts:
-        await whatsapp.take(whatsapp_delivery(wa_text(WA_ID, text)))
-    await whatsapp.drain()
+    await whatsapp.take(whatsapp_delivery(*(wa_text(WA_ID, text) for text in texts)))
 
-    assert router.texts == texts
+    assert intake.texts == texts
 
 
-async def test_a_click_resolves_its_key_and_an_unknown_key_asks_to_type() -> None:
-    router, store, client = FakeRouter(), FakeChannelStore(), RecordingClient()
+async def test_a_click_resolves_its_key_and_an_unknown_key_gets_the_reply_to_type() -> None:
+    store, client, kicked = FakeChannelStore(), RecordingClient(), []
+    intake = FakeIntake(store)
     store.offered[CONVERSATION] = [LONG_PAYLOAD]
-    whatsapp = channel(router, store, client)
+    whatsapp = channel(intake, store, client, kicked)
 
     await whatsapp.take(
         whatsapp_delivery(wa_button_reply(WA_ID, payload_key(LONG_PAYLOAD), "Kirim"))
     )
     await whatsapp.take(whatsapp_delivery(wa_button_reply(WA_ID, payload_key("/gone"), "Lama")))
-    await whatsapp.drain()
 
-    assert router.texts == [LONG_PAYLOAD]
-    assert client.sent[-1]["text"]["body"] == EXPIRED_BUTTON_REPLY
+    assert intake.texts == [LONG_PAYLOAD]
+    assert store.replies == [(CONVERSATION, EXPIRED_BUTTON_REPLY)]
+    assert kicked == [CONVERSATION]
 
 
-async def test_an_unsupported_message_gets_a_polite_reply_and_never_reaches_the_bot() -> None:
-    router, client = FakeRouter(), RecordingClient()
-    whatsapp = channel(router, FakeChannelStore(), client)
+async def test_an_unsupported_message_gets_a_polite_reply_once_and_never_reaches_the_bot() -> None:
+    store, client, kicked = FakeChannelStore(), RecordingClient(), []
+    intake = FakeIntake(store)
+    whatsapp = channel(intake, store, client, kicked)
+    sticker = whatsapp_delivery(wa_sticker(WA_ID))
 
-    await whatsapp.take(whatsapp_delivery(wa_sticker(WA_ID)))
-    await whatsapp.drain()
+    await whatsapp.take(sticker)
+    await whatsapp.take(sticker)
 
-    assert router.inbound == []
-    assert [m["text"]["body"] for m in client.sent] == [UNSUPPORTED_REPLY]
+    assert intake.inbound == []
+    assert store.replies == [(CONVERSATION, UNSUPPORTED_REPLY)]
+    assert kicked == [CONVERSATION]
+    assert client.sent == []
 
 
 async def test_logs_show_masked_phone_numbers_only(caplog: pytest.LogCaptureFixture) -> None:
-    whatsapp = channel(FakeRouter(), FakeChannelStore(), RecordingClient())
+    store = FakeChannelStore()
+    whatsapp = channel(FakeIntake(store), store, RecordingClient())
     delivery = whatsapp_delivery(wa_text(WA_ID, "halo", "wamid.TWICE"))
 
     with caplog.at_level("INFO"):
         await whatsapp.take(delivery)
         await whatsapp.take(delivery)
-        await whatsapp.drain()
 
     assert "62*********90" in caplog.text
     assert WA_ID not in caplog.text
@@ -418,7 +463,6 @@ def graph(*responses: httpx.Response | Exception) -> tuple[WhatsAppClient, list[
         "https://graph.example/v21.0",
         WHATSAPP_PHONE_NUMBER_ID,
         "EAAG-test-token",
-        backoff_seconds=0,
         transport=httpx.MockTransport(answer),
     )
     return client, seen
@@ -437,27 +481,24 @@ async def test_the_client_posts_to_the_phone_numbers_messages_with_the_access_to
     await client.aclose()
 
 
-async def test_the_client_retries_server_errors_and_refused_connections() -> None:
-    client, seen = graph(httpx.Response(503), httpx.ConnectError("refused"), SENT)
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(503), httpx.ConnectError("refused"), httpx.ReadTimeout("slow")],
+    ids=["server error", "refused connection", "timed out answer"],
+)
+async def test_the_client_tries_once_and_leaves_retrying_to_the_outbox(
+    failure: httpx.Response | Exception,
+) -> None:
+    client, seen = graph(failure, SENT)
 
-    assert await client.send({"to": WA_ID}) == "wamid.OK"
-
-    assert len(seen) == 3
-    await client.aclose()
-
-
-async def test_the_client_gives_up_after_its_attempts() -> None:
-    client, seen = graph(httpx.Response(500), httpx.Response(502), httpx.Response(500))
-
-    with pytest.raises(WhatsAppApiError) as raised:
+    with pytest.raises(DeliveryFailed):
         await client.send({"to": WA_ID})
 
-    assert raised.value.status == 500
-    assert len(seen) == 3
+    assert len(seen) == 1
     await client.aclose()
 
 
-async def test_the_client_does_not_retry_a_refusal_and_names_the_graph_error() -> None:
+async def test_the_client_names_the_graph_error_of_a_refusal() -> None:
     error = {
         "error": {"message": "(#131030) Recipient phone number not in allowed list", "code": 131030}
     }
@@ -467,16 +508,6 @@ async def test_the_client_does_not_retry_a_refusal_and_names_the_graph_error() -
         await client.send({"to": WA_ID})
 
     assert (raised.value.status, raised.value.code) == (400, 131030)
-    assert len(seen) == 1
-    await client.aclose()
-
-
-async def test_the_client_does_not_retry_a_timed_out_answer_which_may_have_been_sent() -> None:
-    client, seen = graph(httpx.ReadTimeout("slow"), SENT)
-
-    with pytest.raises(WhatsAppApiError, match="did not answer"):
-        await client.send({"to": WA_ID})
-
     assert len(seen) == 1
     await client.aclose()
 
