@@ -209,7 +209,9 @@ def tally(cluster: Cluster, conversation_ids: Iterable[str]) -> Tally:
     A message is answered when its turn is done and the bot's answers to it (`reply_to`,
     the "answer follows" notices aside) are in the transcript; duplicated when Rasa got it
     more than once or the transcript holds more answers to it than Rasa gave; out of order
-    when Rasa's user events are not the transcript's user messages in order.
+    when Rasa's user events (each first one) are not the transcript's user messages in order,
+    or the bot's answers are not in the order of the messages they answer. Every problem is
+    described in `problems`.
     """
     ids = list(conversation_ids)
     rows = messages(cluster, ids)
@@ -228,7 +230,7 @@ def tally(cluster: Cluster, conversation_ids: Iterable[str]) -> Tally:
             if message_id is not None:
                 bot_events[message_id] = bot_events.get(message_id, 0) + count
         expected_order = [row["id"] for row in users if row["id"] in set(in_rasa)]
-        if in_rasa != expected_order:
+        if list(dict.fromkeys(in_rasa)) != expected_order:  # a message seen twice: duplicated
             result.out_of_order += 1
             result.problems.append(
                 f"{conversation_id}: Rasa {in_rasa} ≠ transcript {expected_order}"
