@@ -15,6 +15,7 @@ import httpx
 import websockets
 
 from backend.cluster import Cluster
+from backend.queues.rabbitmq import shard_of
 from tests.cluster.support import (
     NOTICES,
     REST_TIMEOUT,
@@ -36,6 +37,7 @@ from tests.cluster.support import (
 from tests.fakes.payloads import telegram_text, wa_text, whatsapp_delivery
 
 OUTAGE_SECONDS = 60.0
+SHARDS = 16  # TURN_QUEUE_SHARDS
 DURING = (3.0, 20.0, 40.0)  # when, into the outage, each customer writes again
 RASAS = ("rasa-1", "rasa-2")
 
@@ -64,13 +66,34 @@ def rest_customer(
         return [call.result() for call in calls]
 
 
-def platform_customers(cluster: Cluster, chat: int, wa_id: str, started: float) -> None:
-    """A Telegram and a WhatsApp customer write three times during the outage."""
+def platform_customers(cluster: Cluster, chats: list[int], wa_id: str, started: float) -> None:
+    """Telegram and WhatsApp customers write three times during the outage (just after the
+    REST customer, whose turn is then the first of its shard)."""
     for number, at in enumerate(DURING, start=1):
-        time.sleep(max(0.0, started + at - time.monotonic()))
+        time.sleep(max(0.0, started + at + 1.0 - time.monotonic()))
         replica = cluster.app_url(1 + number % 2)
-        telegram_update(replica, telegram_text(chat, f"halo lagi {number}", language="id"))
+        for chat in chats:
+            telegram_update(replica, telegram_text(chat, f"halo lagi {number}", language="id"))
         whatsapp_delivery_post(replica, whatsapp_delivery(wa_text(wa_id, f"halo lagi {number}")))
+
+
+def shard(conversation_id: str) -> int:
+    return shard_of(conversation_id, SHARDS)
+
+
+def telegram_chat(shard_wanted: Callable[[int], bool]) -> int:
+    """A Telegram chat id whose conversation falls in a shard of the turn queue as wanted."""
+    while True:
+        chat = random.randrange(10**9, 2 * 10**9)
+        if shard_wanted(shard(f"telegram-{chat}")):
+            return chat
+
+
+def whatsapp_number(shard_wanted: Callable[[int], bool]) -> str:
+    while True:
+        wa_id = f"62813{random.randrange(10**7, 10**8)}"
+        if shard_wanted(shard(f"whatsapp-{wa_id}")):
+            return wa_id
 
 
 async def widget_customer(socket: Any, started: float) -> None:
@@ -100,14 +123,26 @@ def notices_in(frames: list[dict[str, Any]]) -> int:
     )
 
 
-async def outage(
-    cluster: Cluster, rest_sender: str, chat: int, wa_id: str
-) -> tuple[str, list[dict[str, Any]], Any]:
-    async with websockets.connect(ws_url(cluster.app_url(1))) as socket:
+async def web_session(cluster: Cluster, avoid: set[int]) -> tuple[Any, str]:
+    """A widget connected to replica 1 whose new conversation is in none of `avoid`'s shards."""
+    for _ in range(100):
+        socket = await websockets.connect(ws_url(cluster.app_url(1)))
         await socket.send(json.dumps({"type": "hello", "language": "id"}))
         session = json.loads(await socket.recv())
         assert session["type"] == "session", session
-        web_sender = session["conversation_id"]
+        if shard(session["conversation_id"]) not in avoid:
+            return socket, str(session["conversation_id"])
+        await socket.close()
+    raise AssertionError("no conversation outside the other customers' shards")
+
+
+async def outage(
+    cluster: Cluster, rest_sender: str, chats: list[int], wa_id: str
+) -> tuple[str, list[dict[str, Any]], Any]:
+    chat, mate = chats
+    avoid = {shard(rest_sender), shard(f"telegram-{chat}"), shard(f"whatsapp-{wa_id}")}
+    socket, web_sender = await web_session(cluster, avoid)
+    async with socket:
         await socket.send(json.dumps({"type": "message", "text": "halo", "id": "out-0"}))
         frames: list[dict[str, Any]] = []
         stop = asyncio.Event()
@@ -116,9 +151,10 @@ async def outage(
             eventually, lambda: waiting(cluster, [web_sender]) == 0, 60, 0.5, "first answer"
         )
         say(cluster.url, rest_sender, "halo")
-        telegram_update(cluster.url, telegram_text(chat, "halo", language="id"))
+        for each in chats:
+            telegram_update(cluster.url, telegram_text(each, "halo", language="id"))
         whatsapp_delivery_post(cluster.url, whatsapp_delivery(wa_text(wa_id, "halo")))
-        platforms = [f"telegram-{chat}", f"whatsapp-{wa_id}"]
+        platforms = [f"telegram-{chat}", f"whatsapp-{wa_id}", f"telegram-{mate}"]
         await asyncio.to_thread(
             eventually, lambda: waiting(cluster, platforms) == 0, 60, 0.5, "first answers"
         )
@@ -129,11 +165,11 @@ async def outage(
         rest = asyncio.ensure_future(
             asyncio.to_thread(rest_customer, cluster, rest_sender, started)
         )
-        chats = asyncio.ensure_future(
-            asyncio.to_thread(platform_customers, cluster, chat, wa_id, started)
+        platform_writes = asyncio.ensure_future(
+            asyncio.to_thread(platform_customers, cluster, chats, wa_id, started)
         )
         await widget_customer(socket, started)
-        await chats
+        await platform_writes
         await asyncio.sleep(max(0.0, started + OUTAGE_SECONDS - time.monotonic()))
         for name in RASAS:
             cluster.supervisor.release(name)
@@ -167,21 +203,26 @@ def test_with_rasa_down_for_a_minute_every_message_is_answered_in_order_after_on
     record_property: Callable[[str, object], None],
 ) -> None:
     rest_sender = new_id("outage")
-    chat = random.randrange(10**9, 2 * 10**9)
-    wa_id = f"62813{random.randrange(10**7, 10**8)}"
-    telegram_id, whatsapp_id = f"telegram-{chat}", f"whatsapp-{wa_id}"
+    # The customers' conversations in different shards of the turn queue; one more Telegram
+    # customer shares the REST customer's shard (its turns wait behind that one's retries).
+    rest_shard = shard(rest_sender)
+    chat = telegram_chat(lambda found: found != rest_shard)
+    wa_id = whatsapp_number(lambda found: found not in (rest_shard, shard(f"telegram-{chat}")))
+    mate = telegram_chat(lambda found: found == rest_shard)
+    telegram_id, whatsapp_id, mate_id = f"telegram-{chat}", f"whatsapp-{wa_id}", f"telegram-{mate}"
     try:
         web_sender, frames, (rest_given, drain_seconds) = asyncio.run(
-            outage(cluster, rest_sender, chat, wa_id)
+            outage(cluster, rest_sender, [chat, mate], wa_id)
         )
     finally:
         for name in RASAS:
             cluster.supervisor.release(name)
 
-    everyone = [web_sender, rest_sender, telegram_id, whatsapp_id]
+    everyone = [web_sender, rest_sender, telegram_id, whatsapp_id, mate_id]
     eventually(
         lambda: (
             len(telegram_sent(telegram, chat)) >= len(bot_texts(cluster, telegram_id))
+            and len(telegram_sent(telegram, mate)) >= len(bot_texts(cluster, mate_id))
             and len(whatsapp_sent(graph, wa_id)) >= len(bot_texts(cluster, whatsapp_id))
         ),
         timeout=60,
@@ -191,6 +232,7 @@ def test_with_rasa_down_for_a_minute_every_message_is_answered_in_order_after_on
     delivered = {
         telegram_id: telegram_sent(telegram, chat),
         whatsapp_id: whatsapp_sent(graph, wa_id),
+        mate_id: telegram_sent(telegram, mate),
     }
     expected = {conversation: bot_texts(cluster, conversation) for conversation in delivered}
     web_answers = [
@@ -228,7 +270,8 @@ def test_with_rasa_down_for_a_minute_every_message_is_answered_in_order_after_on
     assert result.problems == []
     assert result.sent == len(everyone) * (1 + len(DURING))
     assert result.lost == 0 and result.duplicated == 0 and result.out_of_order == 0
-    assert result.notices == dict.fromkeys(everyone, 1), "each conversation told once"
+    mates_notices = result.notices.pop(mate_id)
+    assert result.notices == dict.fromkeys(everyone[:-1], 1), "each conversation told once"
     assert notices_in(frames) == 1, "the widget was told once"
     assert web_answers == in_transcript, "the widget got every answer once, in order"
     assert delivered == expected, "Telegram and WhatsApp got every answer once, in order"
@@ -237,3 +280,4 @@ def test_with_rasa_down_for_a_minute_every_message_is_answered_in_order_after_on
     assert [status for status, _ in rest_given] == [200] * len(DURING), (
         "every REST caller is answered (its answers, or that they follow), never refused"
     )
+    assert mates_notices == 1, "a conversation whose turns wait behind another's is told too"
