@@ -43,6 +43,8 @@ def create_app(
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 2 * 1024 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # A REST caller may wait for a whole turn (REST_WAIT_SECONDS) before its answer.
+    app.config.RESPONSE_TIMEOUT = settings.rest_wait_seconds + 10
     app.ctx.settings = settings
     app.ctx.profile = load_profile(settings.institution)
     app.ctx.calendar = WorkingCalendar(cuti_bersama=app.ctx.profile.cuti_bersama_counts)

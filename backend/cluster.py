@@ -384,7 +384,11 @@ def haproxy_config(ports: ClusterPorts, settings: Settings) -> str:
     The log names no URL: Rasa's API takes its token in the query string, and paths carry
     conversation ids.
     """
-    wait = settings.rasa_turn_timeout_seconds + PROXY_MARGIN_SECONDS
+    # The apps' REST calls wait a whole turn and then some (REST_WAIT_SECONDS, Sanic's
+    # response timeout 10 s over it); Rasa's calls wait the turn timeout.
+    wait = max(settings.rest_wait_seconds + 10, settings.rasa_turn_timeout_seconds) + (
+        PROXY_MARGIN_SECONDS
+    )
     apps = "\n".join(
         f"    server app-{n} 127.0.0.1:{port} check" for n, port in enumerate(ports.apps, 1)
     )

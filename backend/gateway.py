@@ -42,7 +42,14 @@ async def open_gateway(
     intake = Intake(
         sessions, pipeline.queue, pipeline.bus, clock, wait_seconds=settings.rest_wait_seconds
     )
-    senders = await open_platform_channels(settings, intake, sessions, receive=receive)
+    def kick(conversation_id: str) -> None:
+        """Send a fixed reply at once (the dispatcher starts after the channels)."""
+        if pipeline.dispatcher is not None:
+            pipeline.dispatcher.kick(conversation_id)
+
+    senders = await open_platform_channels(
+        settings, intake, sessions, receive=receive, kick=kick, clock=clock
+    )
     web = WebChannel(settings, intake, sessions, documents, clock, pipeline.bus)
     senders.register(web)
     return Gateway(intake, senders, web)

@@ -107,6 +107,8 @@ class Intake:
             outcome = await self._outcome(message_id)
             if outcome is None or outcome.state != "queued":
                 return outcome
+            if outcome.behind_late:
+                break  # the bot is down and the customer was told: no use waiting
             left = deadline - time.monotonic()
             if left <= 0:
                 break

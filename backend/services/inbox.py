@@ -98,6 +98,8 @@ class TurnOutcome:
 
     state: str
     answers: list[Message]
+    # An earlier message of the conversation waits for the bot already (it is down).
+    behind_late: bool = False
 
 
 async def turn_outcome(session: AsyncSession, message_id: int) -> TurnOutcome | None:
@@ -105,7 +107,11 @@ async def turn_outcome(session: AsyncSession, message_id: int) -> TurnOutcome | 
     entry = await inbox_repository.get_entry(session, message_id)
     if entry is None:
         return None
-    return TurnOutcome(entry.state, list(await inbox_repository.answers_to(session, message_id)))
+    answers = list(await inbox_repository.answers_to(session, message_id))
+    behind_late = entry.state == "queued" and await inbox_repository.is_late_before(
+        session, entry.conversation_id, message_id
+    )
+    return TurnOutcome(entry.state, answers, behind_late)
 
 
 async def stop_waiting(

@@ -22,12 +22,6 @@ TOO_LONG_REPLY = (
     "Maaf, pesan Anda terlalu panjang. Mohon kirim dalam beberapa pesan yang lebih pendek."
     "\n\nSorry, your message is too long. Please send it as a few shorter messages."
 )
-UNAVAILABLE_REPLY = (
-    "Pesan Anda sudah kami simpan, tetapi asisten kami belum dapat menjawab. "
-    "Silakan coba lagi beberapa saat lagi."
-    "\n\nYour message was saved, but our assistant cannot answer right now. "
-    "Please try again in a moment."
-)
 EXPIRED_BUTTON_REPLY = (
     "Maaf, pilihan ini sudah tidak berlaku. Silakan ketik jawaban Anda."
     "\n\nSorry, this choice is no longer available. Please type your answer."

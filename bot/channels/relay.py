@@ -27,12 +27,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Routes(Protocol):
-    """The old router's port, still named by the web channel until it takes the intake too."""
-
-    async def handle(self, inbound: Inbound) -> list[dict[str, Any]]: ...
-
-
 class Takes(Protocol):
     """What the relay needs of the gateway's intake (`bot.intake.Intake`)."""
 

@@ -282,7 +282,7 @@ class FakeRasa(FakeServer):
         super().__init__()
         self.script = dict(script or {})
         self.reply: Callable[[str, str], list[dict[str, Any]]] = self._scripted
-        self.events: dict[str, list[dict[str, Any]]] = {}
+        self.trackers: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def url(self) -> str:
@@ -306,14 +306,14 @@ class FakeRasa(FakeServer):
             and parts[1:4:2] == ["conversations", "tracker"]
         ):
             sender = unquote(parts[2])
-            return 200, {"sender_id": sender, "events": list(self.events.get(sender, []))}
+            return 200, {"sender_id": sender, "events": list(self.trackers.get(sender, []))}
         if urlsplit(call.path).path == "/status":
             return 200, {"model_id": "fake", "model_file": "fake.tar.gz"}
         return 404, {"error": "unknown path"}
 
     def _track(self, body: dict[str, Any], answers: list[dict[str, Any]]) -> None:
         """Keep the turn in the sender's tracker, as Rasa does (the worker may ask for it)."""
-        events = self.events.setdefault(body["sender"], [])
+        events = self.trackers.setdefault(body["sender"], [])
         events.append(
             {"event": "user", "text": body["message"], "metadata": body.get("metadata") or {}}
         )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend import services
+from tests.fakes.eventually import eventually
 from tests.fakes.gateway import FakeSender
 from tests.fakes.rasa_api import RATING_REQUEST, FakeRasaApi
 from tests.integration.bot.support import Gateway
@@ -243,7 +244,8 @@ async def test_a_telegram_user_gets_the_agent_s_reply_through_the_channel(
     )
 
     assert reply.json() == {"ok": True, "pushed": True}
-    assert telegram.sent == [("4242", [{"recipient_id": "4242", "text": "Halo dari CS"}])]
+    [(conversation_id, [answer])] = await eventually(lambda: telegram.sent)
+    assert (conversation_id, answer["text"], answer["sender"]) == ("4242", "Halo dari CS", "agent")
 
 
 async def test_taking_over_names_the_agent_as_officer_of_the_chat_s_open_cases(
