@@ -136,6 +136,7 @@ class Cluster:
     workers: int = 0
     var_dir: Path = ROOT / "var" / "cluster"
     root: Path = ROOT
+    extra_env: dict[str, str] = field(default_factory=dict)  # over every process's environment
     supervisor: Supervisor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -204,6 +205,7 @@ class Cluster:
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
             **timeout_environment(s),
+            **self.extra_env,
         }
 
     def _processes(self) -> list[Process]:
@@ -319,10 +321,11 @@ class Cluster:
         for name, url in checks:
             self._wait_for(name, url, deadline)
 
-    def _wait_for(self, name: str, url: str, deadline: float) -> None:
+    def _wait_for(self, name: str, url: str, deadline: float, *, starting: bool = True) -> None:
+        """Until `url` answers 200; while `starting`, a server that stops is an error."""
         last = "no answer yet"
         while time.monotonic() < deadline:
-            for process in self.processes:
+            for process in self.processes if starting else ():
                 if process.popen is not None and process.popen.poll() is not None:
                     raise ClusterError(
                         f"{process.name} stopped while the cluster started "
@@ -339,6 +342,23 @@ class Cluster:
             time.sleep(0.5)
         raise ClusterError(f"{name} did not answer {url} in time: {last}")
 
+    def hold(self, name: str) -> None:
+        """Stop `name` and keep it down (the supervisor leaves it) until `release(name)`."""
+        self.supervisor.hold(name)
+
+    def release(self, name: str, timeout: float = 120.0) -> None:
+        """Start a held process again and wait until it answers."""
+        self.supervisor.release(name)
+        probe = self._probes().get(name)
+        if probe is not None:
+            self._wait_for(name, probe, time.monotonic() + timeout, starting=False)
+
+    def _probes(self) -> dict[str, str]:
+        probes = {"actions": f"{self.actions_url}/health", "haproxy": f"{self.url}/livez"}
+        probes |= {f"app-{n}": f"{self.app_url(n)}/readyz" for n in (1, 2)}
+        probes |= {f"rasa-{n}": f"{self.rasa_process_url(n)}/" for n in (1, 2)}
+        return probes
+
     def wait_restarted(self, name: str, old_pid: int, timeout: float = 60.0) -> int:
         """Until `name` runs again under a new process id and answers; that id."""
         deadline = time.monotonic() + timeout
@@ -349,11 +369,9 @@ class Cluster:
             time.sleep(0.1)
         else:
             raise ClusterError(f"{name} was not started again within {timeout:.0f}s")
-        probes = {"actions": f"{self.actions_url}/health", "haproxy": f"{self.url}/livez"}
-        probes |= {f"app-{n}": f"{self.app_url(n)}/readyz" for n in (1, 2)}
-        probes |= {f"rasa-{n}": f"{self.rasa_process_url(n)}/" for n in (1, 2)}
+        probes = self._probes()
         if name in probes:
-            self._wait_for(name, probes[name], deadline)
+            self._wait_for(name, probes[name], deadline, starting=False)
         return pid
 
 

@@ -46,6 +46,7 @@ class Process:
     started_at: float = field(default=0.0, repr=False)
     restarts: int = 0
     restart_at: float | None = field(default=None, repr=False)  # set while it waits to restart
+    held: bool = field(default=False, repr=False)  # stopped on purpose: not started again
 
     @property
     def pid(self) -> int | None:
@@ -133,7 +134,7 @@ class Supervisor:
                 return
             now = self.clock()
             for process in self.processes:
-                if process.popen is None:
+                if process.popen is None or process.held:
                     continue
                 returncode = process.popen.poll()
                 if process.restart_at is None and returncode is not None:
@@ -211,6 +212,22 @@ class Supervisor:
             process = self.process(name)
             stop_processes([process], grace)
             self.launch(process)
+
+    def hold(self, name: str, grace: float = 15.0) -> None:
+        """Stop one process and keep it stopped (an outage) until `release(name)`."""
+        with self._lock:
+            process = self.process(name)
+            process.held = True
+            process.restart_at = None
+            stop_processes([process], grace)
+
+    def release(self, name: str) -> None:
+        """Start a held process again; from now on it is restarted when it dies."""
+        with self._lock:
+            process = self.process(name)
+            process.held = False
+            if not process.running:
+                self.launch(process)
 
     def stop(self, grace: float = 15.0) -> None:
         """Stop watching, then ask every process to stop; kill those still running after `grace`."""

@@ -1,4 +1,5 @@
-"""One cluster on this machine for the session: 2 Rasa, actions, 2 apps behind HAProxy.
+"""One cluster on this machine for the session: 2 Rasa, actions, 2 apps behind HAProxy, a
+worker process, and Telegram and WhatsApp talking to fake platforms on loopback.
 
 It uses the machine's PostgreSQL, Redis and RabbitMQ (started when down, as `make cluster`
 does) with databases and Redis keys of its own, dropped at the end, and spare ports. Without
@@ -26,7 +27,9 @@ from backend.cluster import (
 from backend.settings import ROOT, Settings
 from backend.stack import rasa_bin
 from backend.training import ensure_model
+from tests.cluster.support import OutageGraph, OutageTelegram
 from tests.conftest import POSTGRES_ADMIN_URL, unavailable
+from tests.fakes.platforms import channel_environment
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +58,26 @@ def services() -> Services:
 
 
 @pytest.fixture(scope="session")
+def telegram() -> Iterator[OutageTelegram]:
+    """The fake Bot API on loopback the cluster's Telegram channel talks to."""
+    with OutageTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def graph() -> Iterator[OutageGraph]:
+    """The fake WhatsApp Graph API on loopback."""
+    with OutageGraph() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
 def cluster(
-    model: Path, services: Services, tmp_path_factory: pytest.TempPathFactory
+    model: Path,
+    services: Services,
+    telegram: OutageTelegram,
+    graph: OutageGraph,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Cluster]:
     """The running, supervised cluster: kill one of its processes and it comes back."""
     settings = Settings(
@@ -73,6 +94,11 @@ def cluster(
         ports=ClusterPorts.spare(),
         services=services,
         var_dir=tmp_path_factory.mktemp("cluster"),
+        workers=1,  # a worker process of its own, besides the apps' (tests kill it)
+        extra_env={
+            **channel_environment(telegram, graph),  # Telegram and WhatsApp, on the fakes
+            "RATE_LIMIT_PER_IP": "1000 per second",  # every test customer is 127.0.0.1
+        },
     )
     try:
         running.start(timeout=240)
@@ -81,3 +107,10 @@ def cluster(
     finally:
         running.stop()
         asyncio.run(drop_databases(services))
+
+
+LAST = ("test_kill_nine.py",)  # it leaves servers restarting and backing off: after the rest
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name in LAST)

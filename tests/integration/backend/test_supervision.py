@@ -166,3 +166,24 @@ def test_a_server_whose_program_vanished_is_tried_again_after_growing_pauses(
         supervisor.stop(grace=1)
 
     assert "vanishing could not start (FileNotFoundError); trying again in" in caplog.text
+
+
+def test_a_held_server_stays_down_until_released_while_the_others_run_on(
+    supervisor: Supervisor,
+) -> None:
+    held, other = supervisor.processes
+    other_pid = other.pid
+
+    supervisor.hold(held.name, grace=5)
+    time.sleep(1.0)  # twenty rounds of the watcher
+
+    assert not held.running and not answers(held), "held: not started again"
+    assert held.restarts == 0
+    supervisor.release(held.name)
+    eventually(lambda: answers(held))
+    assert held.restarts == 0, "a release is no restart"
+    assert other.pid == other_pid
+    pid = held.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    eventually(lambda: held.restarts == 1 and answers(held))  # watched again after release
