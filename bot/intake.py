@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from backend.services import inbox
-from backend.services.chat_events import chat_topic
+from backend.services.chat_events import CHATS_TOPIC, chat_topic, message_event
 from backend.services.inbox import TakenIn, TurnOutcome
 from backend.services.message_views import MessageView
 from backend.services.ports import EventBus, Subscription, TurnQueue
@@ -71,7 +71,18 @@ class Intake:
             )
         if taken.fresh:
             await self.notify(inbound.conversation_id)
+            if taken.message_id is not None:
+                await self._announce(inbound.conversation_id, taken.message_id)
         return taken
+
+    async def _announce(self, conversation_id: str, message_id: int) -> None:
+        """Wake the console's live views on every replica (they read the database)."""
+        event = message_event(message_id)
+        for topic in (chat_topic(conversation_id), CHATS_TOPIC):
+            try:
+                await self._bus.publish(topic, event)
+            except Exception:  # the views poll the database anyway
+                log.warning("intake: %s not announced", mask_digits(conversation_id))
 
     async def notify(self, conversation_id: str) -> None:
         """Tell the workers; if the queue is unreachable the sweep finds the message later."""

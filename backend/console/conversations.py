@@ -21,6 +21,7 @@ from backend.domain.refusal import NotFound, Refused
 from backend.schemas import InvalidField
 from backend.services import accounts, audit
 from backend.services import handoff as handoffs
+from backend.services.chat_events import chat_topic
 from backend.services.live_chat import AssistantUnavailable
 from backend.services.message_views import MessageView
 from backend.services.records import Message
@@ -156,7 +157,12 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
             events.append(("state", state))
         return events
 
-    await stream_events(request, next_events, still_allowed=lambda: session_alive(request))
+    await stream_events(
+        request,
+        next_events,
+        still_allowed=lambda: session_alive(request),
+        topic=chat_topic(conversation_id),
+    )
 
 
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:

@@ -17,6 +17,7 @@ from backend.domain.handoff import QueueEntry
 from backend.domain.personal_data import mask_personal_numbers
 from backend.schemas import format_wib
 from backend.services import handoff as handoffs
+from backend.services.chat_events import CHATS_TOPIC
 
 
 def entry_json(entry: QueueEntry) -> dict[str, Any]:
@@ -66,7 +67,10 @@ async def queue_stream(request: Request) -> None:
         return await queue_items(request)
 
     await stream_events(
-        request, when_changed(snapshot, "queue"), still_allowed=lambda: session_alive(request)
+        request,
+        when_changed(snapshot, "queue"),
+        still_allowed=lambda: session_alive(request),
+        topic=CHATS_TOPIC,
     )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from sanic import Request
 from sanic.exceptions import SanicException
 
+from backend.services.ports import Subscription
+
 Event = tuple[str, Any]
 POLL_SECONDS = 1.0
 KEEP_ALIVE_SECONDS = 15.0
@@ -65,13 +67,21 @@ async def stream_events(
     still_allowed: Callable[[], Awaitable[bool]],
     poll_seconds: float = POLL_SECONDS,
     stream_seconds: float = STREAM_SECONDS,
+    topic: str | None = None,
 ) -> None:
     """Send what `next_events` returns, polling it, until time is up or the session ended.
 
+    With a `topic`, an event on the bus (from any replica) makes it read at once instead of
+    at the next poll; the database stays the source, read from the last id sent.
     A session holds at most `max_streams_per_session` streams at once (429 beyond).
     """
     with request.app.ctx.console_streams.hold(request.ctx.session_token):
-        await _stream(request, next_events, still_allowed, poll_seconds, stream_seconds)
+        wake = request.app.ctx.bus.subscribe(topic) if topic is not None else None
+        try:
+            await _stream(request, next_events, still_allowed, poll_seconds, stream_seconds, wake)
+        finally:
+            if wake is not None:
+                wake.close()
 
 
 async def _stream(
@@ -80,6 +90,7 @@ async def _stream(
     still_allowed: Callable[[], Awaitable[bool]],
     poll_seconds: float,
     stream_seconds: float,
+    wake: Subscription | None,
 ) -> None:
     response = await request.respond(
         content_type="text/event-stream; charset=utf-8",
@@ -102,8 +113,21 @@ async def _stream(
         if time.monotonic() - last_sent > KEEP_ALIVE_SECONDS:
             await response.send(": keep-alive\n\n")
             last_sent = time.monotonic()
-        await asyncio.sleep(poll_seconds)
+        await pause_for_news(wake, poll_seconds)
     await response.eof()
+
+
+async def pause_for_news(wake: Subscription | None, seconds: float) -> None:
+    """Until the next poll, or until an event arrives on the bus."""
+    if wake is None:
+        await asyncio.sleep(seconds)
+        return
+    try:
+        await wake.next(timeout=seconds)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # the bus is away: poll
+        await asyncio.sleep(seconds)
 
 
 def when_changed(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Every chat's comings and goings, for the console's queue.
+CHATS_TOPIC = "chats"
+
 
 def chat_topic(conversation_id: str) -> str:
     """The bus topic of one conversation."""
@@ -17,3 +20,8 @@ def chat_topic(conversation_id: str) -> str:
 def turn_event(message_id: int, state: str) -> dict[str, Any]:
     """A user message was answered (`done`) or will be answered later (`late`)."""
     return {"type": "turn", "message_id": message_id, "state": state}
+
+
+def message_event(message_id: int) -> dict[str, Any]:
+    """A user message was stored (the console shows it before the bot answers)."""
+    return {"type": "message", "message_id": message_id}

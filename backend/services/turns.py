@@ -25,7 +25,7 @@ from backend.db import inbox_repository, repository
 from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
-from backend.services.chat_events import chat_topic, turn_event
+from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
 from backend.services.handoff import PUSHED
 from backend.services.outbox import Dispatcher, queue_push, record_outgoing
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
@@ -237,6 +237,7 @@ class Turns:
     async def _publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         try:
             await self._bus.publish(chat_topic(conversation_id), event)
+            await self._bus.publish(CHATS_TOPIC, event)
         except Exception:  # listeners catch up from the database
             log.warning("turns: event of %s not published", self._who(conversation_id))
 
