@@ -207,12 +207,14 @@ class Dispatcher:
         # (WhatsApp's 24-hour window), and SQLite lets one transaction hold it at a time.
         await session.commit()
         error: str | None = None
+        permanent = False
         try:
             await self._outbox.send(entry.channel, entry.conversation_id, [answer])
         except UnknownChannel:
             error = f"the {entry.channel} channel is off"
         except DeliveryFailed as exc:
             error = str(exc)
+            permanent = exc.permanent
         now = self._clock()
         if error is None:
             entry.state = "sent"
@@ -223,7 +225,7 @@ class Dispatcher:
             return True
         entry.attempts += 1
         entry.last_error = error[:MAX_ERROR_CHARS]
-        if now - entry.created_at >= self._give_up_after:
+        if permanent or now - entry.created_at >= self._give_up_after:
             entry.state = "failed"
             log.warning(
                 "outbox: gave up on a message to %s after %d tries: %s",

@@ -49,7 +49,15 @@ class Responder(Protocol):
 
 
 class DeliveryFailed(RuntimeError):
-    """The platform refused a message or could not be reached; nothing personal in the text."""
+    """The platform refused a message or could not be reached; nothing personal in the text.
+
+    `permanent`: trying again cannot help (the user blocked the bot, the chat is gone, the
+    request itself is wrong); the outbox then marks the message failed at once.
+    """
+
+    def __init__(self, detail: str, *, permanent: bool = False) -> None:
+        super().__init__(detail)
+        self.permanent = permanent
 
 
 class UnknownChannel(LookupError):

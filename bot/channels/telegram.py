@@ -25,7 +25,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 from telegram.request import BaseRequest
 
@@ -192,7 +192,12 @@ class TelegramChannel:
                 if isinstance(image := answer.get("image"), str) and image:
                     await bot.send_photo(chat_id, image)
         except TelegramError as exc:
-            raise DeliveryFailed(f"Telegram refused the message: {exc.__class__.__name__}") from exc
+            # Forbidden: the user blocked the bot; BadRequest: the chat or the message is
+            # wrong. Neither passes on a later try; a network error or RetryAfter may.
+            raise DeliveryFailed(
+                f"Telegram refused the message: {exc.__class__.__name__}",
+                permanent=isinstance(exc, Forbidden | BadRequest),
+            ) from exc
 
     async def _start(self) -> None:
         await self.application.initialize()

@@ -14,7 +14,10 @@ class WhatsAppApiError(DeliveryFailed):
     """The Graph API refused a message or did not answer; `status` and `code` say how."""
 
     def __init__(self, detail: str, *, status: int | None = None, code: int | None = None) -> None:
-        super().__init__(detail)
+        # A 4xx other than 429 (throttled) refuses this very request: sending it again
+        # cannot succeed. A 5xx, a timeout or no answer may pass on a later try.
+        permanent = status is not None and 400 <= status < 500 and status != 429
+        super().__init__(detail, permanent=permanent)
         self.status = status
         self.code = code
 

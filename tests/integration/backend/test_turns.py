@@ -61,13 +61,16 @@ class FakeBot:
 class FakeChannels:
     """The channels' senders: remembers what went out; `failures` refusals come first."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, *, permanent: bool = False) -> None:
         self.failures = failures
+        self.permanent = permanent
         self.sent: list[Answer] = []
 
     async def send(self, channel: str, conversation_id: str, answers: Sequence[Answer]) -> None:
         if self.failures:
             self.failures -= 1
+            if self.permanent:
+                raise DeliveryFailed("Forbidden: bot was blocked by the user", permanent=True)
             raise DeliveryFailed("HTTP 500")
         self.sent.extend(answers)
 
@@ -84,11 +87,11 @@ class FakeBus:
 
 
 class World:
-    def __init__(self, db: Database, *, failures: int = 0) -> None:
+    def __init__(self, db: Database, *, failures: int = 0, permanent: bool = False) -> None:
         self.db = db
         self.clock = Clock()
         self.bot = FakeBot()
-        self.channels = FakeChannels(failures)
+        self.channels = FakeChannels(failures, permanent=permanent)
         self.bus = FakeBus()
         self.dispatcher = Dispatcher(db, self.channels, self.clock)
         self.turns = Turns(db, self.bot, self.dispatcher, self.bus, self.clock)
@@ -262,6 +265,22 @@ async def test_a_message_still_unsent_after_a_day_is_marked_failed_and_shown(db:
     async with db.session() as session:
         problems = await deliveries.delivery_problems(session)
     assert [(p.state, p.attempts, p.last_error) for p in problems] == [("failed", 2, "HTTP 500")]
+
+
+async def test_a_permanent_refusal_fails_at_once_and_the_next_message_goes(
+    db: Database,
+) -> None:
+    world = World(db, failures=1, permanent=True)
+    await world.say("halo")
+    await world.say("lagi")
+
+    await world.run()
+    await world.dispatcher.dispatch_due()
+
+    assert [a["text"] for a in world.channels.sent] == ["re: lagi"]
+    async with db.session() as session:
+        problems = await deliveries.delivery_problems(session)
+    assert [(p.state, p.attempts) for p in problems] == [("failed", 1)]
 
 
 async def test_two_dispatchers_send_each_message_once(db: Database) -> None:

@@ -323,13 +323,15 @@ async def test_a_sending_only_channel_neither_polls_nor_sets_a_webhook_but_sends
     assert [name for name, _ in api.calls] == ["getMe", "sendMessage"] * 2
 
 
-async def test_a_refusal_of_telegram_is_a_failed_delivery_for_the_outbox_to_retry(
+async def test_a_refusal_of_telegram_is_a_failed_delivery_that_no_retry_can_mend(
     channel: TelegramChannel, api: MemoryBotApi
 ) -> None:
     api.refused["sendMessage"] = "Bad Request: chat not found"
 
-    with pytest.raises(DeliveryFailed):
+    with pytest.raises(DeliveryFailed) as raised:
         await channel.send(CONVERSATION, [{"text": "Halo"}])
+
+    assert raised.value.permanent
 
 
 async def test_answer_buttons_become_an_inline_keyboard_whose_callback_data_is_the_payload(

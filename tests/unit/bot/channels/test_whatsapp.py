@@ -508,8 +508,20 @@ async def test_the_client_names_the_graph_error_of_a_refusal() -> None:
         await client.send({"to": WA_ID})
 
     assert (raised.value.status, raised.value.code) == (400, 131030)
+    assert raised.value.permanent, "the same request would be refused again"
     assert len(seen) == 1
     await client.aclose()
+
+
+async def test_a_graph_api_that_is_down_or_throttling_is_worth_a_retry() -> None:
+    for status in (503, 429):
+        client, _ = graph(httpx.Response(status, json={"error": {"message": "try later"}}))
+
+        with pytest.raises(WhatsAppApiError) as raised:
+            await client.send({"to": WA_ID})
+
+        assert not raised.value.permanent
+        await client.aclose()
 
 
 def test_the_platform_urls_default_to_the_real_apis_and_can_point_at_fakes(tmp_path: Path) -> None:
