@@ -16,6 +16,9 @@ For `run` it also makes several Rasa processes safe side by side:
   reads it from `${RASA_LOCK_STORE_PASSWORD}`, set in this process only. Without `REDIS_URL`,
   or when the file names a lock store itself, the file is used as it is (Rasa's in-memory
   lock store: one Rasa process only).
+- **Response check.** Rasa checks every action-server response against its JSON schema by
+  rebuilding and re-checking a validator on each call; `engine/action_responses.py` puts a
+  validator compiled once in its place (same refusals), after the timeout is set.
 - **Action timeout.** Rasa 3.6 waits 300 s for a custom action, hard-coded. The launcher
   sets `RASA_ACTION_TIMEOUT_SECONDS` (default below) in Rasa's constants before Rasa imports
   them, so the turn's timeouts nest (backend/timeouts.py; a unit test keeps the default here
@@ -182,12 +185,23 @@ def set_action_timeout(seconds: float) -> None:
     constants.DEFAULT_REQUEST_TIMEOUT = seconds
 
 
+def compile_response_check() -> None:
+    """Check the action server's responses with a validator compiled once (action_responses)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from engine.action_responses import install
+
+    install()
+
+
 def main() -> None:
     """Hand over to Rasa's own command line in this process."""
     arguments = rasa_arguments(sys.argv[1:], os.environ)
     if arguments[:1] == ["run"]:
         arguments = with_lock_store(arguments, os.environ)
         set_action_timeout(action_timeout_seconds(os.environ))
+        compile_response_check()
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 
