@@ -19,6 +19,9 @@ For `run` it also makes several Rasa processes safe side by side:
 - **Response check.** Rasa checks every action-server response against its JSON schema by
   rebuilding and re-checking a validator on each call; `engine/action_responses.py` puts a
   validator compiled once in its place (same refusals), after the timeout is set.
+- **SQLite tracker store.** The embedded default's tracker store commits every turn inside
+  Rasa's event loop; `engine/sqlite_tracker.py` gives its connections the app's pragmas
+  (write-ahead log, `synchronous=NORMAL`), so a commit no longer waits for the disk.
 - **Action timeout.** Rasa 3.6 waits 300 s for a custom action, hard-coded. The launcher
   sets `RASA_ACTION_TIMEOUT_SECONDS` (default below) in Rasa's constants before Rasa imports
   them, so the turn's timeouts nest (backend/timeouts.py; a unit test keeps the default here
@@ -187,12 +190,24 @@ def set_action_timeout(seconds: float) -> None:
 
 def compile_response_check() -> None:
     """Check the action server's responses with a validator compiled once (action_responses)."""
-    root = str(Path(__file__).resolve().parent.parent)
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    _project_importable()
     from engine.action_responses import install
 
     install()
+
+
+def write_sqlite_like_the_app() -> None:
+    """A SQLite tracker store in WAL mode with `synchronous=NORMAL` (engine/sqlite_tracker.py)."""
+    _project_importable()
+    from engine.sqlite_tracker import install
+
+    install()
+
+
+def _project_importable() -> None:
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
 
 
 def main() -> None:
@@ -202,6 +217,7 @@ def main() -> None:
         arguments = with_lock_store(arguments, os.environ)
         set_action_timeout(action_timeout_seconds(os.environ))
         compile_response_check()
+        write_sqlite_like_the_app()
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 
