@@ -19,6 +19,9 @@ For `run` it also makes several Rasa processes safe side by side:
 - **Response check.** Rasa checks every action-server response against its JSON schema by
   rebuilding and re-checking a validator on each call; `engine/action_responses.py` puts a
   validator compiled once in its place (same refusals), after the timeout is set.
+- **Connections to the action server.** Rasa opens a new HTTP session, hence a new TCP
+  connection, for every custom action; `engine/action_connections.py` makes the sessions share
+  one pool of kept-open connections.
 - **SQLite tracker store.** The embedded default's tracker store commits every turn inside
   Rasa's event loop; `engine/sqlite_tracker.py` gives its connections the app's pragmas
   (write-ahead log, `synchronous=NORMAL`), so a commit no longer waits for the disk.
@@ -196,6 +199,14 @@ def compile_response_check() -> None:
     install()
 
 
+def keep_action_connections_open() -> None:
+    """Calls to the action server on kept-open connections (engine/action_connections.py)."""
+    _project_importable()
+    from engine.action_connections import install
+
+    install()
+
+
 def write_sqlite_like_the_app() -> None:
     """A SQLite tracker store in WAL mode with `synchronous=NORMAL` (engine/sqlite_tracker.py)."""
     _project_importable()
@@ -217,6 +228,7 @@ def main() -> None:
         arguments = with_lock_store(arguments, os.environ)
         set_action_timeout(action_timeout_seconds(os.environ))
         compile_response_check()
+        keep_action_connections_open()
         write_sqlite_like_the_app()
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
