@@ -20,6 +20,7 @@ from backend.console.queue import queue_blueprint
 from backend.console.render import add_security_headers
 
 STATIC = Path(__file__).resolve().parent / "static"
+FAVICON_TYPE = "image/svg+xml"  # browsers take an SVG icon at /favicon.ico too
 
 
 def console_blueprints() -> BlueprintGroup:
@@ -41,7 +42,9 @@ def console_blueprints() -> BlueprintGroup:
     signed_in.middleware(require_agent, "request")
     assets = Blueprint("console_assets", url_prefix="/console/static")
     assets.static("/", STATIC, name="files")
-    group = Blueprint.group(login_blueprint(), assets, signed_in)
+    favicon = Blueprint("console_favicon")
+    favicon.static("/favicon.ico", STATIC / "favicon.svg", name="favicon", content_type=FAVICON_TYPE)
+    group = Blueprint.group(login_blueprint(), assets, favicon, signed_in)
     group.middleware(add_security_headers, "response")
     answer_refusals(group)
     return group

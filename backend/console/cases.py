@@ -86,6 +86,15 @@ async def _case_or_404(session: AsyncSession, register_number: str) -> CaseRecor
     return case
 
 
+async def exact_case_number(session: AsyncSession, query: str) -> str | None:
+    """The register number of the case `query` names exactly (case-insensitively), if any."""
+    try:
+        case = await services.get_case(session, query.strip())
+    except RegisterNumberError:
+        return None
+    return case.register_number if case is not None else None
+
+
 def _done_notice(request: Request) -> str:
     done = DONE.get(request.args.get("done") or "", "")
     if done and request.args.get("sent") == "1":

@@ -67,6 +67,20 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sender": {"user": "Pelanggan", "bot": "Bot", "agent": "Agen"},
     "role": {"agent": "Agen", "supervisor": "Supervisor"},
+    # A case's history: the action of each case event.
+    "event": {
+        "opened": "Kasus dibuka",
+        "status_changed": "Status diubah",
+        "documents_requested": "Dokumen diminta",
+        "document_added": "Dokumen ditambahkan",
+        "document_downloaded": "Dokumen diunduh",
+        "rejected": "Pengaduan ditolak",
+        "extended": "Waktu penyelesaian diperpanjang",
+        "resolved": "Pengaduan diselesaikan",
+        "assigned": "Petugas ditetapkan",
+        "contact_check_passed": "Verifikasi kontak berhasil",
+        "contact_check_failed": "Verifikasi kontak gagal",
+    },
 }
 
 
