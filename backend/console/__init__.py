@@ -10,6 +10,7 @@ from sanic.blueprint_group import BlueprintGroup
 from backend.blueprints import answer_refusals
 from backend.console.agents import agents_blueprint
 from backend.console.auth import require_agent
+from backend.console.canned import canned_blueprint
 from backend.console.cases import cases_blueprint
 from backend.console.conversations import conversations_blueprint
 from backend.console.dashboard import dashboard_blueprint
@@ -36,6 +37,7 @@ def console_blueprints() -> BlueprintGroup:
         agents_blueprint(),
         dashboard_blueprint(),
         deliveries_blueprint(),
+        canned_blueprint(),
         logout_blueprint(),
         url_prefix="/console",
     )
@@ -43,7 +45,9 @@ def console_blueprints() -> BlueprintGroup:
     assets = Blueprint("console_assets", url_prefix="/console/static")
     assets.static("/", STATIC, name="files")
     favicon = Blueprint("console_favicon")
-    favicon.static("/favicon.ico", STATIC / "favicon.svg", name="favicon", content_type=FAVICON_TYPE)
+    favicon.static(
+        "/favicon.ico", STATIC / "favicon.svg", name="favicon", content_type=FAVICON_TYPE
+    )
     group = Blueprint.group(login_blueprint(), assets, favicon, signed_in)
     group.middleware(add_security_headers, "response")
     answer_refusals(group)

@@ -67,6 +67,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sender": {"user": "Pelanggan", "bot": "Bot", "agent": "Agen"},
     "role": {"agent": "Agen", "supervisor": "Supervisor"},
+    "uploader": {"customer (web widget)": "Pelanggan (widget web)"},
+    "document_type": {
+        "application/pdf": "PDF",
+        "image/png": "Gambar PNG",
+        "image/jpeg": "Gambar JPEG",
+    },
     # A case's history: the action of each case event.
     "event": {
         "opened": "Kasus dibuka",
