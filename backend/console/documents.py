@@ -82,6 +82,12 @@ async def _deliver(
         )
     except RegisterNumberError:  # a malformed number in the path: there is no such case
         raise services.CaseNotFound(register_number) from None
+    except Refused:
+        raise
+    except ValueError:  # a stored path that leads outside the store: never followed
+        raise Refused(
+            "the stored path is refused", status=500, error="document_path_refused"
+        ) from None
     except FileNotFoundError:
         raise Refused(
             "the stored file is gone", status=500, error="document_file_missing"
