@@ -175,7 +175,10 @@ def test_a_canned_response_is_inserted_into_the_reply_by_keyboard_filled_in(
     console.goto(f"{stack.settings.app_url}/console/conversations/{chat.sender}")
     console.wait_for_selector("#take-over").click()
     console.wait_for_selector("text=Anda menangani chat ini.")
-    console.wait_for_selector("#canned[data-loaded='5']", timeout=WAIT_MS)
+    console.wait_for_function(
+        "() => document.getElementById('canned').dataset.loaded", timeout=WAIT_MS
+    )
+    assert console.get_attribute("#canned", "data-loaded") == "5"
     console.fill("#reply-text", "Baik. ")
     console.focus("#canned-select")
     console.select_option("#canned-select", label="Pengaduan sedang diproses")
@@ -277,7 +280,7 @@ def test_empty_charts_say_there_is_no_data_yet(
     page.screenshot(path=str(EMPTY_SCREENSHOT), full_page=True)
 
     for chart in ("#chart-volume", "#chart-compliance", "#chart-ratings"):
-        assert page.locator(f"{chart} text.chart__empty").inner_text() == "Belum ada data"
+        assert page.locator(f"{chart} text.chart__empty").text_content() == "Belum ada data"
     assert page.locator("#chart-volume rect.bar").count() == 0
 
 

@@ -216,7 +216,7 @@ async def test_the_chat_page_offers_the_canned_response_picker(
     page = (await agent.page("/console/conversations/budi")).text
 
     assert 'id="canned-select"' in page and 'data-source="/console/canned/budi"' in page
-    assert '<script src="/console/static/canned.js"></script>' in page
+    assert '<script src="/console/static/canned.js" defer></script>' in page
 
 
 async def test_an_exact_register_number_in_any_case_opens_the_case(
