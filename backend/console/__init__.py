@@ -10,6 +10,7 @@ from sanic.blueprint_group import BlueprintGroup
 from backend.blueprints import answer_refusals
 from backend.console.agents import agents_blueprint
 from backend.console.auth import require_agent
+from backend.console.canned import canned_blueprint
 from backend.console.cases import cases_blueprint
 from backend.console.conversations import conversations_blueprint
 from backend.console.dashboard import dashboard_blueprint
@@ -20,6 +21,7 @@ from backend.console.queue import queue_blueprint
 from backend.console.render import add_security_headers
 
 STATIC = Path(__file__).resolve().parent / "static"
+FAVICON_TYPE = "image/svg+xml"  # browsers take an SVG icon at /favicon.ico too
 
 
 def console_blueprints() -> BlueprintGroup:
@@ -35,13 +37,18 @@ def console_blueprints() -> BlueprintGroup:
         agents_blueprint(),
         dashboard_blueprint(),
         deliveries_blueprint(),
+        canned_blueprint(),
         logout_blueprint(),
         url_prefix="/console",
     )
     signed_in.middleware(require_agent, "request")
     assets = Blueprint("console_assets", url_prefix="/console/static")
     assets.static("/", STATIC, name="files")
-    group = Blueprint.group(login_blueprint(), assets, signed_in)
+    favicon = Blueprint("console_favicon")
+    favicon.static(
+        "/favicon.ico", STATIC / "favicon.svg", name="favicon", content_type=FAVICON_TYPE
+    )
+    group = Blueprint.group(login_blueprint(), assets, favicon, signed_in)
     group.middleware(add_security_headers, "response")
     answer_refusals(group)
     return group

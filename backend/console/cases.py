@@ -12,6 +12,8 @@ from backend import services
 from backend.blueprints import build_blueprint, get, post
 from backend.console.case_view import case_panel
 from backend.console.conversations import REVEALED, show_conversation
+from backend.console.documents import case_documents, download_document, preview_document
+from backend.console.notes import add_note, notes_of
 from backend.console.render import refusal_text, render
 from backend.domain.access import safe_next
 from backend.domain.refusal import NotFound, Refused
@@ -29,6 +31,7 @@ DONE = {
     "resolve": "Pengaduan diselesaikan.",
     "assign": "Petugas kasus dicatat.",
     "registered": "Pengaduan terdaftar.",
+    "note": "Catatan internal disimpan.",
 }
 
 
@@ -50,12 +53,20 @@ async def show_case(
     events = await services.case_events(session, case.register_number)
     agents = await accounts.list_agents(session, active_only=True)
     calendar, now = request.app.ctx.calendar, request.app.ctx.clock()
+    conversation = (
+        await services.get_conversation(session, case.conversation_id)
+        if case.conversation_id
+        else None
+    )
     return render(
         request,
         "case.html",
         status=status,
         case=case_panel(case, calendar=calendar, now=now, reveal=reveal),
         events=list(reversed(events)),
+        documents=await case_documents(request, case.register_number),
+        notes=await notes_of(request, case.register_number),
+        rating=conversation.rating if conversation is not None else None,
         agents=agents,
         return_to=case_url(case.register_number),
         notice=REVEALED if reveal else _done_notice(request),
@@ -75,6 +86,19 @@ async def reveal_case(request: Request, register_number: str) -> HTTPResponse:
     return await show_case(request, case.register_number, reveal=True)
 
 
+async def note(request: Request, register_number: str) -> HTTPResponse:
+    """`POST /console/cases/<register number>/notes`: a private note; the case page again."""
+    case = await _case_or_404(request.ctx.db_session, register_number)
+    try:
+        return await add_note(request, case.register_number, back_to=case_url(case.register_number))
+    except NotFound:
+        raise
+    except Refused as exc:
+        return await show_case(
+            request, case.register_number, error=refusal_text(exc), status=exc.status
+        )
+
+
 async def _case_or_404(session: AsyncSession, register_number: str) -> CaseRecord:
     """The case with this register number; 404 when there is none or the number is malformed."""
     try:
@@ -84,6 +108,15 @@ async def _case_or_404(session: AsyncSession, register_number: str) -> CaseRecor
     if case is None:
         raise services.CaseNotFound(register_number)
     return case
+
+
+async def exact_case_number(session: AsyncSession, query: str) -> str | None:
+    """The register number of the case `query` names exactly (case-insensitively), if any."""
+    try:
+        case = await services.get_case(session, query.strip())
+    except RegisterNumberError:
+        return None
+    return case.register_number if case is not None else None
 
 
 def _done_notice(request: Request) -> str:
@@ -140,7 +173,10 @@ def cases_blueprint() -> Blueprint:
     return build_blueprint(
         "console_cases",
         get("/<register_number:str>", show_case),
+        get("/<register_number:str>/documents/<document_id:int>", download_document),
+        get("/<register_number:str>/documents/<document_id:int>/preview", preview_document),
         post("/<register_number:str>/reveal", reveal_case),
+        post("/<register_number:str>/notes", note),
         post("/<register_number:str>/<action:str>", case_action),
         url_prefix="/cases",
     )

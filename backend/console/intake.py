@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse, redirect
 
 from backend import services
 from backend.blueprints import build_blueprint, get, post
-from backend.console.cases import case_url
+from backend.console.cases import case_url, exact_case_number
 from backend.console.render import refusal_text, render
 from backend.domain.calendar import WIB
 from backend.domain.control_characters import REFUSAL, has_control_characters
@@ -109,6 +109,9 @@ async def search(request: Request) -> HTTPResponse:
         return render(request, "search.html", query="", cases=[], error=error, status=422)
     cases = []
     if query:
+        number = await exact_case_number(request.ctx.db_session, query)
+        if number is not None:  # an exact register number (any case, any dashes) opens the case
+            return redirect(case_url(number), status=303)
         cases = list(await search_cases(request.ctx.db_session, query))
     return render(request, "search.html", query=query, cases=cases)
 

@@ -67,6 +67,26 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sender": {"user": "Pelanggan", "bot": "Bot", "agent": "Agen"},
     "role": {"agent": "Agen", "supervisor": "Supervisor"},
+    "uploader": {"customer (web widget)": "Pelanggan (widget web)"},
+    "document_type": {
+        "application/pdf": "PDF",
+        "image/png": "Gambar PNG",
+        "image/jpeg": "Gambar JPEG",
+    },
+    # A case's history: the action of each case event.
+    "event": {
+        "opened": "Kasus dibuka",
+        "status_changed": "Status diubah",
+        "documents_requested": "Dokumen diminta",
+        "document_added": "Dokumen ditambahkan",
+        "document_downloaded": "Dokumen diunduh",
+        "rejected": "Pengaduan ditolak",
+        "extended": "Waktu penyelesaian diperpanjang",
+        "resolved": "Pengaduan diselesaikan",
+        "assigned": "Petugas ditetapkan",
+        "contact_check_passed": "Verifikasi kontak berhasil",
+        "contact_check_failed": "Verifikasi kontak gagal",
+    },
 }
 
 

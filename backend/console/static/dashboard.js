@@ -61,6 +61,12 @@
         svg.appendChild(bar);
       });
     });
+    if (!totals.some(function (total) { return total > 0; })) { empty(svg, height); }
+  }
+
+  // An empty chart says so rather than showing bare axes.
+  function empty(svg, height) {
+    svg.appendChild(node("text", { x: W / 2, y: height / 2, "text-anchor": "middle", "class": "chart__empty" }, "Belum ada data"));
   }
 
   function legend(list, series) {
@@ -88,7 +94,7 @@
       svg.appendChild(dot);
     });
     if (points.length > 1) { svg.insertBefore(node("polyline", { points: points.join(" "), "class": "line" }), svg.firstChild); }
-    if (!points.length) { svg.appendChild(node("text", { x: W / 2, y: height / 2, "text-anchor": "middle" }, "Belum ada penilaian.")); }
+    if (!points.length) { empty(svg, height); }
   }
 
   function draw(data) {
