@@ -71,7 +71,7 @@ from benchmarks.action_relay import ActionRelay
 from benchmarks.flame import render
 from benchmarks.intake_flow import PERSONAS, Customer, texts
 from benchmarks.latency import Latency
-from benchmarks.process_cpu import cpu_seconds, self_cpu_seconds
+from benchmarks.process_cpu import cpu_seconds, machine_busy_seconds, self_cpu_seconds
 from benchmarks.profiler import Recording, start_recordings
 
 OUT = ROOT / "var" / "benchmarks"
@@ -126,6 +126,7 @@ class Phase:
     tally: Tally
     cpu: dict[str, float]
     generator_cpu: float
+    machine_cpu: float  # every process of the machine, the other users' included
     profiled: bool = False
     action_calls: int | None = None
 
@@ -159,6 +160,10 @@ class Phase:
             if turns
             else {},
             "load_generator_cpu_seconds": round(self.generator_cpu, 2),
+            "machine_cpu_seconds": round(self.machine_cpu, 2),
+            # What else ran on the machine meanwhile (other users, the profiler): noise.
+            "other_cpu_seconds": round(self.machine_cpu - total_cpu - self.generator_cpu, 2),
+            "machine_cpus": os.cpu_count(),
             "action_server_calls": self.action_calls,
             "action_server_calls_per_turn": round(self.action_calls / turns, 2)
             if self.action_calls is not None and turns
@@ -278,16 +283,18 @@ class Bench:
             asyncio.run(drive(target, concurrency, self.warmup, self.think, self.timeout))
         pids = self.pids()
         before, generator_before = cpu_seconds(pids), self_cpu_seconds()
+        machine_before = machine_busy_seconds()
         calls_before = self.relay.calls if self.relay else None
         tally, seconds = asyncio.run(
             drive(target, concurrency, self.duration, self.think, self.timeout)
         )
         after, generator_after = cpu_seconds(pids), self_cpu_seconds()
+        machine = machine_busy_seconds() - machine_before
         calls = self.relay.calls - calls_before if self.relay and calls_before is not None else None
         used = {name: after[name] - before[name] for name in pids}
         return Phase(
             target.name, concurrency, seconds, tally, used, generator_after - generator_before,
-            profiled=profiled, action_calls=calls,
+            machine, profiled=profiled, action_calls=calls,
         )  # fmt: skip
 
 
@@ -452,7 +459,7 @@ def row(phase: Phase) -> str:
 
     def ms(name: str) -> str:
         value = latency[name]
-        return f"{value:8.0f}" if value is not None else "       -"
+        return f"{value:8.1f}" if value is not None else "       -"
 
     per_turn = figures["cpu_ms_per_turn"]
     return (
@@ -482,7 +489,9 @@ def report(phases: list[Phase]) -> str:
         )
         lines.append(
             f"  {phase.target:<8} C={phase.concurrency:<3} {cpu}; load generator "
-            f"{phase.generator_cpu:.1f}s" + ("  (profiled)" if phase.profiled else "")
+            f"{phase.generator_cpu:.1f}s; all else on the machine "
+            f"{figures['other_cpu_seconds']:.1f}s (of {phase.seconds * (os.cpu_count() or 1):.0f})"
+            + ("  (profiled)" if phase.profiled else "")
         )
         if figures["action_server_calls_per_turn"] is not None:
             lines.append(

@@ -82,3 +82,20 @@ def self_cpu_seconds() -> float:
     """CPU seconds so far of this process (the load generator), threads included."""
     times = os.times()
     return times.user + times.system
+
+
+def parse_machine_busy(line: str) -> int:
+    """Busy ticks of all CPUs from the `cpu` line of /proc/stat (idle and iowait left out).
+
+    Fields: user nice system idle iowait irq softirq steal guest guest_nice; guest time is
+    already counted in user.
+    """
+    fields = [int(value) for value in line.split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return user + nice + system + irq + softirq + steal
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine used so far (to see the others' load)."""
+    with (PROC / "stat").open() as stat:
+        return parse_machine_busy(stat.readline()) / TICKS

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 
-from benchmarks.process_cpu import StatLine, cpu_seconds, parse_stat, self_cpu_seconds, tree_ticks
+from benchmarks.process_cpu import (
+    StatLine,
+    cpu_seconds,
+    machine_busy_seconds,
+    parse_machine_busy,
+    parse_stat,
+    self_cpu_seconds,
+    tree_ticks,
+)
 
 # Fields 1-17 of a real line, with a command name holding a space and a parenthesis.
 LINE = "4242 (rasa (main) x) S 4200 4242 4200 0 -1 4194560 900 0 0 0 1500 250 30 12 20 0 8 0"
@@ -35,3 +43,14 @@ def test_this_process_is_measured_and_its_cpu_grows_with_work() -> None:
     sum(i * i for i in range(2_000_000))
     assert cpu_seconds({"me": os.getpid()})["me"] > before
     assert self_cpu_seconds() > own_before
+
+
+def test_the_machine_is_busy_for_all_but_idle_and_io_wait() -> None:
+    line = "cpu  1000 20 300 50000 70 4 6 9 0 0"
+    assert parse_machine_busy(line) == 1000 + 20 + 300 + 4 + 6 + 9
+
+
+def test_the_machines_busy_time_grows_with_work() -> None:
+    before = machine_busy_seconds()
+    sum(i * i for i in range(2_000_000))
+    assert machine_busy_seconds() > before
