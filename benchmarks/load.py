@@ -109,6 +109,7 @@ class Tally:
     lost: int = 0
     lost_on: list[str] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)  # the first finished conversation
 
     def error(self, kind: str, detail: str) -> None:
         self.errors[kind] += 1
@@ -151,6 +152,7 @@ class Phase:
             "conversations_finished": self.tally.finished,
             "conversations_lost": self.tally.lost,
             "lost_on": self.tally.lost_on,
+            "a_finished_conversation": self.tally.transcript,
             "cpu_seconds": {name: round(value, 2) for name, value in self.cpu.items()},
             "cpu_seconds_total": round(total_cpu, 2),
             "cpu_ms_per_turn": round(total_cpu / turns * 1000, 1) if turns else None,
@@ -190,15 +192,18 @@ async def customer_loop(
         customer = Customer(PERSONAS[(number + conversation) % len(PERSONAS)])
         sender = f"bench-{target.name}-{tag}-{number}-{conversation}"
         message: str | None = customer.opening()
+        transcript: list[str] = []
         while message is not None and time.monotonic() < deadline:
             answer = await send(client, target, sender, message, tally)
             if answer is None:
                 break  # an error: the conversation's state is unknown, start a new one
+            transcript += [f"> {message}", *(f"< {line}" for line in texts(answer).splitlines())]
             message = customer.reply(answer)
             if message is not None and think > 0:
                 await asyncio.sleep(think)
         if customer.outcome == "finished":
             tally.finished += 1
+            tally.transcript = tally.transcript or transcript
         elif customer.outcome == "lost":
             tally.lost += 1
             if len(tally.lost_on) < SAMPLES_KEPT:
