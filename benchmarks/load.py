@@ -51,6 +51,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import platform
 import secrets
@@ -110,8 +111,16 @@ class Tally:
     lost_on: list[str] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)  # the first finished conversation
+    # The measured window (time.monotonic()): what ends outside it is not counted.
+    since: float = -math.inf
+    until: float = math.inf
+
+    def counts(self, moment: float) -> bool:
+        return self.since <= moment <= self.until
 
     def error(self, kind: str, detail: str) -> None:
+        if not self.counts(time.monotonic()):
+            return
         self.errors[kind] += 1
         if len(self.error_samples) < SAMPLES_KEPT:
             self.error_samples.append(f"{kind}: {detail[:200]}")
@@ -201,6 +210,8 @@ async def customer_loop(
             message = customer.reply(answer)
             if message is not None and think > 0:
                 await asyncio.sleep(think)
+        if not tally.counts(time.monotonic()):
+            continue
         if customer.outcome == "finished":
             tally.finished += 1
             tally.transcript = tally.transcript or transcript
@@ -241,15 +252,45 @@ async def send(
     if LATE_NOTICE in texts(answer):
         tally.error("late (the answer follows)", f"{message!r} after {elapsed:.1f}s")
         return None
-    tally.latencies.append(elapsed)
+    if tally.counts(time.monotonic()):
+        tally.latencies.append(elapsed)
     return answer
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """CPU seconds so far: each server's, the load generator's, the machine's; action calls."""
+
+    servers: dict[str, float]
+    generator: float
+    machine: float
+    action_calls: int | None
+
+    @classmethod
+    def take(cls, pids: dict[str, int], relay: ActionRelay | None) -> Snapshot:
+        return cls(
+            cpu_seconds(pids),
+            self_cpu_seconds(),
+            machine_busy_seconds(),
+            relay.calls if relay is not None else None,
+        )
+
+
 async def drive(
-    target: Target, concurrency: int, seconds: float, think: float, timeout: float
-) -> tuple[Tally, float]:
-    """C customers for `seconds`; the tally and the seconds until the last answer came."""
-    tally = Tally()
+    target: Target,
+    concurrency: int,
+    warmup: float,
+    seconds: float,
+    think: float,
+    timeout: float,
+    snapshot: Callable[[], Snapshot],
+) -> tuple[Tally, Snapshot, Snapshot]:
+    """C customers: `warmup` seconds, then `seconds` measured; snapshots at both ends.
+
+    The customers run on from the warm-up into the measured window, so the window sees
+    conversations at every step rather than C greetings at once. After the window no new
+    message is sent; the answers still on their way are awaited but not counted.
+    """
     tag = secrets.token_hex(3)
     limits = httpx.Limits(
         max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5
@@ -258,14 +299,19 @@ async def drive(
         timeout=httpx.Timeout(timeout, connect=10.0), limits=limits
     ) as client:
         began = time.monotonic()
-        deadline = began + seconds
-        await asyncio.gather(
-            *(
-                customer_loop(client, target, number, tag, deadline, think, tally)
-                for number in range(concurrency)
+        tally = Tally(since=began + warmup, until=began + warmup + seconds)
+        customers = [
+            asyncio.create_task(
+                customer_loop(client, target, number, tag, tally.until, think, tally)
             )
-        )
-        return tally, time.monotonic() - began
+            for number in range(concurrency)
+        ]
+        await asyncio.sleep(max(0.0, tally.since - time.monotonic()))
+        first = snapshot()
+        await asyncio.sleep(max(0.0, tally.until - time.monotonic()))
+        last = snapshot()
+        await asyncio.gather(*customers)
+        return tally, first, last
 
 
 # -- the phases ------------------------------------------------------------------------------
@@ -283,23 +329,40 @@ class Bench:
     pids: Callable[[], dict[str, int]]  # read at each phase: a server may have restarted
     relay: ActionRelay | None = None
 
-    def phase(self, target: Target, concurrency: int, *, profiled: bool = False) -> Phase:
-        if self.warmup > 0:
-            asyncio.run(drive(target, concurrency, self.warmup, self.think, self.timeout))
+    def phase(
+        self,
+        target: Target,
+        concurrency: int,
+        *,
+        profiled: bool = False,
+        at_start: Callable[[], object] | None = None,
+    ) -> Phase:
+        """Warm up, then measure; `at_start` runs as the measured window opens."""
         pids = self.pids()
-        before, generator_before = cpu_seconds(pids), self_cpu_seconds()
-        machine_before = machine_busy_seconds()
-        calls_before = self.relay.calls if self.relay else None
-        tally, seconds = asyncio.run(
-            drive(target, concurrency, self.duration, self.think, self.timeout)
+        taken: list[Snapshot] = []
+
+        def measure() -> Snapshot:
+            taken.append(Snapshot.take(pids, self.relay))
+            if len(taken) == 1 and at_start is not None:
+                at_start()
+            return taken[-1]
+
+        tally, first, last = asyncio.run(
+            drive(
+                target, concurrency, self.warmup, self.duration, self.think, self.timeout,
+                measure,
+            )
+        )  # fmt: skip
+        calls = (
+            last.action_calls - first.action_calls
+            if last.action_calls is not None and first.action_calls is not None
+            else None
         )
-        after, generator_after = cpu_seconds(pids), self_cpu_seconds()
-        machine = machine_busy_seconds() - machine_before
-        calls = self.relay.calls - calls_before if self.relay and calls_before is not None else None
-        used = {name: after[name] - before[name] for name in pids}
         return Phase(
-            target.name, concurrency, seconds, tally, used, generator_after - generator_before,
-            machine, profiled=profiled, action_calls=calls,
+            target.name, concurrency, tally.until - tally.since, tally,
+            {name: last.servers[name] - first.servers[name] for name in pids},
+            last.generator - first.generator, last.machine - first.machine,
+            profiled=profiled, action_calls=calls,
         )  # fmt: skip
 
 
@@ -320,15 +383,13 @@ def run_profiled(
     """The gateway at the highest level with py-spy on every server, and its recordings."""
     concurrency = max(bench.concurrency)
     print(f"… profiling: {target.name}, {concurrency} concurrent, py-spy at {rate} Hz", flush=True)
-    if bench.warmup > 0:
-        asyncio.run(drive(target, concurrency, bench.warmup, bench.think, bench.timeout))
     pids = {name: pid for name, pid in bench.pids().items() if name.startswith(PROFILED_PROCESSES)}
-    recordings = start_recordings(pids, PROFILES, stamp, bench.duration, rate)
-    warm, bench.warmup = bench.warmup, 0.0
-    try:
-        phase = bench.phase(target, concurrency, profiled=True)
-    finally:
-        bench.warmup = warm
+    recordings: list[Recording] = []
+
+    def record() -> None:
+        recordings.extend(start_recordings(pids, PROFILES, stamp, bench.duration, rate))
+
+    phase = bench.phase(target, concurrency, profiled=True, at_start=record)
     for recording in recordings:
         recording.finish(timeout=bench.duration + 30, top=top)
     return phase, recordings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
@@ -9,7 +10,16 @@ from collections import Counter
 import httpx
 import pytest
 
-from benchmarks.load import LATE_NOTICE, Phase, Tally, Target, customer_loop, send
+from benchmarks.load import (
+    LATE_NOTICE,
+    Phase,
+    Snapshot,
+    Tally,
+    Target,
+    customer_loop,
+    drive,
+    send,
+)
 
 TARGET = Target("gateway", "http://gateway.test")
 RASA = Target("rasa", "http://rasa.test", metadata={"channel": "rest"})
@@ -112,3 +122,43 @@ def test_a_phase_reports_rates_per_second_and_cpu_per_turn() -> None:
     assert figures["cpu_ms_per_turn_by_process"] == {"rasa": 100.0, "app": 25.0}
     assert figures["other_cpu_seconds"] == 3.5
     assert figures["action_server_calls_per_turn"] is None
+
+
+async def test_turns_and_errors_outside_the_measured_window_are_not_counted() -> None:
+    later = Tally(since=time.monotonic() + 60)
+    async with client(answering(200, [{"text": "ok"}])) as http:
+        assert await send(http, TARGET, "bench-1", "halo", later) == [{"text": "ok"}]
+    async with client(answering(500, {"error": "boom"})) as http:
+        assert await send(http, TARGET, "bench-1", "halo", later) is None
+    assert later.latencies == [] and not later.errors
+
+
+async def test_the_customers_run_on_from_the_warmup_into_the_window_measured_at_both_ends() -> None:
+    sent: list[float] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(time.monotonic())
+        await asyncio.sleep(0.01)  # a server takes its time (and the loop goes round)
+        return httpx.Response(200, json=[{"text": "Siapa nama lengkap Anda?"}])
+
+    snapshots: list[float] = []
+
+    def snapshot() -> Snapshot:
+        snapshots.append(time.monotonic())
+        return Snapshot({"rasa": float(len(snapshots))}, 0.0, 0.0, None)
+
+    transport = httpx.MockTransport(handler)
+    original = httpx.AsyncClient.__init__
+
+    def with_transport(self: httpx.AsyncClient, **kwargs: object) -> None:
+        original(self, transport=transport, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx.AsyncClient, "__init__", with_transport)
+        tally, first, last = await drive(TARGET, 2, 0.1, 0.2, 0.0, 5.0, snapshot)
+    assert (first.servers, last.servers) == ({"rasa": 1.0}, {"rasa": 2.0})
+    assert snapshots[0] == pytest.approx(tally.since, abs=0.05)
+    assert snapshots[1] == pytest.approx(tally.until, abs=0.05)
+    assert tally.until - tally.since == pytest.approx(0.2)
+    assert any(moment < tally.since for moment in sent), "the warm-up sent messages"
+    assert 0 < len(tally.latencies) < len(sent), "only the window's turns are counted"
