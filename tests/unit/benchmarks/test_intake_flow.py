@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.intake_flow import PERSONAS, Customer, Persona, question_of
+from benchmarks.intake_flow import PERSONAS, Answer, Customer, Persona, question_of
 
 REGISTER_NUMBER = "KP-2612-00042-7"
-GREETING = [
+GREETING: Answer = [
     {
         "text": "Hi 👋! Anda sedang tersambung dengan Customer Service KreditPro. "
         "Silakan beritahu kami kebutuhan Anda.",
@@ -17,7 +17,7 @@ GREETING = [
         ],
     }
 ]
-WHO = [
+WHO: Answer = [
     {"text": "Baik, kami akan mencatat penyampaian Anda."},
     {
         "text": "Boleh kami tahu, Anda menghubungi kami sebagai siapa?",
@@ -33,15 +33,17 @@ WHO = [
         ],
     },
 ]
-WHAT = [{"text": "Silakan ceritakan masalah Anda: apa yang terjadi dan produk atau layanan apa."}]
-WHEN = [{"text": "Kapan kejadiannya? Misalnya: hari ini, kemarin, 3 hari lalu."}]
-LOSS = [
+WHAT: Answer = [
+    {"text": "Silakan ceritakan masalah Anda: apa yang terjadi dan produk atau layanan apa."}
+]
+WHEN: Answer = [{"text": "Kapan kejadiannya? Misalnya: hari ini, kemarin, 3 hari lalu."}]
+LOSS: Answer = [
     {
         "text": "Apakah Anda mengalami kerugian uang? Jika ya, berapa jumlahnya?",
         "buttons": [{"title": "Tidak ada kerugian uang", "payload": "tidak ada kerugian"}],
     }
 ]
-PRIORITY = [
+PRIORITY: Answer = [
     {
         "text": "Seberapa mendesak masalah ini bagi Anda?",
         "buttons": [
@@ -51,9 +53,9 @@ PRIORITY = [
         ],
     }
 ]
-NAME = [{"text": "Siapa nama lengkap Anda?"}]
-CONTACT = [{"text": "Nomor ponsel atau alamat e-mail mana yang dapat kami hubungi?"}]
-SUMMARY = [
+NAME: Answer = [{"text": "Siapa nama lengkap Anda?"}]
+CONTACT: Answer = [{"text": "Nomor ponsel atau alamat e-mail mana yang dapat kami hubungi?"}]
+SUMMARY: Answer = [
     {
         "text": "Mohon periksa kembali data Anda:\n• Nama lengkap: Budi Santoso\n\n"
         "Apakah data sudah benar dan dapat kami daftarkan?",
@@ -63,23 +65,23 @@ SUMMARY = [
         ],
     }
 ]
-ANYTHING_ELSE = {
+ANYTHING_ELSE: dict[str, Any] = {
     "text": "Apakah ada hal lain yang dapat kami bantu?",
     "buttons": [{"title": "Ya", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}],
 }
-REGISTERED = [
+REGISTERED: Answer = [
     {"text": f"Pengaduan Anda telah kami terima dengan nomor register {REGISTER_NUMBER}."},
     ANYTHING_ELSE,
 ]
-STATUS = [{"text": f"Pengaduan {REGISTER_NUMBER} telah kami terima."}, ANYTHING_ELSE]
-RATING = [
+STATUS: Answer = [{"text": f"Pengaduan {REGISTER_NUMBER} telah kami terima."}, ANYTHING_ELSE]
+RATING: Answer = [
     {
         "text": "Terima kasih telah menghubungi kami. Jika berkenan, mohon luangkan waktu "
         "sebentar untuk menilai percakapan ini:",
         "buttons": [{"title": str(n), "payload": f'/rate{{"rating":{n}}}'} for n in range(1, 6)],
     }
 ]
-THANKS = [{"text": "Terima kasih, penilaian Anda sangat berharga bagi kami."}]
+THANKS: Answer = [{"text": "Terima kasih, penilaian Anda sangat berharga bagi kami."}]
 
 
 def persona(**changes: Any) -> Persona:
@@ -89,7 +91,7 @@ def persona(**changes: Any) -> Persona:
 
 def test_a_whole_complaint_is_driven_by_the_bots_questions_and_buttons() -> None:
     customer = Customer(persona(after=("status {register_number}",)))
-    said = [customer.opening()]
+    said: list[str | None] = [customer.opening()]
     for answer in (GREETING, WHO, WHAT, WHEN, LOSS, PRIORITY, NAME, CONTACT, SUMMARY):
         said.append(customer.reply(answer))
     said += [customer.reply(REGISTERED), customer.reply(STATUS), customer.reply(RATING)]
