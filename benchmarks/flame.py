@@ -18,7 +18,9 @@ from dataclasses import dataclass
 NO_FRAME = "(no Python frame: native code or idle)"
 _LINE = re.compile(r"^(?P<stack>.*?)\s*(?P<count>\d+)$")
 _LINE_NUMBER = re.compile(r":\d+\)$")
-_PROCESS = re.compile(r'^process \d+:".*"$|^process \d+$')
+# `--subprocesses` puts the process first: `process 42:"<command line>"`, and a command line
+# may itself hold ";" (python -c "…; …").
+_PROCESS = re.compile(r'^process \d+(:".*?")?(;|$)')
 _PREFIXES = ("site-packages/", "dist-packages/")
 _STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 
@@ -56,8 +58,8 @@ def parse_collapsed(text: str) -> list[tuple[tuple[str, ...], int]]:
         found = _LINE.match(line.strip())
         if found is None:
             continue
-        stack = found.group("stack")
-        frames = tuple(f for f in stack.split(";") if f and not _PROCESS.match(f))
+        stack = _PROCESS.sub("", found.group("stack"))
+        frames = tuple(f for f in stack.split(";") if f)
         stacks.append((frames, int(found.group("count"))))
     return stacks
 

@@ -24,11 +24,12 @@ from backend.domain.register_number import REGISTER_NUMBER_PATTERN
 Answer = list[dict[str, Any]]
 
 MAX_TURNS = 40  # a conversation longer than this is lost in a loop
-MAX_REPEATS = 3  # the same question asked this often in a row: the answer is not taken
+MAX_REPEATS = 3  # the same question (or none) this often in a row: the answer is not taken
 TYPED_START = "saya mau mengadu"
 START_BUTTON = "Sampaikan pengaduan"
 NO_LOSS_BUTTON = "Tidak ada kerugian"
 NOTHING_ELSE_BUTTON = "Tidak"
+THANKS = "terima kasih"
 # What the bot says, lower case, and what the customer does about it. The first cue found
 # in the last message that has one decides; later messages of an answer come first.
 CUES: tuple[tuple[str, str], ...] = (
@@ -197,7 +198,8 @@ class Customer:
     started: bool = False  # the complaint has begun
     register_number: str | None = None
     outcome: str = ""  # "finished" | "lost" once over
-    lost_on: str = ""
+    lost_on: str = ""  # the last message sent and the answer not recognised
+    last_sent: str = ""
     _before: list[str] = field(default_factory=list)
     _after: list[str] = field(default_factory=list)
     _last_kind: str | None = None
@@ -210,13 +212,14 @@ class Customer:
     def opening(self) -> str:
         """The first message of the conversation."""
         self.turns = 1
+        self.last_sent = self.persona.opening
         return self.persona.opening
 
     def reply(self, answer: Answer) -> str | None:
         """The next message given the bot's answer to the last one; None: the end."""
         self.register_number = register_number_in(answer) or self.register_number
         kind = question_of(answer)
-        self._repeats = self._repeats + 1 if kind is not None and kind == self._last_kind else 1
+        self._repeats = self._repeats + 1 if kind == self._last_kind else 1
         self._last_kind = kind
         if self._repeats >= MAX_REPEATS or self.turns >= MAX_TURNS:
             self._lose(answer)
@@ -225,6 +228,7 @@ class Customer:
         if message is None:
             return None
         self.turns += 1
+        self.last_sent = message
         return message
 
     def _answer_to(self, kind: str | None, answer: Answer) -> str | None:
@@ -280,7 +284,7 @@ class Customer:
             return self._after.pop(0).format(register_number=self.register_number)
         if kind == "anything_else":
             return self._click_or_type(answer, NOTHING_ELSE_BUTTON)
-        return "tidak ada lagi, terima kasih"
+        return THANKS  # the bot answered without asking more: "Sama-sama", anything else?
 
     @staticmethod
     def _click_or_type(answer: Answer, title: str) -> str:
@@ -288,4 +292,4 @@ class Customer:
 
     def _lose(self, answer: Answer) -> None:
         self.outcome = "lost"
-        self.lost_on = texts(answer)[:300]
+        self.lost_on = f"{self.last_sent!r} → {texts(answer)[:300]!r}"

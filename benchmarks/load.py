@@ -567,7 +567,7 @@ def report(phases: list[Phase]) -> str:
         for sample in figures["error_samples"][:2]:
             lines.append(f"    error: {sample}")
         for sample in figures["lost_on"][:2]:
-            lines.append(f"    lost on: {sample!r}")
+            lines.append(f"    lost on: {sample}")
     return "\n".join(lines)
 
 

@@ -29,6 +29,11 @@ def test_the_process_frame_of_subprocess_profiles_is_left_out() -> None:
     assert stacks == [(("main (a.py:1)", "work (a.py:5)"), 7)]
 
 
+def test_a_process_frame_whose_command_line_holds_semicolons_is_left_out_whole() -> None:
+    line = 'process 7:"python -c from m import f; f(fd=6) --fork";run (p.py:3);work (w.py:9) 4'
+    assert parse_collapsed(line) == [(("run (p.py:3)", "work (w.py:9)"), 4)]
+
+
 def test_a_malformed_line_is_skipped() -> None:
     assert parse_collapsed("no count here\n\nmain (a.py:1) 3\n") == [(("main (a.py:1)",), 3)]
 

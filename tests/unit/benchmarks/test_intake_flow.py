@@ -153,7 +153,8 @@ def test_an_unknown_answer_in_the_middle_of_the_form_loses_the_customer() -> Non
     customer.reply(WHO)
     assert customer.reply([{"text": "Maaf, saya belum memahami pesan Anda."}]) is None
     assert customer.outcome == "lost"
-    assert customer.lost_on == "Maaf, saya belum memahami pesan Anda."
+    assert customer.lost_on == (f"{customer.last_sent!r} → 'Maaf, saya belum memahami pesan Anda.'")
+    assert customer.last_sent == '/inform{"complainant_type":"user","user_role":"borrower"}'
 
 
 def test_a_question_asked_again_and_again_ends_the_conversation_as_lost() -> None:
@@ -180,3 +181,24 @@ def test_the_personas_vary_and_never_choose_emergency_which_calls_an_agent() -> 
     assert len({p.opening for p in PERSONAS}) >= 3
     assert all(p.priority != "Darurat" for p in PERSONAS)
     assert any(p.before for p in PERSONAS) and any(p.after for p in PERSONAS)
+
+
+def test_after_the_case_an_answer_that_asks_nothing_is_thanked_for_then_rated() -> None:
+    customer = Customer(persona())
+    customer.opening()
+    customer.reply(REGISTERED)
+    status_only: Answer = [{"text": f"Pengaduan {REGISTER_NUMBER} sedang kami tangani."}]
+    assert customer.reply(status_only) == "terima kasih"
+    welcome: Answer = [{"text": "Sama-sama."}, ANYTHING_ELSE]
+    assert customer.reply(welcome) == "/deny"
+
+
+def test_answers_that_ask_nothing_again_and_again_end_the_conversation_as_lost() -> None:
+    customer = Customer(persona())
+    customer.opening()
+    customer.reply(REGISTERED)
+    default: Answer = [{"text": "Maaf, saya belum memahami pesan Anda."}]
+    assert customer.reply(default) == "terima kasih"
+    assert customer.reply(default) == "terima kasih"
+    assert customer.reply(default) is None
+    assert customer.outcome == "lost"
