@@ -14,7 +14,9 @@ Two targets, one after the other at each concurrency level (so the CPU of each i
   gateway  POST {gateway}/webhooks/rest/webhook  the app's REST channel (stored, queued, the
            worker's turn at Rasa, the answer read back), as a customer's client uses it;
   rasa     POST {rasa}/webhooks/rest/webhook     Rasa's own REST channel, no gateway.
-Each phase is `--warmup` seconds (not counted) then `--duration` seconds measured.
+Each phase is `--warmup` seconds then `--duration` seconds measured: the customers run on
+from the warm-up into the measured window (so it sees conversations at every step, not C
+greetings at once), and what ends after the window is awaited but not counted.
 Per target and level: turns, turns/s, latency p50/p95/p99/max, errors (non-200 answers,
 empty answers, timeouts, the gateway's "the answer follows" notice), conversations
 finished or lost (the customer did not recognise the bot's answer), and CPU seconds per
@@ -35,7 +37,9 @@ Running servers keep theirs: a 429 is then counted as an error.
 --profile adds a phase after the measured ones: the gateway at the highest concurrency,
 with `py-spy record` on each server process (raw collapsed stacks in var/profiles/), and
 prints each process's 25 heaviest frames by inclusive and by self share. Its figures are
-reported apart (profiled), as the profiler costs CPU on the same cores.
+reported apart (profiled), as the profiler costs CPU on the same cores. py-spy leaves out
+threads it sees idle; a thread that waits for a CPU (a loaded machine) counts as active,
+so on a busy machine the shares are of wall time rather than of CPU time.
 
 --count-action-calls (started stacks) puts a counting relay between Rasa and the action
 server and reports the action server calls per turn (it adds a hop: use it in a run of
