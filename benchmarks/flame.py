@@ -19,8 +19,8 @@ NO_FRAME = "(no Python frame: native code or idle)"
 _LINE = re.compile(r"^(?P<stack>.*?)\s*(?P<count>\d+)$")
 _LINE_NUMBER = re.compile(r":\d+\)$")
 # `--subprocesses` puts the process first: `process 42:"<command line>"`, and a command line
-# may itself hold ";" (python -c "…; …").
-_PROCESS = re.compile(r'^process \d+(:".*?")?(;|$)')
+# may itself hold ";" (python -c "…; …"); a child's stacks start with its parent's frame.
+_PROCESS = re.compile(r'^(process \d+(:".*?")?(;|$))+')
 _PREFIXES = ("site-packages/", "dist-packages/")
 _STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 

@@ -34,6 +34,11 @@ def test_a_process_frame_whose_command_line_holds_semicolons_is_left_out_whole()
     assert parse_collapsed(line) == [(("run (p.py:3)", "work (w.py:9)"), 4)]
 
 
+def test_the_parents_process_frame_before_a_childs_is_left_out_too() -> None:
+    line = 'process 6:"python -m server";process 7:"python -c a; b";serve (s.py:1) 2'
+    assert parse_collapsed(line) == [(("serve (s.py:1)",), 2)]
+
+
 def test_a_malformed_line_is_skipped() -> None:
     assert parse_collapsed("no count here\n\nmain (a.py:1) 3\n") == [(("main (a.py:1)",), 3)]
 
