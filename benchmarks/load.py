@@ -39,7 +39,9 @@ with `py-spy record` on each server process (raw collapsed stacks in var/profile
 prints each process's 25 heaviest frames by inclusive and by self share. Its figures are
 reported apart (profiled), as the profiler costs CPU on the same cores. py-spy leaves out
 threads it sees idle; a thread that waits for a CPU (a loaded machine) counts as active,
-so on a busy machine the shares are of wall time rather than of CPU time.
+so on a busy machine the shares are of wall time rather than of CPU time. --profile-gil
+samples only the threads holding the GIL: Python at work, without the event loop's waits
+(but also without native code that releases the GIL, such as TensorFlow's ops).
 
 --count-action-calls (started stacks) puts a counting relay between Rasa and the action
 server and reports the action server calls per turn (it adds a hop: use it in a run of
@@ -382,7 +384,7 @@ def run_levels(bench: Bench, targets: list[Target]) -> list[Phase]:
 
 
 def run_profiled(
-    bench: Bench, target: Target, stamp: str, rate: int, top: int
+    bench: Bench, target: Target, stamp: str, rate: int, top: int, *, gil: bool = False
 ) -> tuple[Phase, list[Recording]]:
     """The gateway at the highest level with py-spy on every server, and its recordings."""
     concurrency = max(bench.concurrency)
@@ -391,7 +393,7 @@ def run_profiled(
     recordings: list[Recording] = []
 
     def record() -> None:
-        recordings.extend(start_recordings(pids, PROFILES, stamp, bench.duration, rate))
+        recordings.extend(start_recordings(pids, PROFILES, stamp, bench.duration, rate, gil=gil))
 
     phase = bench.phase(target, concurrency, profiled=True, at_start=record)
     for recording in recordings:
@@ -614,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     parser.add_argument("--profile", action="store_true", help="py-spy at the highest level")
     parser.add_argument("--profile-rate", type=int, default=100, help="samples per second")
+    parser.add_argument(
+        "--profile-gil", action="store_true", help="sample only threads holding the GIL"
+    )
     parser.add_argument("--top", type=int, default=25, help="frames in each flame summary")
     parser.add_argument("--count-action-calls", action="store_true")
     parser.add_argument("--model", help="the model file (default: the cached one of the data)")
@@ -656,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         phases = run_levels(bench, [targets[name] for name in wanted])
         if args.profile:
             phase, recordings = run_profiled(
-                bench, targets["gateway"], stamp, args.profile_rate, args.top
+                bench, targets["gateway"], stamp, args.profile_rate, args.top, gil=args.profile_gil
             )
             phases.append(phase)
             print("  " + row(phase), flush=True)

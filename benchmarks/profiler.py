@@ -48,9 +48,19 @@ class Recording:
 
 
 def start_recordings(
-    pids: dict[str, int], directory: Path, stamp: str, seconds: float, rate: int
+    pids: dict[str, int],
+    directory: Path,
+    stamp: str,
+    seconds: float,
+    rate: int,
+    *,
+    gil: bool = False,
 ) -> list[Recording]:
-    """Start `py-spy record` on each process (and its subprocesses) for `seconds`."""
+    """Start `py-spy record` on each process (and its subprocesses) for `seconds`.
+
+    With `gil`, only threads holding the GIL are sampled: Python at work, without the
+    event loop's waits (nor native code that releases the GIL, such as TensorFlow's ops).
+    """
     binary = py_spy()
     directory.mkdir(parents=True, exist_ok=True)
     recordings = []
@@ -62,7 +72,7 @@ def start_recordings(
             command = [
                 binary, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
                 "--rate", str(rate), "--format", "raw", "--nonblocking", "--subprocesses",
-                "--output", str(recording.path),
+                "--output", str(recording.path), *(["--gil"] if gil else []),
             ]  # fmt: skip
             try:
                 # Our own binary and arguments, no shell.
