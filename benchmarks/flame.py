@@ -22,6 +22,18 @@ _LINE_NUMBER = re.compile(r":\d+\)$")
 # may itself hold ";" (python -c "…; …"); a child's stacks start with its parent's frame.
 _PROCESS = re.compile(r'^(process \d+(:".*?")?(;|$))+')
 _PREFIXES = ("site-packages/", "dist-packages/")
+# Innermost frames of a thread that waits rather than works: an event loop in its selector
+# (uvloop's shows as the server's run-forever frame), aiosqlite's thread at its queue, an
+# idle pool thread. py-spy takes some of them for active (a loaded machine, native code).
+IDLE_LEAVES = (
+    "_run_server_forever",
+    "_connection_worker_thread",
+    "select",
+    "Condition.wait",
+    "Event.wait",
+    "_worker",
+    "Connection._recv",
+)
 _STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 
 
@@ -78,6 +90,21 @@ def frame_name(frame: str) -> str:
     else:
         path = _STDLIB.sub("", path)
     return f"{function} ({path})"
+
+
+def is_idle(frames: tuple[str, ...]) -> bool:
+    """Whether a stack is a thread waiting (its innermost frame is one of IDLE_LEAVES)."""
+    if not frames:
+        return False
+    function = frame_name(frames[-1]).rsplit(" (", 1)[0]
+    return function.endswith(IDLE_LEAVES)
+
+
+def working(
+    stacks: Iterable[tuple[tuple[str, ...], int]],
+) -> list[tuple[tuple[str, ...], int]]:
+    """The stacks of threads at work: those waiting (see `is_idle`) left out."""
+    return [(frames, samples) for frames, samples in stacks if not is_idle(frames)]
 
 
 def summarise(stacks: Iterable[tuple[tuple[str, ...], int]], top: int = 25) -> FlameSummary:

@@ -36,7 +36,9 @@ Running servers keep theirs: a 429 is then counted as an error.
 
 --profile adds a phase after the measured ones: the gateway at the highest concurrency,
 with `py-spy record` on each server process (raw collapsed stacks in var/profiles/), and
-prints each process's 25 heaviest frames by inclusive and by self share. Its figures are
+prints each process's 25 heaviest frames by inclusive and by self share, of the samples of
+threads at work (stacks ending in a wait, such as the event loop's selector, left out; the
+JSON has both). Its figures are
 reported apart (profiled), as the profiler costs CPU on the same cores. py-spy leaves out
 threads it sees idle; a thread that waits for a CPU (a loaded machine) counts as active,
 so on a busy machine the shares are of wall time rather than of CPU time. --profile-gil
@@ -410,9 +412,18 @@ def profile_report(recordings: list[Recording]) -> tuple[str, dict[str, Any]]:
             lines.append(f"\nProfile of {recording.name}: none ({recording.problem})")
             found[recording.name] = {"problem": recording.problem}
             continue
-        title = f"Profile of {recording.name} (pid {recording.pid}, {recording.path})"
-        lines.append("\n" + render(title, recording.summary))
-        found[recording.name] = {"file": str(recording.path), **recording.summary.as_dict()}
+        busy = recording.busy or recording.summary
+        title = (
+            f"Profile of {recording.name} (pid {recording.pid}, {recording.path}); "
+            f"threads at work: {busy.samples} of {recording.summary.samples} samples "
+            "(waits in the event loop's selector, aiosqlite's queue, idle pools left out)"
+        )
+        lines.append("\n" + render(title, busy))
+        found[recording.name] = {
+            "file": str(recording.path),
+            **recording.summary.as_dict(),
+            "working": busy.as_dict(),
+        }
     return "\n".join(lines), found
 
 

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.flame import FlameSummary, parse_collapsed, summarise
+from benchmarks.flame import FlameSummary, parse_collapsed, summarise, working
 
 
 def py_spy() -> str | None:
@@ -26,7 +26,8 @@ class Recording:
     path: Path
     process: subprocess.Popen[bytes] | None = None
     problem: str = ""
-    summary: FlameSummary | None = field(default=None)
+    summary: FlameSummary | None = field(default=None)  # every sample
+    busy: FlameSummary | None = field(default=None)  # the threads at work only
 
     def finish(self, timeout: float, top: int) -> None:
         """Wait for py-spy to write its file, then read the summary (or say what failed)."""
@@ -44,7 +45,9 @@ class Recording:
                 " (it needs ptrace rights: root, or CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=0)"
             )
             return
-        self.summary = summarise(parse_collapsed(self.path.read_text(errors="replace")), top=top)
+        stacks = parse_collapsed(self.path.read_text(errors="replace"))
+        self.summary = summarise(stacks, top=top)
+        self.busy = summarise(working(stacks), top=top)
 
 
 def start_recordings(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.flame import NO_FRAME, frame_name, parse_collapsed, render, summarise
+from benchmarks.flame import (
+    NO_FRAME,
+    frame_name,
+    is_idle,
+    parse_collapsed,
+    render,
+    summarise,
+    working,
+)
 
 SITE = "/srv/.venv/lib/python3.10/site-packages"
 MAIN = f"<module> ({SITE}/rasa/__main__.py:9)"
@@ -99,3 +107,18 @@ def test_the_text_shows_percentages_heaviest_first() -> None:
     assert text.splitlines()[0] == "rasa: 100 samples"
     assert "   98.0%       98  <module> (rasa/__main__.py)" in text
     assert "   60.0%       60  predict (rasa/core/policies/ted.py)" in text
+
+
+def test_a_thread_waiting_in_its_event_loop_or_queue_is_idle_and_left_out_of_the_work() -> None:
+    loop = ("serve (sanic/app.py:1)", "_run_server_forever (sanic/server/runners.py:9)")
+    queue = ("_bootstrap (threading.py:1)", "_connection_worker_thread (aiosqlite/core.py:5)")
+    select = ("run (asyncio/base_events.py:1)", "select (/usr/lib/python3.10/selectors.py:469)")
+    work = ("serve (sanic/app.py:1)", "predict (rasa/core/policies/ted.py:120)")
+    assert [is_idle(stack) for stack in (loop, queue, select, work, ())] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert working([(loop, 50), (work, 7), (queue, 40)]) == [(work, 7)]
