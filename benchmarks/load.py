@@ -581,6 +581,11 @@ def report(phases: list[Phase]) -> str:
                 f"    action server calls: {figures['action_server_calls']} "
                 f"({figures['action_server_calls_per_turn']} per turn)"
             )
+        if phase.turns and not phase.tally.finished:
+            lines.append(
+                "    no conversation finished in the window: its turns lean to the first steps "
+                "of the intake; a longer --warmup (about turns per conversation × p50) spreads them"
+            )
         for sample in figures["error_samples"][:2]:
             lines.append(f"    error: {sample}")
         for sample in figures["lost_on"][:2]:
