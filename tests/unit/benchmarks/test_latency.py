@@ -1,0 +1,60 @@
+"""Percentiles of turn times as the load benchmark reports them."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from benchmarks.latency import Latency, percentile
+
+
+def test_the_median_of_an_even_count_lies_between_the_middle_two() -> None:
+    assert percentile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+
+
+def test_a_percentile_interpolates_between_the_closest_ranks_as_numpy_does() -> None:
+    values = [float(v) for v in range(1, 101)]  # 1..100
+    assert percentile(values, 0.95) == pytest.approx(95.05)
+    assert percentile(values, 0.99) == pytest.approx(99.01)
+
+
+def test_the_extremes_are_the_smallest_and_the_largest_value() -> None:
+    assert percentile([3.0, 7.0, 5.0], 0.0) == 3.0
+    assert percentile([3.0, 7.0, 5.0], 1.0) == 7.0
+
+
+def test_one_value_is_every_percentile() -> None:
+    assert percentile([0.2], 0.5) == percentile([0.2], 0.99) == 0.2
+
+
+def test_no_values_have_no_percentile() -> None:
+    assert math.isnan(percentile([], 0.5))
+
+
+def test_a_share_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        percentile([1.0], 95)
+
+
+def test_the_summary_is_reported_in_milliseconds() -> None:
+    summary = Latency.of([0.010, 0.020, 0.030, 0.040, 1.0])
+    assert summary.as_milliseconds() == {
+        "count": 5,
+        "mean": 220.0,
+        "p50": 30.0,
+        "p95": 808.0,
+        "p99": 961.6,
+        "max": 1000.0,
+    }
+
+
+def test_a_phase_without_turns_reports_no_figures_rather_than_zero() -> None:
+    assert Latency.of([]).as_milliseconds() == {
+        "count": 0,
+        "mean": None,
+        "p50": None,
+        "p95": None,
+        "p99": None,
+        "max": None,
+    }
