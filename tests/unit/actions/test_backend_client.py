@@ -19,6 +19,7 @@ from actions.backend_client import (
     InvalidRegisterNumber,
     RequestRejected,
     backend_client,
+    tls_context,
 )
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -291,3 +292,12 @@ async def test_the_default_client_gives_up_on_a_silent_case_api_within_its_budge
             async with backend_client() as api:
                 await api.operating_hours()
         assert time.monotonic() - started < 1.5
+
+
+def test_clients_share_one_certificate_store_loaded_once() -> None:
+    tls_context.cache_clear()
+    first, second = backend_client(), backend_client()
+
+    assert tls_context.cache_info().misses == 1, "the CA certificates were read once"
+    assert first._http._transport._pool._ssl_context is tls_context()  # type: ignore[attr-defined]
+    assert second._http._transport._pool._ssl_context is tls_context()  # type: ignore[attr-defined]
