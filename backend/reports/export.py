@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -292,8 +292,7 @@ def to_xlsx(report: Report) -> bytes:
     _columns(cases, (18, 20, 28, 18, 22, 22, 12, 12, 20, 14))
     cases.freeze_panes(1, 0)
     _header(cases, 0, CASE_HEADER, writer.bold)
-    for row, case in enumerate(report.cases, start=1):
-        writer.case_row(cases, row, case)
+    writer.case_rows(cases, report.cases)
     workbook.close()
     return buffer.getvalue()
 
@@ -320,7 +319,6 @@ class _SheetWriter:
         self.moment = workbook.add_format({"num_format": DATETIME_FORMAT})
         self.fraction = workbook.add_format({"num_format": "0.00"})
         self.serials: dict[datetime, float] = {}
-        self.labels: dict[str, tuple[str, Format | None]] = {}
 
     def cell(self, sheet: Worksheet, row: int, column: int, value: Any) -> None:
         """Texts always as texts (never formulas), times and fractions formatted, None empty."""
@@ -344,30 +342,34 @@ class _SheetWriter:
         value = escape_control_characters(value)
         return value, self.quoted if value.startswith(FORMULA_STARTS) else None
 
-    def label(self, sheet: Worksheet, row: int, column: int, value: str) -> None:
-        """`text` for the few values a column repeats (status, category...): made safe once."""
-        found = self.labels.get(value)
-        if found is None:
-            found = self.safe(value)
-            if len(self.labels) < CACHE_SIZE:
-                self.labels[value] = found
-        sheet.write_string(row, column, *found)
+    def case_rows(self, sheet: Worksheet, cases: Iterable[CaseLine]) -> None:
+        """The case list from the second row on: the hot loop, so the cells' types are known
+        and the few values a column repeats (status, category...) are made safe once."""
+        write_string, write_number = sheet.write_string, sheet.write_number
+        safe, serial, moment = self.safe, self.serial, self.moment
+        labels: dict[str, tuple[str, Format | None]] = {}
 
-    def case_row(self, sheet: Worksheet, row: int, case: CaseLine) -> None:
-        """One line of the case list (the hot loop: the cells' types are known)."""
-        label = self.label
-        self.text(sheet, row, 0, case.register_number)
-        sheet.write_number(row, 1, self.serial(case.received_at), self.moment)
-        self.text(sheet, row, 2, case.full_name)
-        label(sheet, row, 3, case.status)
-        label(sheet, row, 4, case.category)
-        if case.product is not None:
-            label(sheet, row, 5, case.product)
-        label(sheet, row, 6, case.priority)
-        label(sheet, row, 7, case.channel)
-        sheet.write_number(row, 8, self.serial(case.resolution_due_at), self.moment)
-        if case.remaining_working_days is not None:
-            sheet.write_number(row, 9, case.remaining_working_days)
+        def label(row: int, column: int, value: str) -> None:
+            found = labels.get(value)
+            if found is None:
+                found = safe(value)
+                if len(labels) < CACHE_SIZE:
+                    labels[value] = found
+            write_string(row, column, *found)
+
+        for row, case in enumerate(cases, start=1):
+            write_string(row, 0, *safe(case.register_number))
+            write_number(row, 1, serial(case.received_at), moment)
+            write_string(row, 2, *safe(case.full_name))
+            label(row, 3, case.status)
+            label(row, 4, case.category)
+            if case.product is not None:
+                label(row, 5, case.product)
+            label(row, 6, case.priority)
+            label(row, 7, case.channel)
+            write_number(row, 8, serial(case.resolution_due_at), moment)
+            if case.remaining_working_days is not None:
+                write_number(row, 9, case.remaining_working_days)
 
     def serial(self, moment: datetime) -> float:
         """The spreadsheet serial number of the WIB wall-clock time (deadlines repeat: cached)."""
