@@ -41,8 +41,12 @@ The figures
       receipt time, consumer name, status, problem type (category), product type, and the
       working days left to the deadline in force (null once answered, negative overdue).
 
-Every count is one SQL aggregate (COUNT ... FILTER, GROUP BY) over the `received_at`
-index; all queries of a report read one snapshot (REPEATABLE READ on PostgreSQL).
+Every count is an SQL aggregate (COUNT ... FILTER, GROUP BY) over the period's cases, in
+few round trips: one row for the totals, statuses, grounds and deadlines; the resolution
+times; the ratings; the breakdowns (one GROUPING SETS scan on PostgreSQL, one GROUP BY per
+dimension on SQLite); the case list. All queries of a report read one snapshot
+(REPEATABLE READ on PostgreSQL). Before them, the resolved cases still without a stored
+resolution time are looked up through a partial index (normally empty) and filled in.
 """
 
 from __future__ import annotations
