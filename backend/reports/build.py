@@ -503,9 +503,10 @@ async def _case_list(
         .order_by(CaseRecord.received_at, CaseRecord.id)
     )
     remaining = _RemainingDays(calendar, as_of)
+    # Row by row: each row is let go as its line is built (cheaper than fetching them all).
     return tuple(
         CaseLine(*row, remaining(row[3], row[8]))  # type: ignore[call-arg]
-        for row in rows.all()
+        for row in rows
     )
 
 
