@@ -15,12 +15,14 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -68,6 +70,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+UNMEASURED_RESOLUTION = "resolved_at IS NOT NULL AND resolution_working_days IS NULL"
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -124,19 +127,21 @@ class Rating(Base):
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
     rating: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class Message(Base):
     """One line of a transcript."""
 
     __tablename__ = "messages"
-    __table_args__ = (CheckConstraint("sender IN ('user', 'bot', 'agent')", name="sender"),)
+    __table_args__ = (
+        CheckConstraint("sender IN ('user', 'bot', 'agent')", name="sender"),
+        # A transcript in order; a live stream's messages after the last id it sent.
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     sender: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     payload: Mapped[Any | None] = mapped_column(JSONDocument)
@@ -190,6 +195,16 @@ class CaseRecord(Base):
     """A registered complaint, question or feedback: the case fields of INTERFACES.md."""
 
     __tablename__ = "cases"
+    __table_args__ = (
+        # The resolved cases whose resolution time is not stored yet (normally none): each
+        # report build looks for them first.
+        Index(
+            "ix_cases_unmeasured_resolution",
+            "received_at",
+            postgresql_where=text(UNMEASURED_RESOLUTION),
+            sqlite_where=text(UNMEASURED_RESOLUTION),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     register_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -219,7 +234,7 @@ class CaseRecord(Base):
     extension_notice: Mapped[str | None] = mapped_column(Text)
     extension_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_response: Mapped[str | None] = mapped_column(Text)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Working days from receipt to resolution, stored at resolution so reports aggregate in SQL.
     resolution_working_days: Mapped[int | None] = mapped_column(Integer)
     facilitation_window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from backend.domain.calendar import WIB
 from backend.domain.control_characters import escape_control_characters
 from backend.reports.build import BreakdownRow, CaseLine, Report
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +43,17 @@ CASE_HEADER = (
     "Sisa hari kerja / Remaining working days",
 )
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Texts stay texts: xlsxwriter is told never to read one as a formula, number or link.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+# Day 0 of a spreadsheet's serial dates (1900 system, after its 29 February 1900).
+EXCEL_EPOCH = datetime(1899, 12, 30)
+SECONDS_PER_DAY = 86_400
+CACHE_SIZE = 10_000
 
 # Code → (Indonesian, English).
 FIGURES: dict[str, tuple[str, str]] = {
@@ -264,59 +272,114 @@ def _csv_value(value: Any) -> Any:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """A workbook with the summary sheet and the case-list sheet (written row by row)."""
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(SUMMARY_SHEET)
+    """A workbook with the summary sheet and the case-list sheet, streamed row by row.
+
+    xlsxwriter's constant-memory mode writes each row to a temporary file as soon as the
+    next one starts, with its texts inline: memory stays flat whatever the number of cases.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    writer = _SheetWriter(workbook)
+    summary = workbook.add_worksheet(SUMMARY_SHEET)
     _columns(summary, (34, 52, 52, 16))
     title = f"Laporan penanganan pengaduan / Complaint handling report {report.period.key}"
-    summary.append([_bold(summary, title)])
-    summary.append([])
-    summary.append([_bold(summary, text) for text in SUMMARY_HEADER])
-    for line in summary_lines(report):
-        values = (line.code, line.indonesian, line.english, line.value)
-        summary.append([_cell(summary, value) for value in values])
-    cases = workbook.create_sheet(CASES_SHEET)
+    summary.write_string(0, 0, title, writer.bold)
+    _header(summary, 2, SUMMARY_HEADER, writer.bold)
+    for row, line in enumerate(summary_lines(report), start=3):
+        for column, value in enumerate((line.code, line.indonesian, line.english, line.value)):
+            writer.cell(summary, row, column, value)
+    cases = workbook.add_worksheet(CASES_SHEET)
     _columns(cases, (18, 20, 28, 18, 22, 22, 12, 12, 20, 14))
-    cases.freeze_panes = "A2"
-    cases.append([_bold(cases, text) for text in CASE_HEADER])
-    for line in report.cases:
-        cases.append([_cell(cases, cell) for cell in case_cells(line)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    cases.freeze_panes(1, 0)
+    _header(cases, 0, CASE_HEADER, writer.bold)
+    writer.case_rows(cases, report.cases)
+    workbook.close()
     return buffer.getvalue()
 
 
-def _columns(sheet: WriteOnlyWorksheet, widths: tuple[int, ...]) -> None:
+def _columns(sheet: Worksheet, widths: tuple[int, ...]) -> None:
     """Set the widths of the first columns (before any row is written)."""
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.set_column(index, index, width)
 
 
-def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    """A header cell."""
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = Font(bold=True)
-    return cell
+def _header(sheet: Worksheet, row: int, texts: tuple[str, ...], bold: Format) -> None:
+    """A row of bold header cells."""
+    for column, text in enumerate(texts):
+        sheet.write_string(row, column, text, bold)
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Dates with a date format, fractions with two decimals, texts never as formulas."""
-    if isinstance(value, str):
-        value = escape_control_characters(value)  # openpyxl refuses most of them
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # openpyxl would store "=…" as a formula
-        cell.quotePrefix = True  # and a spreadsheet keeps it text when it is edited
-        return cell
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, float):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "0.00"
-        return cell
-    return value
+class _SheetWriter:
+    """Writes cells with the workbook's formats: the type of each value decides the call."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.bold = workbook.add_format({"bold": True})
+        # A spreadsheet keeps a quote-prefixed cell text even when it is edited.
+        self.quoted = workbook.add_format({"quote_prefix": True})
+        self.moment = workbook.add_format({"num_format": DATETIME_FORMAT})
+        self.fraction = workbook.add_format({"num_format": "0.00"})
+        self.serials: dict[datetime, float] = {}
+
+    def cell(self, sheet: Worksheet, row: int, column: int, value: Any) -> None:
+        """Texts always as texts (never formulas), times and fractions formatted, None empty."""
+        if value is None:
+            return
+        if isinstance(value, str):
+            self.text(sheet, row, column, value)
+        elif isinstance(value, datetime):
+            sheet.write_number(row, column, self.serial(value), self.moment)
+        elif isinstance(value, float):
+            sheet.write_number(row, column, value, self.fraction)
+        else:
+            sheet.write_number(row, column, value)
+
+    def text(self, sheet: Worksheet, row: int, column: int, value: str) -> None:
+        """A text with its control characters written out, quote-prefixed if formula-like."""
+        sheet.write_string(row, column, *self.safe(value))
+
+    def safe(self, value: str) -> tuple[str, Format | None]:
+        """The text to write and its format: escaped, quote-prefixed if formula-like."""
+        value = escape_control_characters(value)
+        return value, self.quoted if value.startswith(FORMULA_STARTS) else None
+
+    def case_rows(self, sheet: Worksheet, cases: Iterable[CaseLine]) -> None:
+        """The case list from the second row on: the hot loop, so the cells' types are known
+        and the few values a column repeats (status, category...) are made safe once."""
+        write_string, write_number = sheet.write_string, sheet.write_number
+        safe, serial, moment = self.safe, self.serial, self.moment
+        labels: dict[str, tuple[str, Format | None]] = {}
+
+        def label(row: int, column: int, value: str) -> None:
+            found = labels.get(value)
+            if found is None:
+                found = safe(value)
+                if len(labels) < CACHE_SIZE:
+                    labels[value] = found
+            write_string(row, column, *found)
+
+        for row, case in enumerate(cases, start=1):
+            write_string(row, 0, *safe(case.register_number))
+            write_number(row, 1, serial(case.received_at), moment)
+            write_string(row, 2, *safe(case.full_name))
+            label(row, 3, case.status)
+            label(row, 4, case.category)
+            if case.product is not None:
+                label(row, 5, case.product)
+            label(row, 6, case.priority)
+            label(row, 7, case.channel)
+            write_number(row, 8, serial(case.resolution_due_at), moment)
+            if case.remaining_working_days is not None:
+                write_number(row, 9, case.remaining_working_days)
+
+    def serial(self, moment: datetime) -> float:
+        """The spreadsheet serial number of the WIB wall-clock time (deadlines repeat: cached)."""
+        found = self.serials.get(moment)
+        if found is None:
+            delta = _wib(moment) - EXCEL_EPOCH
+            found = delta.days + (delta.seconds + delta.microseconds / 1e6) / SECONDS_PER_DAY
+            if len(self.serials) < CACHE_SIZE:
+                self.serials[moment] = found
+        return found
 
 
 def file_name(report: Report, extension: str) -> str:

@@ -13,7 +13,9 @@ from backend.reports.build import BreakdownRow, CaseLine, Ratings, Report, Resol
 from backend.reports.export import (
     CASE_HEADER,
     CASES_SHEET,
+    SUMMARY_HEADER,
     SUMMARY_SHEET,
+    case_cells,
     file_name,
     summary_lines,
     to_csv,
@@ -107,3 +109,42 @@ def test_the_workbook_has_a_summary_sheet_and_a_case_sheet_with_texts_never_form
 
 def test_the_files_are_named_after_the_period() -> None:
     assert file_name(report(), "xlsx") == "laporan-pengaduan-2026-10.xlsx"
+
+
+def test_the_workbook_holds_every_summary_figure_and_every_case_cell_as_the_report_gives_them() -> (
+    None
+):
+    cases = (
+        line("Siti Rahayu", 3),
+        line("Budi", None)._replace(product="Pinjaman produktif", priority="low"),
+        line("Dewi", -2)._replace(received_at=datetime(2026, 10, 31, 23, 59, 59, tzinfo=WIB)),
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(report(*cases))), read_only=True)
+
+    summary_rows = list(workbook[SUMMARY_SHEET].iter_rows(values_only=True))
+    case_rows = list(workbook[CASES_SHEET].iter_rows(values_only=True))
+    workbook.close()
+    first = summary_rows.index(SUMMARY_HEADER) + 1
+    wanted = [
+        (figure.code, figure.indonesian, figure.english, figure.value)
+        for figure in summary_lines(report(*cases))
+    ]
+    assert [tuple(row) + (None,) * (4 - len(row)) for row in summary_rows[first:]] == wanted
+    assert case_rows[0] == CASE_HEADER
+    assert [tuple(row) + (None,) * (10 - len(row)) for row in case_rows[1:]] == [
+        case_cells(case) for case in cases
+    ]
+
+
+def test_the_workbook_writes_control_characters_out_and_keeps_formula_like_texts_quoted_text() -> (
+    None
+):
+    names = ("Budi\x1b[31m\x07", '=HYPERLINK("http://evil.example")', "+62 812", "-1", "@SUM(A1)")
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(to_xlsx(report(*(line(name, 1) for name in names))))
+    )
+
+    cells = [workbook[CASES_SHEET].cell(row=row, column=3) for row in range(2, 2 + len(names))]
+    assert [cell.value for cell in cells] == ["Budi\\x1b[31m\\x07", *names[1:]]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.quotePrefix for cell in cells] == [False, True, True, True, True]
