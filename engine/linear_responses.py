@@ -180,9 +180,7 @@ class LinearResponseSelector(GraphComponent, IntentClassifier):
                 RESPONSE_SELECTOR_RESPONSES_KEY: responses,
                 PREDICTED_CONFIDENCE_KEY: confidence,
                 INTENT_RESPONSE_KEY: key,
-                RESPONSE_SELECTOR_UTTER_ACTION_KEY: intent_response_key_to_template_key(
-                    str(key)
-                ),
+                RESPONSE_SELECTOR_UTTER_ACTION_KEY: intent_response_key_to_template_key(str(key)),
             },
             RESPONSE_SELECTOR_RANKING_KEY: [
                 {PREDICTED_CONFIDENCE_KEY: score, INTENT_RESPONSE_KEY: name}
