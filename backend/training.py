@@ -13,6 +13,8 @@ TRAINING_INPUTS = (
     "domain.yml",
     "data",
     "engine/linear_intents.py",
+    "engine/linear_model.py",
+    "engine/linear_responses.py",
     "requirements/rasa-constraints.txt",
 )
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.nlu [--folds 5] [--no-cv]
 
 1. Cross-validation on data/nlu (`rasa test nlu --cross-validation`): intent accuracy,
-   macro-F1 and F1 per intent; the complaint category (the ResponseSelector's
+   macro-F1 and F1 per intent; the complaint category (the response selector's
    complain/<category>) accuracy and the service topic of questions (faq/<topic>); the ten
    worst intent confusions.
 2. A model trained on all of data/nlu (the project's model, trained first if missing, as

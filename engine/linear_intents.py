@@ -8,17 +8,15 @@ FallbackClassifier threshold in config.yml is set for them.
 
 Chat Indonesian is carried by the character n-grams ("udh", "blm", "pinjol" share pieces
 with "sudah", "belum", "pinjaman"); register numbers and amounts are seen as character
-patterns too. The model is stored as plain arrays and JSON (vocabularies, IDF weights,
-coefficients), never pickled. Runs in the Rasa environment (Python 3.10).
+patterns too. The model (engine/linear_model.py) is stored as plain arrays and JSON
+(vocabularies, IDF weights, coefficients), never pickled. Runs in the Rasa environment
+(Python 3.10).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import numpy as np
-import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -27,29 +25,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-WORDS = "words"
-WHITESPACE_TOKENS = r"[^\s]+"
-CHARACTERS = "characters"
-MODEL_FILE = "model.json"
-ARRAYS_FILE = "arrays.npz"
-
-
-def vectorizers(config: dict[str, Any]) -> dict[str, TfidfVectorizer]:
-    """Word n-grams (tokens split on whitespace) and character n-grams inside word bounds."""
-    return {
-        WORDS: TfidfVectorizer(
-            analyzer="word",
-            token_pattern=WHITESPACE_TOKENS,
-            ngram_range=tuple(config["word_ngrams"]),
-            sublinear_tf=True,
-        ),
-        CHARACTERS: TfidfVectorizer(
-            analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True
-        ),
-    }
+from engine.linear_model import LinearModel, fit, read, write
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -74,7 +51,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        fitted: tuple[dict[str, TfidfVectorizer], np.ndarray, np.ndarray, list[str]] | None = None,
+        fitted: LinearModel | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage = model_storage
@@ -99,18 +76,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [str(m.get(TEXT)) for m in examples]
         labels = [str(m.get(INTENT)) for m in examples]
-        parts = vectorizers(self.config)
-        features = scipy.sparse.hstack([v.fit_transform(texts) for v in parts.values()]).tocsr()
-        regression = LogisticRegression(
-            C=self.config["C"],
-            class_weight="balanced",
-            solver="saga",
-            max_iter=self.config["max_iter"],
-            tol=self.config["tol"],
-            random_state=self.config["random_seed"],
-        )
-        regression.fit(features, labels)
-        self._fitted = (parts, regression.coef_, regression.intercept_, list(regression.classes_))
+        self._fitted = fit(texts, labels, self.config)
         self.persist()
         return self._resource
 
@@ -118,22 +84,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Vocabularies and labels as JSON, IDF weights and coefficients as arrays."""
         if self._fitted is None:
             return
-        parts, coefficients, intercepts, labels = self._fitted
         with self._storage.write_to(self._resource) as directory:
-            model = {
-                "labels": labels,
-                "vocabularies": {
-                    name: {term: int(index) for term, index in v.vocabulary_.items()}
-                    for name, v in parts.items()
-                },
-            }
-            (directory / MODEL_FILE).write_text(json.dumps(model), encoding="utf-8")
-            np.savez(
-                directory / ARRAYS_FILE,
-                coefficients=coefficients,
-                intercepts=intercepts,
-                **{f"idf_{name}": v.idf_ for name, v in parts.items()},
-            )
+            write(self._fitted, directory)
 
     @classmethod
     def load(
@@ -148,37 +100,22 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         merged = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
-                model = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
-                with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:
-                    stored = {name: arrays[name] for name in arrays.files}
+                fitted, _ = read(directory, merged)
         except (ValueError, FileNotFoundError):
             return cls(merged, model_storage, resource)
-        parts = vectorizers(merged)
-        for name, vectorizer in parts.items():
-            vectorizer.vocabulary_ = model["vocabularies"][name]
-            vectorizer.idf_ = stored[f"idf_{name}"]
-        fitted = (parts, stored["coefficients"], stored["intercepts"], model["labels"])
         return cls(merged, model_storage, resource, fitted)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets `intent` and `intent_ranking` on every message with text."""
         if self._fitted is None:
             return messages
-        parts, coefficients, intercepts, labels = self._fitted
         for message in messages:
             text = message.get(TEXT)
             if not text:
                 continue
-            features = scipy.sparse.hstack([v.transform([text]) for v in parts.values()])
-            scores = np.asarray(features @ coefficients.T).ravel() + intercepts
-            if len(labels) == 2:  # a binary regression has one row of coefficients
-                scores = np.array([0.0, scores[0]])
-            probabilities = np.exp(scores - scores.max())
-            probabilities /= probabilities.sum()
-            order = np.argsort(-probabilities)[: self.config["ranking_length"]]
             ranking = [
-                {INTENT_NAME_KEY: labels[i], PREDICTED_CONFIDENCE_KEY: float(probabilities[i])}
-                for i in order
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                for name, confidence in self._fitted.ranking(text, self.config["ranking_length"])
             ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)

@@ -10,6 +10,8 @@ def make_project(root: Path) -> None:
     (root / "requirements").mkdir()
     (root / "engine").mkdir()
     (root / "engine" / "linear_intents.py").write_text("# the intent classifier\n")
+    (root / "engine" / "linear_model.py").write_text("# their model\n")
+    (root / "engine" / "linear_responses.py").write_text("# the response selectors\n")
     (root / "config.yml").write_text("pipeline: []\n")
     (root / "domain.yml").write_text("version: '3.1'\n")
     (root / "data" / "nlu" / "greet.yml").write_text("nlu: []\n")
@@ -20,6 +22,20 @@ def test_a_changed_intent_classifier_gives_a_new_fingerprint(tmp_path: Path) -> 
     make_project(tmp_path)
     before = fingerprint(tmp_path)
     (tmp_path / "engine" / "linear_intents.py").write_text("# the intent classifier, changed\n")
+    assert fingerprint(tmp_path) != before
+
+
+def test_a_changed_response_selector_gives_a_new_fingerprint(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    before = fingerprint(tmp_path)
+    (tmp_path / "engine" / "linear_responses.py").write_text("# the selectors, changed\n")
+    assert fingerprint(tmp_path) != before
+
+
+def test_a_changed_shared_model_gives_a_new_fingerprint(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    before = fingerprint(tmp_path)
+    (tmp_path / "engine" / "linear_model.py").write_text("# their model, changed\n")
     assert fingerprint(tmp_path) != before
 
 
