@@ -10,15 +10,50 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Update,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.db.console_tables import AgentPresence, ChatRead, Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
+from backend.domain.handling import ANSWERED_STATUSES
+from backend.domain.handoff import PRIORITY_RANK
+from backend.domain.lifecycle import Status
 
 EMERGENCY_RANK = 0
+
+
+def fill_queue_columns() -> Update:
+    """An UPDATE setting every case's queue_rank and queue_due_at from its other columns.
+
+    The ORM keeps both columns on every write; this is for rows inserted in bulk around it
+    (generated data sets), by the same rule as backend.domain.handoff.
+    """
+    rank = case(
+        (CaseRecord.status.in_(list(ANSWERED_STATUSES)), None),
+        *((CaseRecord.priority == priority, value) for priority, value in PRIORITY_RANK.items()),
+    )
+    due = case(
+        (CaseRecord.status == Status.RECEIVED, CaseRecord.first_response_due_at),
+        else_=func.coalesce(CaseRecord.extended_resolution_due_at, CaseRecord.resolution_due_at),
+    )
+    return (
+        update(CaseRecord)
+        .values(queue_rank=rank, queue_due_at=due)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass(frozen=True)
