@@ -181,13 +181,24 @@ def _case_scope(officer: str | None, holder: str) -> list[ColumnElement[bool]]:
 async def running_cases(
     session: AsyncSession, *, holder: str, officer: str | None, limit: int, offset: int = 0
 ) -> Sequence[CaseRecord]:
-    """Running cases (all, the officer's, or without one) by rank, then next due, then id."""
-    result = await session.execute(
-        select(CaseRecord)
+    """Running cases (all, the officer's, or without one) by rank, then next due, then id.
+
+    The page's ids are found first from the index alone (an index-only scan skips the
+    offset's rows without reading them), then only those rows are read.
+    """
+    order = (CaseRecord.queue_rank, CaseRecord.queue_due_at, CaseRecord.id)
+    page = (
+        select(*order)
         .where(*_case_scope(officer, holder))
-        .order_by(CaseRecord.queue_rank, CaseRecord.queue_due_at, CaseRecord.id)
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
+        .subquery("page")
+    )
+    result = await session.execute(
+        select(CaseRecord)
+        .join(page, page.c.id == CaseRecord.id)
+        .order_by(page.c.queue_rank, page.c.queue_due_at, page.c.id)
     )
     return result.scalars().all()
 

@@ -207,6 +207,14 @@ class CaseRecord(Base):
             postgresql_where=text("queue_rank IS NOT NULL"),
             sqlite_where=text("queue_rank IS NOT NULL"),
         ),
+        Index(  # PostgreSQL orders by an index only after equalities, and IS NULL is none
+            "ix_cases_unassigned_queue",
+            "queue_rank",
+            "queue_due_at",
+            "id",
+            postgresql_where=text("queue_rank IS NOT NULL AND officer IS NULL"),
+            sqlite_where=text("queue_rank IS NOT NULL AND officer IS NULL"),
+        ),
         Index(
             "ix_cases_officer_queue",
             "officer",

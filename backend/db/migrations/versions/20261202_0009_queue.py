@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 TIMESTAMP = sa.DateTime(timezone=True)
 RUNNING = sa.text("queue_rank IS NOT NULL")
+UNASSIGNED = sa.text("queue_rank IS NOT NULL AND officer IS NULL")
 # The same rule as backend.domain.handoff (case_queue_rank, case_next_due), for the rows
 # already there; the ORM keeps both columns from now on.
 FILL_QUEUE_COLUMNS = """
@@ -49,6 +50,13 @@ def upgrade() -> None:
         ["queue_rank", "queue_due_at", "id"],
         postgresql_where=RUNNING,
         sqlite_where=RUNNING,
+    )
+    op.create_index(
+        "ix_cases_unassigned_queue",
+        "cases",
+        ["queue_rank", "queue_due_at", "id"],
+        postgresql_where=UNASSIGNED,
+        sqlite_where=UNASSIGNED,
     )
     op.create_index(
         "ix_cases_officer_queue",
@@ -99,6 +107,7 @@ def downgrade() -> None:
     op.drop_table("chat_reads")
     op.drop_index("ix_conversations_handled_by_updated_at", table_name="conversations")
     op.drop_index("ix_cases_officer_queue", table_name="cases")
+    op.drop_index("ix_cases_unassigned_queue", table_name="cases")
     op.drop_index("ix_cases_queue", table_name="cases")
     op.drop_index("ix_cases_status_priority", table_name="cases")
     with op.batch_alter_table("cases") as batch:
