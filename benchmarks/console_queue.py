@@ -30,7 +30,7 @@ from backend.db import queue_repository
 from backend.db.console_tables import AgentPresence, Handoff
 from backend.db.engine import Database
 from backend.db.migrate import upgrade
-from backend.db.tables import Agent, CaseRecord, Conversation, Message
+from backend.db.tables import Agent, Conversation, Message
 from backend.domain.lifecycle import Priority, Status
 from backend.services import handoff as handoffs
 from tests.fakes.case_dataset import AS_OF, generate
@@ -166,12 +166,11 @@ async def time_pages(url: str) -> tuple[list[tuple[str, int, float, int]], list[
             for tab, page in dict.fromkeys(views):
                 if tab == "bot":
                     continue
-                statement = (
-                    select(CaseRecord)
-                    .where(*queue_repository._case_scope(agent.name, tab))
-                    .order_by(CaseRecord.queue_rank, CaseRecord.queue_due_at, CaseRecord.id)
-                    .limit(handoffs.QUEUE_PAGE_SIZE + 1)
-                    .offset((page - 1) * handoffs.QUEUE_PAGE_SIZE)
+                statement = queue_repository.running_cases_query(
+                    holder=tab,
+                    officer=agent.name,
+                    limit=handoffs.QUEUE_PAGE_SIZE + 1,
+                    offset=(page - 1) * handoffs.QUEUE_PAGE_SIZE,
                 )
                 compiled = statement.compile(
                     dialect=connection.dialect, compile_kwargs={"literal_binds": True}

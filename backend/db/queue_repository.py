@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     ScalarSelect,
+    Select,
     Update,
     and_,
     case,
@@ -178,9 +179,9 @@ def _case_scope(officer: str | None, holder: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def running_cases(
-    session: AsyncSession, *, holder: str, officer: str | None, limit: int, offset: int = 0
-) -> Sequence[CaseRecord]:
+def running_cases_query(
+    *, holder: str, officer: str | None, limit: int, offset: int = 0
+) -> Select[CaseRecord]:
     """Running cases (all, the officer's, or without one) by rank, then next due, then id.
 
     The page's ids are found first from the index alone (an index-only scan skips the
@@ -195,12 +196,19 @@ async def running_cases(
         .offset(offset)
         .subquery("page")
     )
-    result = await session.execute(
+    return (
         select(CaseRecord)
         .join(page, page.c.id == CaseRecord.id)
         .order_by(page.c.queue_rank, page.c.queue_due_at, page.c.id)
     )
-    return result.scalars().all()
+
+
+async def running_cases(
+    session: AsyncSession, *, holder: str, officer: str | None, limit: int, offset: int = 0
+) -> Sequence[CaseRecord]:
+    """A page of running cases in queue order (see running_cases_query)."""
+    query = running_cases_query(holder=holder, officer=officer, limit=limit, offset=offset)
+    return (await session.execute(query)).scalars().all()
 
 
 async def count_running_cases(session: AsyncSession, *, holder: str, officer: str | None) -> int:
