@@ -4,6 +4,7 @@ counts and the waiting count in the page title, all kept live by the stream."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,7 @@ def open_cases(api: httpx.Client, count: int) -> list[str]:
                 "category": "other",
                 "priority": "low",
                 "full_name": f"Nasabah Antrean {index}",
+                "email": f"antrean{index}.{secrets.token_hex(3)}@example.com",
                 "description": "Keluhan untuk mengisi antrean sampai lebih dari satu halaman.",
                 "channel": "phone",
             },
@@ -95,12 +97,11 @@ def test_a_chat_still_with_the_bot_is_taken_over_from_the_queue(
     chat.say("halo")
     console.goto(f"{stack.settings.app_url}/console?tab=bot")
 
-    row = console.wait_for_selector(
-        f'#queue tr[data-conversation="{chat.sender}"]', timeout=WAIT_MS
-    )
+    row = console.locator(f'#queue tr[data-conversation="{chat.sender}"]')
+    row.wait_for(timeout=WAIT_MS)
     assert "Dijawab bot" in row.inner_text()
     assert "REST · …" in row.inner_text()  # no name yet: the channel and a masked id
-    row.query_selector("text=Ambil alih").click()
+    row.get_by_role("button", name="Ambil alih").click()  # the stream may redraw it: a locator
 
     console.wait_for_selector("text=Anda menangani chat ini.", timeout=WAIT_MS)
     assert chat.sender in console.url
@@ -137,7 +138,7 @@ def test_a_waiting_chat_shows_in_the_title_and_counts_its_unread_messages_live(
     console.wait_for_selector(".msg--user >> text=dana saya belum cair", timeout=WAIT_MS)
     console.goto(f"{base}/console")
     console.wait_for_selector(row, timeout=WAIT_MS)
-    assert console.query_selector(f"{row} .unread") is None
+    console.wait_for_selector(f"{row} .unread", state="detached", timeout=WAIT_MS)
 
 
 def test_the_sound_is_off_until_the_agent_turns_it_on_and_stays_so(
