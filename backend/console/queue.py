@@ -25,6 +25,9 @@ TABS = (
     ("all", "Semua"),
     ("bot", "Dengan bot"),
 )
+# A page of the queue is a dozen indexed queries (tens of ms at 100,000 cases): read it at
+# once when the bus says a chat moved, else every few seconds (handoffs, case changes).
+QUEUE_POLL_SECONDS = 3.0
 SECTIONS = {
     "chat": "Chat menunggu atau ditangani agen",
     "case": "Kasus berjalan",
@@ -160,6 +163,7 @@ async def queue_stream(request: Request) -> None:
         request,
         next_events,
         still_allowed=alive_and_present,
+        poll_seconds=QUEUE_POLL_SECONDS,
         topic=CHATS_TOPIC,
     )
 

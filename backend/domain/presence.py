@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-HEARTBEAT_SECONDS = 20  # how often an open console page says it is still there
-ONLINE_SECONDS = 60  # no heartbeat for this long: offline (a closed tab, a lost network)
+ONLINE_SECONDS = 60  # no heartbeat (the queue stream sends one every 10 s) this long: offline
 
 
 def online_since(now: datetime) -> datetime:
