@@ -100,9 +100,11 @@ def _latest_case(
 
 def _unread(conversation_id: InstrumentedAttribute[str], agent_id: int) -> ScalarSelect[Any]:
     """The customer's messages after the last one this agent was shown."""
+    # Correlated to the count's own messages: the outer chat's column would not correlate
+    # two levels down and would read every chat's marker.
     seen = (
         select(ChatRead.last_message_id)
-        .where(ChatRead.agent_id == agent_id, ChatRead.conversation_id == conversation_id)
+        .where(ChatRead.agent_id == agent_id, ChatRead.conversation_id == Message.conversation_id)
         .scalar_subquery()
     )
     return (

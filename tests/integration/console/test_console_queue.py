@@ -149,6 +149,20 @@ async def test_a_chat_counts_the_customer_s_messages_the_agent_has_not_opened(
     assert (before, after_opening, after_another) == (3, 0, 1)
 
 
+async def test_each_chat_counts_from_its_own_read_mark(gateway: Gateway, agent: Console) -> None:
+    for sender in ("budi", "ani"):
+        await say(gateway, sender, "halo")
+        await hand_off(gateway, sender)
+    await agent.page("/console/conversations/budi")
+    await say(gateway, "ani", "masih menunggu")
+    await agent.page("/console/conversations/ani")
+    await say(gateway, "budi", "halo lagi")
+
+    items = (await queue(agent))["items"]
+
+    assert {item["conversation_id"]: item["unread"] for item in items} == {"budi": 1, "ani": 0}
+
+
 async def test_a_chat_with_the_bot_is_listed_and_can_be_taken_over_from_the_queue(
     gateway: Gateway, agent: Console
 ) -> None:
