@@ -92,6 +92,8 @@ class Settings:
     max_streams_per_session: int = 10
     # Whether this app process also answers turns (the worker); a cluster may run them apart.
     run_worker: bool = True
+    # A chat that starts waiting goes at once to the online agent whose turn it is.
+    console_round_robin: bool = False
     # How long a REST caller waits for the bot's answer before getting "it follows".
     rest_wait_seconds: float = 100.0
     # The timeouts of one turn, in the order they nest (see backend/timeouts.py).
@@ -159,6 +161,8 @@ class Settings:
             rate_limit_prefix=values.get("RATE_LIMIT_PREFIX") or "aduan",
             run_worker=(values.get("RUN_WORKER") or "true").strip().lower()
             not in ("0", "false", "no"),
+            console_round_robin=(values.get("CONSOLE_ROUND_ROBIN") or "false").strip().lower()
+            in ("1", "true", "yes", "on"),
             **_abuse_limits(values),
             case_api_budget_seconds=_float(
                 values, "ACTIONS_CASE_API_BUDGET_SECONDS", timeouts.CASE_API_CALL_BUDGET_SECONDS

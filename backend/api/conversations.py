@@ -48,6 +48,7 @@ async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
         channel=channel,
         calendar=request.app.ctx.calendar,
         now=request.app.ctx.clock(),
+        round_robin=request.app.ctx.settings.console_round_robin,
     )
     cases = await services.list_cases_for_conversation(session, conversation_id)
     return json(

@@ -103,6 +103,8 @@ async def show_conversation(
     lines = [message_json(message, reveal=reveal) for message in messages]
     panels = [case_panel(case, calendar=calendar, now=now, reveal=reveal) for case in cases]
     masked = any(line["text"] != m.text for line, m in zip(lines, messages, strict=True))
+    if messages:  # the queue's unread count starts again from here
+        await handoffs.mark_read(session, request.ctx.agent, conversation_id, up_to=messages[-1].id)
     return render(
         request,
         "conversation.html",
@@ -151,6 +153,9 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
         if found:
             after = found[-1].id
             events.append(("messages", [message_json(message) for message in found]))
+            await handoffs.mark_read(
+                request.ctx.db_session, request.ctx.agent, conversation_id, up_to=after
+            )
         state = await chat_state(request, conversation_id)
         if last_state != [state]:
             last_state[:] = [state]

@@ -18,6 +18,7 @@ LABELS: dict[str, dict[str, str]] = {
         "escalated": "Dieskalasi",
         "waiting": "Menunggu agen",
         "held": "Ditangani agen",
+        "bot": "Dijawab bot",
     },
     "priority": {"low": "Rendah", "medium": "Medium", "high": "Tinggi", "emergency": "Darurat"},
     "channel": {

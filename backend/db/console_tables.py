@@ -1,4 +1,4 @@
-"""Tables of the handoff and the agent console: handoffs, console sessions, failed logins."""
+"""Tables of the handoff and the agent console: handoffs, sessions, read markers, presence."""
 
 from __future__ import annotations
 
@@ -49,3 +49,30 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChatRead(Base):
+    """How far an agent has read a chat: the last message id shown to them (unread counts)."""
+
+    __tablename__ = "chat_reads"
+
+    agent_id: Mapped[int] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
+    )
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_message_id: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AgentPresence(Base):
+    """An agent's last heartbeat from an open console page (online while recent)."""
+
+    __tablename__ = "agent_presence"
+
+    agent_id: Mapped[int] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""Thin queries of the handoff: held and waiting chats, the agents' queue, the messages since an id.
+"""Thin queries of the handoff: the open handoff of a chat, the messages since an id.
 
 The console and the REST pull read the messages since an id; no business rules, no commits.
 """
@@ -11,9 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.console_tables import Handoff
-from backend.db.tables import Agent, CaseRecord, Conversation, Message
-
-QUEUE_CASES_LIMIT = 200
+from backend.db.tables import Conversation, Message
 
 
 async def open_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:
@@ -40,47 +38,6 @@ async def conversation_for_update(
         .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
-
-
-async def open_handoffs(
-    session: AsyncSession,
-) -> Sequence[tuple[Handoff, Conversation, str | None]]:
-    """Every handoff not yet ended, with its conversation and its agent's name."""
-    result = await session.execute(
-        select(Handoff, Conversation, Agent.name)
-        .join(Conversation, Conversation.id == Handoff.conversation_id)
-        .outerjoin(Agent, Agent.id == Handoff.agent_id)
-        .where(Handoff.ended_at.is_(None))
-        .order_by(Handoff.requested_at)
-    )
-    return [(row[0], row[1], row[2]) for row in result.all()]
-
-
-async def cases_of_conversations(
-    session: AsyncSession, conversation_ids: Sequence[str]
-) -> Sequence[CaseRecord]:
-    """The cases opened from these chats, oldest first."""
-    if not conversation_ids:
-        return []
-    result = await session.execute(
-        select(CaseRecord)
-        .where(CaseRecord.conversation_id.in_(conversation_ids))
-        .order_by(CaseRecord.received_at, CaseRecord.id)
-    )
-    return result.scalars().all()
-
-
-async def cases_in_statuses(
-    session: AsyncSession, statuses: Sequence[str], limit: int = QUEUE_CASES_LIMIT
-) -> Sequence[CaseRecord]:
-    """Cases in these statuses, the earliest received first."""
-    result = await session.execute(
-        select(CaseRecord)
-        .where(CaseRecord.status.in_(statuses))
-        .order_by(CaseRecord.received_at, CaseRecord.id)
-        .limit(limit)
-    )
-    return result.scalars().all()
 
 
 async def messages_after(

@@ -18,16 +18,19 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     text,
 )
+from sqlalchemy import event as orm_events
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from backend.domain.agents import AgentRole
+from backend.domain.handoff import case_next_due, case_queue_rank
 from backend.domain.lifecycle import (
     Category,
     Channel,
@@ -101,6 +104,7 @@ class Conversation(Base):
     __table_args__ = (
         CheckConstraint("handled_by IN ('bot', 'agent')", name="handled_by"),
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+        Index("ix_conversations_handled_by_updated_at", "handled_by", "updated_at"),
     )
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
@@ -204,6 +208,33 @@ class CaseRecord(Base):
             postgresql_where=text(UNMEASURED_RESOLUTION),
             sqlite_where=text(UNMEASURED_RESOLUTION),
         ),
+        Index("ix_cases_status_priority", "status", "priority"),
+        # The console's queue: running cases (queue_rank set) by rank, then due time.
+        Index(
+            "ix_cases_queue",
+            "queue_rank",
+            "queue_due_at",
+            "id",
+            postgresql_where=text("queue_rank IS NOT NULL"),
+            sqlite_where=text("queue_rank IS NOT NULL"),
+        ),
+        Index(  # PostgreSQL orders by an index only after equalities, and IS NULL is none
+            "ix_cases_unassigned_queue",
+            "queue_rank",
+            "queue_due_at",
+            "id",
+            postgresql_where=text("queue_rank IS NOT NULL AND officer IS NULL"),
+            sqlite_where=text("queue_rank IS NOT NULL AND officer IS NULL"),
+        ),
+        Index(
+            "ix_cases_officer_queue",
+            "officer",
+            "queue_rank",
+            "queue_due_at",
+            "id",
+            postgresql_where=text("queue_rank IS NOT NULL"),
+            sqlite_where=text("queue_rank IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -246,9 +277,27 @@ class CaseRecord(Base):
     documents_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Kept by `_keep_queue_columns` on every write through the ORM (see ix_cases_queue):
+    # the priority's rank while the case runs (None once answered) and the deadline worked
+    # to next (first response while received, else the resolution date, an extension's if any).
+    queue_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    queue_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", lazy="raise"
+    )
+
+
+@orm_events.listens_for(CaseRecord, "before_insert")
+@orm_events.listens_for(CaseRecord, "before_update")
+def _keep_queue_columns(_mapper: Any, _connection: Any, case: CaseRecord) -> None:
+    """The queue's stored columns follow the status, the priority and the deadlines."""
+    case.queue_rank = case_queue_rank(str(case.status), str(case.priority))
+    case.queue_due_at = case_next_due(
+        str(case.status),
+        case.first_response_due_at,
+        case.resolution_due_at,
+        case.extended_resolution_due_at,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from backend.domain.handling import ANSWERED_STATUSES
 from backend.domain.lifecycle import Priority, Status
 
 PRIORITY_RANK = {
@@ -14,6 +15,7 @@ PRIORITY_RANK = {
     Priority.MEDIUM: 2,
     Priority.LOW: 3,
 }
+VISIBLE_ID_CHARS = 4  # a chat's id may be a phone number: show no more than a masked number
 
 
 class HandoffReason(StrEnum):
@@ -45,6 +47,28 @@ def chat_priority(reason: HandoffReason, case_priorities: list[str]) -> Priority
     return min(ranks, key=PRIORITY_RANK.__getitem__)
 
 
+def case_queue_rank(status: str, priority: str) -> int | None:
+    """A case's place among priorities while it runs (0 = emergency); None once answered."""
+    if status in ANSWERED_STATUSES:
+        return None
+    return PRIORITY_RANK[Priority(priority)]
+
+
+def chat_rank(reason: str, has_running_emergency: bool) -> int:
+    """A waiting chat's rank: emergency (0) for an emergency, else high (1): a person waits."""
+    return 0 if reason == HandoffReason.EMERGENCY or has_running_emergency else 1
+
+
+def priority_of_rank(rank: int) -> Priority:
+    """The priority a rank stands for."""
+    return next(priority for priority, value in PRIORITY_RANK.items() if value == rank)
+
+
+def masked_id(conversation_id: str) -> str:
+    """A chat's id as agents may see it before a name is known: only its last characters."""
+    return "…" + conversation_id[-VISIBLE_ID_CHARS:] if conversation_id else "…"
+
+
 def case_next_due(
     status: str,
     first_response_due_at: datetime,
@@ -70,6 +94,8 @@ class QueueEntry:
     agent: str | None = None
     conversation_id: str | None = None
     register_number: str | None = None
+    unread: int = 0  # the customer's messages since this agent last opened the chat
+    name_known: bool = True  # False: the title is the channel and a masked id
 
     def sort_key(self) -> tuple[int, datetime, int]:
         """Priority first, then the earliest due (a chat is due since it asked); chats on a tie."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import agent_repository, handoff_repository, repository
+from backend.db import agent_repository, handoff_repository, queue_repository, repository
 from backend.db.console_tables import Handoff
 from backend.db.tables import Agent, CaseRecord, Conversation, Message
 from backend.domain.access import may_move_chat
@@ -18,13 +17,15 @@ from backend.domain.handoff import (
     HandoffReason,
     QueueEntry,
     case_next_due,
-    chat_priority,
-    in_queue_order,
+    masked_id,
     parse_reason,
+    priority_of_rank,
     should_hand_off,
 )
 from backend.domain.lifecycle import Priority
+from backend.domain.presence import online_since
 from backend.domain.refusal import Refused
+from backend.domain.round_robin import AgentLoad, next_agent
 from backend.schemas import InvalidField
 from backend.services.cases import RUNNING_STATUSES
 from backend.services.conversations import ConversationNotFound
@@ -32,6 +33,7 @@ from backend.services.handling import assign
 
 PUSHED = "pushed"  # marks a bot message sent outside an answer (kept for the REST pull)
 PAGE_SIZE = 200
+ROUND_ROBIN_ACTOR = "round-robin"
 HELD_BY_OTHER = "another agent holds this chat; ask a supervisor to reassign it"
 
 
@@ -60,8 +62,13 @@ async def request_handoff(
     channel: str,
     calendar: WorkingCalendar,
     now: datetime | None = None,
+    round_robin: bool = False,
 ) -> HandoffOutcome:
-    """Queue the chat for an agent (an emergency only while open); the bot stops answering."""
+    """Queue the chat for an agent (an emergency only while open); the bot stops answering.
+
+    With `round_robin`, a chat that starts waiting goes at once to the online agent whose
+    turn it is (fewest chats held, then the longest since the last one); none online: it waits.
+    """
     try:
         parsed = parse_reason(reason)
     except ValueError:
@@ -73,12 +80,20 @@ async def request_handoff(
     # Just ensured: only a concurrent delete could remove it.
     conversation = await _locked_conversation(session, conversation_id)
     handed_off = should_hand_off(parsed, open_now)
+    given_to: Agent | None = None
     if handed_off:
         if await handoff_repository.open_handoff(session, conversation_id) is None:
-            session.add(Handoff(conversation_id=conversation_id, reason=parsed, requested_at=now))
+            handoff = Handoff(conversation_id=conversation_id, reason=parsed, requested_at=now)
+            session.add(handoff)
+            if round_robin:
+                given_to = await _round_robin(session, handoff, now)
         conversation.handled_by = "agent"
         conversation.updated_at = now
     await session.commit()
+    if given_to is not None:
+        await _name_officer(
+            session, conversation_id, given_to.name, actor=ROUND_ROBIN_ACTOR, now=now
+        )
     return HandoffOutcome(handed_off, open_now, next_opening(now, calendar), conversation)
 
 
@@ -187,33 +202,154 @@ async def current_handoff(session: AsyncSession, conversation_id: str) -> Handof
     return handoff
 
 
-async def queue(session: AsyncSession, *, now: datetime | None = None) -> list[QueueEntry]:
-    """Waiting and held chats and open cases, most urgent first, then by due time."""
-    handoffs = await handoff_repository.open_handoffs(session)
-    chat_cases = await handoff_repository.cases_of_conversations(
-        session, [conversation.id for _, conversation, _ in handoffs]
+QUEUE_TABS = ("mine", "unassigned", "all", "bot")
+QUEUE_PAGE_SIZE = 50
+QUEUE_CHAT_LIMIT = 100  # waiting and held chats shown above the cases, most urgent first
+BOT_CHAT_HOURS = 24  # the "with the bot" tab lists chats active within this many hours
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What an agent asks of the queue: a tab and a page (1-based)."""
+
+    tab: str = "all"
+    page: int = 1
+
+    @classmethod
+    def of(cls, tab: object, page: object) -> QueueView:
+        """The view named by request arguments; unknown or bad values fall back to the defaults."""
+        chosen = tab if isinstance(tab, str) and tab in QUEUE_TABS else "all"
+        try:
+            number = max(1, min(int(str(page)), 100_000))
+        except ValueError:
+            number = 1
+        return cls(chosen, number)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue as an agent sees it, with the counts the tabs and title show."""
+
+    view: QueueView
+    chats: list[QueueEntry]
+    cases: list[QueueEntry]
+    bot_chats: list[QueueEntry]
+    has_next: bool
+    counts: dict[str, int]
+    waiting: int  # chats waiting for an agent, nobody holding them yet
+    online: list[str]
+
+    @property
+    def entries(self) -> list[QueueEntry]:
+        """Everything on the page, in the order shown."""
+        return [*self.chats, *self.cases, *self.bot_chats]
+
+
+async def queue(
+    session: AsyncSession,
+    agent: Agent,
+    view: QueueView | None = None,
+    *,
+    now: datetime | None = None,
+) -> QueuePage:
+    """A page of the queue: chats waiting or held, then running cases, most urgent first.
+
+    Ordered (priority rank, then the due time: a chat is due since it asked) and paged in SQL,
+    so a new emergency shows first however many older cases run.
+    """
+    view = view or QueueView()
+    now = now or datetime.now(UTC)
+    offset = (view.page - 1) * QUEUE_PAGE_SIZE
+    chats: list[QueueEntry] = []
+    cases: list[QueueEntry] = []
+    bot_chats: list[QueueEntry] = []
+    if view.tab == "bot":
+        rows = await queue_repository.bot_chats(
+            session,
+            active_since=now - timedelta(hours=BOT_CHAT_HOURS),
+            agent_id=agent.id,
+            limit=QUEUE_PAGE_SIZE + 1,
+            offset=offset,
+        )
+        bot_chats = [_bot_chat_entry(row) for row in rows[:QUEUE_PAGE_SIZE]]
+        has_next = len(rows) > QUEUE_PAGE_SIZE
+    else:
+        if view.page == 1:
+            chat_rows = await queue_repository.chats(
+                session, holder=view.tab, agent_id=agent.id, limit=QUEUE_CHAT_LIMIT
+            )
+            chats = [_chat_entry(row) for row in chat_rows]
+        records = await queue_repository.running_cases(
+            session,
+            holder=view.tab,
+            officer=agent.name,
+            limit=QUEUE_PAGE_SIZE + 1,
+            offset=offset,
+        )
+        cases = [_case_entry(case) for case in records[:QUEUE_PAGE_SIZE]]
+        has_next = len(records) > QUEUE_PAGE_SIZE
+    page = QueuePage(
+        view=view,
+        chats=chats,
+        cases=cases,
+        bot_chats=bot_chats,
+        has_next=has_next,
+        counts=await _tab_counts(session, agent, now),
+        waiting=await queue_repository.count_chats(session, holder="unassigned", agent_id=agent.id),
+        online=[name for name, _ in await _online(session, now)],
     )
-    entries = [_chat_entry(h, c, name, chat_cases) for h, c, name in handoffs]
-    for case in await handoff_repository.cases_in_statuses(session, RUNNING_STATUSES):
-        entries.append(_case_entry(case))
-    return in_queue_order(entries)
+    await session.commit()
+    return page
 
 
-def _chat_entry(
-    handoff: Handoff, conversation: Conversation, agent: str | None, cases: Sequence[CaseRecord]
-) -> QueueEntry:
-    own = [case for case in cases if case.conversation_id == conversation.id]
-    running = [str(case.priority) for case in own if case.status in RUNNING_STATUSES]
+async def _tab_counts(session: AsyncSession, agent: Agent, now: datetime) -> dict[str, int]:
+    counts = {}
+    for tab in ("mine", "unassigned", "all"):
+        chats = await queue_repository.count_chats(session, holder=tab, agent_id=agent.id)
+        cases = await queue_repository.count_running_cases(session, holder=tab, officer=agent.name)
+        counts[tab] = chats + cases
+    since = now - timedelta(hours=BOT_CHAT_HOURS)
+    counts["bot"] = await queue_repository.count_bot_chats(session, active_since=since)
+    return counts
+
+
+def _title(full_name: str | None, channel: str, conversation_id: str) -> tuple[str, bool]:
+    """The customer's name once known, else the channel and a masked id (the page words it)."""
+    if full_name:
+        return full_name, True
+    return masked_id(conversation_id), False
+
+
+def _chat_entry(row: queue_repository.ChatRow) -> QueueEntry:
+    title, known = _title(row.full_name, row.channel, row.conversation_id)
     return QueueEntry(
         kind="chat",
-        priority=chat_priority(HandoffReason(handoff.reason), running),
-        due_at=handoff.requested_at,
-        title=own[-1].full_name if own else conversation.id,
-        channel=conversation.channel,
-        state="held" if handoff.agent_id else "waiting",
-        agent=agent,
-        conversation_id=conversation.id,
-        register_number=own[-1].register_number if own else None,
+        priority=priority_of_rank(row.rank),
+        due_at=row.requested_at,
+        title=title,
+        channel=row.channel,
+        state="held" if row.agent_id else "waiting",
+        agent=row.agent_name,
+        conversation_id=row.conversation_id,
+        register_number=row.register_number,
+        unread=row.unread,
+        name_known=known,
+    )
+
+
+def _bot_chat_entry(row: queue_repository.BotChatRow) -> QueueEntry:
+    title, known = _title(row.full_name, row.channel, row.conversation_id)
+    return QueueEntry(
+        kind="bot",
+        priority=Priority.LOW,
+        due_at=row.updated_at,
+        title=title,
+        channel=row.channel,
+        state="bot",
+        conversation_id=row.conversation_id,
+        register_number=row.register_number,
+        unread=row.unread,
+        name_known=known,
     )
 
 
@@ -234,6 +370,48 @@ def _case_entry(case: CaseRecord) -> QueueEntry:
         conversation_id=case.conversation_id,
         register_number=case.register_number,
     )
+
+
+async def _online(session: AsyncSession, now: datetime) -> list[tuple[str, int]]:
+    found = await queue_repository.online_agents(session, online_since(now))
+    return [(agent.name, agent.id) for agent, _ in found]
+
+
+async def heartbeat(session: AsyncSession, agent: Agent, *, now: datetime | None = None) -> None:
+    """The agent's console is open: they count as online for a while."""
+    await queue_repository.seen(session, agent.id, now or datetime.now(UTC))
+    await session.commit()
+
+
+async def mark_read(
+    session: AsyncSession,
+    agent: Agent,
+    conversation_id: str,
+    *,
+    up_to: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The agent has seen the chat up to message `up_to` (default: its latest message)."""
+    if up_to is None:
+        up_to = await queue_repository.last_message_id(session, conversation_id)
+    now = now or datetime.now(UTC)
+    await queue_repository.mark_read(session, agent.id, conversation_id, up_to, now)
+    await session.commit()
+
+
+async def _round_robin(session: AsyncSession, handoff: Handoff, now: datetime) -> Agent | None:
+    """The online agent whose turn it is to take this newly waiting chat (none online: None)."""
+    online = await queue_repository.online_agents(session, online_since(now))
+    held = await queue_repository.held_chat_counts(session, [agent.id for agent, _ in online])
+    loads = [AgentLoad(agent.id, held.get(agent.id, 0), last) for agent, last in online]
+    chosen = next_agent(loads)
+    if chosen is None:
+        return None
+    agent = next(agent for agent, _ in online if agent.id == chosen)
+    handoff.agent_id = agent.id
+    handoff.taken_at = now
+    await queue_repository.note_assignment(session, agent.id, now)
+    return agent
 
 
 async def pushed_messages(

@@ -37,3 +37,13 @@ def test_production_refuses_short_secrets(tmp_path: Path) -> None:
 def test_a_non_numeric_port_is_named_in_the_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="APP_PORT"):
         Settings.from_env({**TOKENS, "APP_PORT": "eighty"}, env_file=tmp_path / "none")
+
+
+@pytest.mark.parametrize(
+    ("value", "on"), [(None, False), ("false", False), ("true", True), ("1", True), ("on", True)]
+)
+def test_round_robin_assignment_is_off_unless_console_round_robin_says_so(
+    tmp_path: Path, value: str | None, on: bool
+) -> None:
+    environ = {**TOKENS, **({"CONSOLE_ROUND_ROBIN": value} if value is not None else {})}
+    assert Settings.from_env(environ, env_file=tmp_path / "none").console_round_robin is on

@@ -1,4 +1,4 @@
-// The agent console's pages: live queue, live transcript, replies. Whatever a customer wrote
+// The agent console's pages: live transcript, replies (the queue: queue.js). Whatever a customer wrote
 // is inserted with textContent, never as HTML. Every change carries the session's CSRF token.
 (function () {
   "use strict";
@@ -23,39 +23,6 @@
       source.addEventListener("error", function () { live.dataset.state = "offline"; live.textContent = "menyambung ulang…"; });
     }
     return source;
-  }
-
-  // The queue: the server sends the whole queue whenever it changes.
-  var queue = document.getElementById("queue");
-  if (queue) {
-    follow(queue.dataset.stream, {
-      queue: function (items) {
-        var rows = items.map(function (item) {
-          var row = el("tr", "prio--" + item.priority);
-          row.dataset.kind = item.kind;
-          row.dataset.conversation = item.conversation_id;
-          row.dataset.register = item.register_number;
-          var badge = el("span", "badge badge--" + item.priority, item.priority_label);
-          var first = el("td"); first.appendChild(badge); row.appendChild(first);
-          row.appendChild(el("td", "", item.kind_label));
-          var title = el("td", "", item.title);
-          if (item.register_number) { title.appendChild(el("br")); title.appendChild(el("small", "", item.register_number)); }
-          row.appendChild(title);
-          row.appendChild(el("td", "", item.channel));
-          row.appendChild(el("td", "", item.state_label));
-          row.appendChild(el("td", "", item.agent));
-          row.appendChild(el("td", "", item.due_label));
-          var open = el("td"); var link = el("a", "", "Buka"); link.href = item.url; open.appendChild(link);
-          row.appendChild(open);
-          return row;
-        });
-        if (!rows.length) {
-          var empty = el("tr", "empty"); var cell = el("td", "", "Antrean kosong."); cell.colSpan = 8;
-          empty.appendChild(cell); rows = [empty];
-        }
-        queue.replaceChildren.apply(queue, rows);
-      }
-    }, document.getElementById("live"));
   }
 
   // A conversation: new messages and the chat's state as they change.
