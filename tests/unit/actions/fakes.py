@@ -48,6 +48,7 @@ class FakeBackend:
         self.ratings: list[tuple[str, int]] = []
         self.failure: BackendError | None = None
         self.handoffs: list[tuple[str, str, str]] = []
+        self.drafts: list[dict | None] = []
         self.contact_answers: list[tuple[str, str, str | None]] = []
         self.failed_checks: dict[str, int] = {}
         self.handoff_outcome: dict[str, Any] = {
@@ -148,8 +149,11 @@ class FakeBackend:
             return None
         return phone or email
 
-    async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> dict:
+    async def request_handoff(
+        self, conversation_id: str, reason: str, channel: str, draft: dict | None = None
+    ) -> dict:
         self.handoffs.append((conversation_id, reason, channel))
+        self.drafts.append(draft)
         if self.failure:
             raise self.failure
         return dict(self.handoff_outcome)
