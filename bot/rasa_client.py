@@ -128,6 +128,21 @@ class RasaClient:
             raise RasaUnavailable("trigger_intent answered without a list of messages")
         return messages
 
+    async def resume_form(self, sender: str, form: str) -> list[dict[str, Any]]:
+        """Take the form up again where its answers end: it asks its next missing question,
+        then listens (as after any question); the bot's answers, in the REST shape."""
+        response = await self._request(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/execute",
+            params={"token": self._token, "include_events": "NONE"},
+            json={"name": form},
+        )
+        messages = response.json().get("messages")
+        if not isinstance(messages, list):
+            raise RasaUnavailable("execute answered without a list of messages")
+        await self.append_events(sender, [{"event": "action", "name": "action_listen"}])
+        return messages
+
     async def ping(self) -> None:
         """Raise RasaUnavailable unless the server answers and has a model loaded."""
         response = await self._request("GET", "/status", params={"token": self._token})

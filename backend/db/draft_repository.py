@@ -26,3 +26,14 @@ async def open_draft(
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalars().first()
+
+
+async def latest_draft(session: AsyncSession, conversation_id: str) -> ComplaintDraft | None:
+    """The chat's newest draft, open or closed."""
+    query = (
+        select(ComplaintDraft)
+        .where(ComplaintDraft.conversation_id == conversation_id)
+        .order_by(ComplaintDraft.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()

@@ -75,7 +75,7 @@ async def register_draft(
     """Open the case of the chat's draft, completed by the agent; (case, created) or None.
 
     The draft's id is the idempotency key: a second click, or a second agent, gets the same
-    case back (created False). None when the chat has no draft at all.
+    case back (created False). None when the chat has no draft waiting (or the bot took it).
     """
     now = now or datetime.now(UTC)
     conversation = await get_conversation(session, conversation_id)
@@ -83,8 +83,7 @@ async def register_draft(
         raise ConversationNotFound(conversation_id)
     draft = await draft_repository.open_draft(session, conversation_id)
     if draft is None:
-        await session.commit()
-        return None
+        return await _registered_before(session, conversation_id)
     draft_id, fields = draft.id, dict(draft.fields or {})
     body = case_fields(
         fields,
@@ -104,6 +103,18 @@ async def register_draft(
     )
     await _close(session, draft_id, now, case_id=case.id)
     return case, created
+
+
+async def _registered_before(
+    session: AsyncSession, conversation_id: str
+) -> tuple[CaseRecord, bool] | None:
+    """The case of the chat's newest draft if an agent registered it already (a second click)."""
+    draft = await draft_repository.latest_draft(session, conversation_id)
+    case = None
+    if draft is not None and draft.case_id is not None:
+        case = await session.get(CaseRecord, draft.case_id)
+    await session.commit()
+    return (case, False) if case is not None else None
 
 
 async def close_for_the_bot(session: AsyncSession, conversation_id: str, now: datetime) -> bool:
@@ -132,6 +143,11 @@ async def _close(
 def _notices() -> dict[str, Any]:
     notices: dict[str, Any] = yaml.safe_load(NOTICES.read_text(encoding="utf-8"))
     return notices
+
+
+def resumed_notice(language: str | None) -> str:
+    """The customer's answers are kept; the bot goes on with the next question."""
+    return str(_notices()["resumed"][language if language in LANGUAGES else "id"])
 
 
 def registered_notice(case: CaseRecord, language: str | None) -> str:
