@@ -16,4 +16,4 @@ async def draft_panel(session: AsyncSession, conversation_id: str) -> dict[str, 
     if draft is None:
         return None
     fields = dict(draft.fields or {})
-    return {"values": fields, "missing": missing_fields(fields)}
+    return {"answers": fields, "missing": missing_fields(fields)}

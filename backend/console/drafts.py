@@ -46,6 +46,7 @@ async def register_draft(request: Request, conversation_id: str) -> HTTPResponse
     if created:
         conversation = await get_conversation(session, conversation_id)
         language = conversation.language if conversation else None
+        await session.commit()  # the delivery writes in its own session
         notice = {"recipient_id": conversation_id, "text": drafts.registered_notice(case, language)}
         await ctx.live_chat.deliver(conversation_id, [notice], sender="bot")
     return redirect(f"{conversation_url(conversation_id)}?done=draft_registered", status=303)
