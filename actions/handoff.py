@@ -86,7 +86,7 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         return await hand_off(
-            self._client, dispatcher, tracker, "requested", draft_from_slots(tracker)
+            self._client, dispatcher, tracker, "requested", draft_from_slots(tracker) or None
         )
 
 

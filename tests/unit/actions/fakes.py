@@ -49,6 +49,7 @@ class FakeBackend:
         self.failure: BackendError | None = None
         self.handoffs: list[tuple[str, str, str]] = []
         self.drafts: list[dict | None] = []
+        self.draft_refusal: BackendError | None = None  # raised for a handoff with a draft
         self.contact_answers: list[tuple[str, str, str | None]] = []
         self.failed_checks: dict[str, int] = {}
         self.handoff_outcome: dict[str, Any] = {
@@ -156,7 +157,9 @@ class FakeBackend:
         self.drafts.append(draft)
         if self.failure:
             raise self.failure
-        return dict(self.handoff_outcome)
+        if draft and self.draft_refusal:
+            raise self.draft_refusal
+        return {**self.handoff_outcome, "draft_kept": bool(draft)}
 
 
 KREDITPRO_SLOTS = {
