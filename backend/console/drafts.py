@@ -21,7 +21,8 @@ async def register_draft(request: Request, conversation_id: str) -> HTTPResponse
 
     A second click finds the case already open: nothing is registered or sent twice.
     """
-    completed = {name: request.form.get(name) or "" for name in FORM_FIELDS if name in request.form}
+    form = request.form
+    completed = {name: form.get(name) or "" for name in FORM_FIELDS if name in form} if form else {}
     ctx = request.app.ctx
     session = request.ctx.db_session
     agent = request.ctx.agent
