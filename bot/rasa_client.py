@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -127,6 +127,12 @@ class RasaClient:
         if not isinstance(messages, list):
             raise RasaUnavailable("trigger_intent answered without a list of messages")
         return messages
+
+    async def forget_slots(self, sender: str, names: Sequence[str]) -> None:
+        """Empty these slots (an agent registered what the form had collected)."""
+        await self.append_events(
+            sender, [{"event": "slot", "name": name, "value": None} for name in names]
+        )
 
     async def resume_form(self, sender: str, form: str) -> list[dict[str, Any]]:
         """Take the form up again where its answers end: it asks its next missing question,

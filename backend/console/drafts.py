@@ -50,6 +50,7 @@ async def register_draft(request: Request, conversation_id: str) -> HTTPResponse
         await session.commit()  # the delivery writes in its own session
         notice = {"recipient_id": conversation_id, "text": drafts.registered_notice(case, language)}
         await ctx.live_chat.deliver(conversation_id, [notice], sender="bot")
+        await ctx.live_chat.forget_intake(conversation_id)
     return redirect(f"{conversation_url(conversation_id)}?done=draft_registered", status=303)
 
 

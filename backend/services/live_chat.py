@@ -38,6 +38,25 @@ HANDED_BACK_INTENT = "goodbye"
 # A complaint half-finished at the handoff and not registered by the agent: the bot takes its
 # form up again from the next missing question (issue 15; backend/services/drafts.py).
 RESUMED_FORM = "intake_form"
+# The intake's slots (actions/forms.py INTAKE_SLOTS): emptied once an agent registered the
+# draft, so a later complaint in the same chat starts afresh.
+INTAKE_SLOTS = (
+    "complainant_type",
+    "user_role",
+    "description",
+    "category",
+    "incident_date",
+    "loss_amount",
+    "priority",
+    "full_name",
+    "contact",
+    "confirmed",
+    "complaint_type",
+    "intake_submission_key",
+    "pending_question",
+    "correcting",
+    "invalid_answers",
+)
 REPLY_MAX_CHARS = 4000
 
 
@@ -117,6 +136,15 @@ class LiveChat:
             )
             return
         await self.deliver(conversation_id, answers, sender="bot")
+
+    async def forget_intake(self, conversation_id: str) -> None:
+        """The bot forgets the intake's answers (an agent registered them as a case)."""
+        try:
+            await self._assistant.forget_slots(conversation_id, INTAKE_SLOTS)
+        except AssistantUnavailable as exc:
+            log.warning(
+                "the bot keeps the registered answers of %s: %s", self._who(conversation_id), exc
+            )
 
     async def deliver(
         self,

@@ -69,7 +69,7 @@ async def test_an_invalid_draft_value_is_refused_and_named(gateway: Gateway) -> 
 
 
 async def test_the_agent_registers_the_completed_draft_once_though_the_button_is_clicked_twice(
-    gateway: Gateway, agent: Console
+    gateway: Gateway, agent: Console, fake_rasa: FakeRasaApi
 ) -> None:
     await say(gateway, "budi", "halo")
     await hand_off(gateway, "budi", DRAFT)
@@ -98,6 +98,9 @@ async def test_the_agent_registers_the_completed_draft_once_though_the_button_is
     )
     assert "pukul 17.00 WIB" in notice["text"]
     assert "Draf pengaduan" not in page.text
+    forgotten = [e["name"] for e in fake_rasa.events["budi"] if e["event"] == "slot"]
+    assert {"full_name", "contact", "description", "category"} <= set(forgotten)
+    assert len(forgotten) == len(set(forgotten))  # once, for the one registration
 
 
 async def test_a_draft_missing_a_required_answer_is_refused_and_kept(
