@@ -91,6 +91,14 @@ def test_the_agent_sees_the_draft_registers_it_in_one_step_and_the_customer_gets
     )
     assert "paling lambat" in notice[-1]["text"]
 
+    console.click("#hand-back")  # registered: the bot asks for the rating, no form resumes
+    console.wait_for_selector("text=Chat dikembalikan ke bot", timeout=WAIT_MS)
+    after = notice[-1]["id"]
+    rating = eventually(
+        lambda: [m for m in pulled(base, chat.sender, chat.token, after) if m["from"] == "bot"]
+    )
+    assert rating[0]["text"].startswith("Terima kasih telah menghubungi kami")
+
 
 def test_handed_back_without_registering_the_bot_resumes_the_form_and_the_case_is_made(
     console: Any, chat: Chat, stack: Stack, api: httpx.Client
