@@ -151,12 +151,16 @@ class BackendClient:
             raise ConversationNotFound(conversation_id)
         raise _rejection(response)
 
-    async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> JSON:
-        """Queue the chat for an agent: {"handed_off", "open", "next_opening", "conversation"}."""
+    async def request_handoff(
+        self, conversation_id: str, reason: str, channel: str, draft: JSON | None = None
+    ) -> JSON:
+        """Queue the chat for an agent, with the intake's answers so far as a `draft` if any:
+        {"handed_off", "open", "next_opening", "draft_kept", "conversation"}."""
+        body: JSON = {"reason": reason, "channel": channel}
+        if draft:
+            body["draft"] = draft
         response = await self._request(
-            "POST",
-            f"/api/conversations/{quote(conversation_id, safe='')}/handoff",
-            json={"reason": reason, "channel": channel},
+            "POST", f"/api/conversations/{quote(conversation_id, safe='')}/handoff", json=body
         )
         if response.status_code == 200:
             return _json(response)

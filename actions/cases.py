@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,12 +11,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import messages
-from actions.amounts import rupiah
 from actions.backend_client import BackendError, ClientFactory, backend_client
 from actions.conversation import channel_of, language_of, latest_user_event
-from actions.dates import date_in_words, deadline_in_words
-from actions.forms import UNKNOWN_DATE, request_kind, reset_intake
+from actions.dates import deadline_in_words
+from actions.drafts import case_description
+from actions.forms import request_kind, reset_intake
 from actions.handoff import hand_off
 from actions.messages import say
 
@@ -46,7 +44,6 @@ def submission_key(tracker: Tracker) -> str:
 # Feedback and questions are not asked for a category or a priority.
 DEFAULT_CATEGORY = {"complaint": "other", "feedback": "service", "question": "other"}
 DEFAULT_PRIORITY = {"complaint": "medium", "feedback": "low", "question": "medium"}
-AGENTS_LANGUAGE = "id"  # the case is read by the institution's agents
 
 
 def case_request(tracker: Tracker) -> dict[str, Any]:
@@ -67,20 +64,6 @@ def case_request(tracker: Tracker) -> dict[str, Any]:
         "channel": channel_of(tracker),
         "conversation_id": tracker.sender_id,
     }
-
-
-def case_description(slots: dict[str, Any]) -> str:
-    """The customer's words, then when it happened and the loss, for the agent who reads it."""
-    lines = [str(slots.get("description") or "")]
-    incident = slots.get("incident_date")
-    if incident and incident != UNKNOWN_DATE:
-        day = date_in_words(datetime.fromisoformat(incident).date(), AGENTS_LANGUAGE)
-        lines.append(f"{messages.text('field_incident_date', AGENTS_LANGUAGE)}: {day}")
-    if slots.get("loss_amount") is not None:
-        loss = int(slots["loss_amount"])
-        amount = rupiah(loss) if loss else messages.text("no_loss", AGENTS_LANGUAGE)
-        lines.append(f"{messages.text('field_loss_amount', AGENTS_LANGUAGE)}: {amount}")
-    return "\n".join(lines)
 
 
 class ActionSubmitIntake(Action):

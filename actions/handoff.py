@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.backend_client import BackendError, ClientFactory, backend_client
+from actions.backend_client import BackendError, ClientFactory, RequestRejected, backend_client
 from actions.conversation import channel_of, language_of
 from actions.dates import deadline_in_words
+from actions.drafts import draft_from_slots
 from actions.messages import say
 
 logger = logging.getLogger(__name__)
@@ -20,12 +22,32 @@ NOT_UNDERSTOOD = "nlu_fallback"
 
 
 async def hand_off(
-    client: ClientFactory, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
+    client: ClientFactory,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    draft: dict[str, Any] | None = None,
 ) -> list[EventType]:
-    """Queue the chat for an agent and tell the customer when one answers; pause the bot."""
+    """Queue the chat for an agent and tell the customer when one answers; pause the bot.
+
+    A `draft` (the intake's answers so far) goes with the request; the customer is told the
+    answers are kept and the agent will complete the registration. A draft the case API
+    refuses is left out rather than keeping the customer from a person.
+    """
     try:
         async with client() as backend:
-            outcome = await backend.request_handoff(tracker.sender_id, reason, channel_of(tracker))
+            try:
+                outcome = await backend.request_handoff(
+                    tracker.sender_id, reason, channel_of(tracker), draft
+                )
+            except RequestRejected as exc:
+                if not draft:
+                    raise
+                logger.warning("the draft was refused (%s): handed off without it", exc.field)
+                draft = None
+                outcome = await backend.request_handoff(
+                    tracker.sender_id, reason, channel_of(tracker)
+                )
     except BackendError as exc:
         logger.error("could not hand %s to an agent: %s", tracker.sender_id, exc)
         if reason != "emergency":
@@ -46,6 +68,8 @@ async def hand_off(
             opening_date=opening.date,
             opening_time=opening.time,
         )
+    if draft and outcome.get("draft_kept"):
+        say(dispatcher, tracker, "draft_kept")
     return [ConversationPaused()]
 
 
@@ -61,7 +85,9 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return await hand_off(self._client, dispatcher, tracker, "requested")
+        return await hand_off(
+            self._client, dispatcher, tracker, "requested", draft_from_slots(tracker) or None
+        )
 
 
 def failed_twice(tracker: Tracker) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -126,6 +126,27 @@ class RasaClient:
         messages = response.json().get("messages")
         if not isinstance(messages, list):
             raise RasaUnavailable("trigger_intent answered without a list of messages")
+        return messages
+
+    async def forget_slots(self, sender: str, names: Sequence[str]) -> None:
+        """Empty these slots (an agent registered what the form had collected)."""
+        await self.append_events(
+            sender, [{"event": "slot", "name": name, "value": None} for name in names]
+        )
+
+    async def resume_form(self, sender: str, form: str) -> list[dict[str, Any]]:
+        """Take the form up again where its answers end: it asks its next missing question,
+        then listens (as after any question); the bot's answers, in the REST shape."""
+        response = await self._request(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/execute",
+            params={"token": self._token, "include_events": "NONE"},
+            json={"name": form},
+        )
+        messages = response.json().get("messages")
+        if not isinstance(messages, list):
+            raise RasaUnavailable("execute answered without a list of messages")
+        await self.append_events(sender, [{"event": "action", "name": "action_listen"}])
         return messages
 
     async def ping(self) -> None:

@@ -10,6 +10,8 @@ from backend.api.json_body import read_json
 from backend.blueprints import build_blueprint, get, post, put
 from backend.domain.lifecycle import CHAT_CHANNELS, Channel
 from backend.schemas import ConversationPublic, InvalidField, format_wib, parse_rating
+from backend.schemas_drafts import parse_draft
+from backend.services.drafts import keep_draft
 from backend.services.handoff import request_handoff
 
 
@@ -33,29 +35,36 @@ async def put_rating(request: Request, conversation_id: str) -> HTTPResponse:
 
 
 async def post_handoff(request: Request, conversation_id: str) -> HTTPResponse:
-    """`POST /api/conversations/<id>/handoff` {"reason", "channel"} → whether an agent takes it."""
+    """`POST /api/conversations/<id>/handoff` {"reason", "channel", "draft"?} → whether an agent
+    takes it; `draft` (the intake's answers so far) is kept for the agent when one does."""
     body = read_json(request)
     if not isinstance(body, dict):
         raise InvalidField("body", "must be a JSON object", error="invalid_body")
     channel = body.get("channel") or Channel.REST
     if channel not in CHAT_CHANNELS:
         raise InvalidField("channel", "must be web, telegram, whatsapp or rest")
+    draft = parse_draft(body["draft"]) if body.get("draft") is not None else {}
     session = request.ctx.db_session
+    now = request.app.ctx.clock()
     outcome = await request_handoff(
         session,
         conversation_id,
         body.get("reason"),
         channel=channel,
         calendar=request.app.ctx.calendar,
-        now=request.app.ctx.clock(),
+        now=now,
         round_robin=request.app.ctx.settings.console_round_robin,
     )
+    kept = None
+    if outcome.handed_off:
+        kept = await keep_draft(session, conversation_id, draft, now=now)
     cases = await services.list_cases_for_conversation(session, conversation_id)
     return json(
         {
             "handed_off": outcome.handed_off,
             "open": outcome.open_now,
             "next_opening": format_wib(outcome.next_opening),
+            "draft_kept": kept is not None,
             "conversation": ConversationPublic.from_record(outcome.conversation, cases).as_dict(),
         }
     )

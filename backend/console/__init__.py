@@ -15,6 +15,7 @@ from backend.console.cases import cases_blueprint
 from backend.console.conversations import conversations_blueprint
 from backend.console.dashboard import dashboard_blueprint
 from backend.console.deliveries import deliveries_blueprint
+from backend.console.drafts import drafts_blueprint
 from backend.console.intake import intake_blueprint
 from backend.console.login import login_blueprint, logout_blueprint
 from backend.console.queue import queue_blueprint
@@ -32,6 +33,7 @@ def console_blueprints() -> BlueprintGroup:
     signed_in = Blueprint.group(
         queue_blueprint(),
         conversations_blueprint(),
+        drafts_blueprint(),
         cases_blueprint(),
         intake_blueprint(),
         agents_blueprint(),

@@ -12,6 +12,7 @@ from backend import services
 from backend.blueprints import build_blueprint, get, post
 from backend.console.auth import session_alive
 from backend.console.case_view import case_panel
+from backend.console.draft_view import draft_panel
 from backend.console.labels import label, wib
 from backend.console.render import refusal_text, render
 from backend.console.streams import Event, stream_events
@@ -29,7 +30,11 @@ from backend.services.records import Message
 NOTICES = {
     "taken": "Anda menangani chat ini. Pesan pelanggan kini masuk ke Anda, bukan ke bot.",
     "assigned": "Chat ini telah dialihkan.",
-    "handed_back": "Chat dikembalikan ke bot; bot meminta penilaian dari pelanggan.",
+    "handed_back": (
+        "Chat dikembalikan ke bot; bot meminta penilaian dari pelanggan"
+        " (atau melanjutkan draf pengaduannya dari pertanyaan berikutnya)."
+    ),
+    "draft_registered": "Draf telah didaftarkan; pelanggan menerima nomor registernya.",
 }
 REVEALED = "Data pribadi ditampilkan hanya di halaman ini; tindakan ini dicatat."
 
@@ -114,6 +119,7 @@ async def show_conversation(
         messages=lines,
         last_id=messages[-1].id if messages else 0,
         cases=panels,
+        draft=await draft_panel(session, conversation_id),
         masked=masked or any(panel["masked"] for panel in panels),
         agents=agents,
         return_to=conversation_url(conversation_id),

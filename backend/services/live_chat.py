@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from backend.db.tables import Agent
 from backend.domain.handling import written_text
 from backend.domain.personal_data import mask_digits
+from backend.services import drafts
 from backend.services import handoff as handoffs
 from backend.services.conversations import ConversationNotFound, get_conversation
 from backend.services.handoff import PUSHED, HandoffRefused
@@ -21,13 +22,41 @@ from backend.services.outbox import PUSH_CHANNELS, record_outgoing
 from backend.services.ports import Answer, Assistant, AssistantUnavailable
 from backend.services.unit_of_work import Sessions
 
-__all__ = ["HANDED_BACK_INTENT", "REPLY_MAX_CHARS", "AssistantUnavailable", "LiveChat"]
+__all__ = [
+    "HANDED_BACK_INTENT",
+    "REPLY_MAX_CHARS",
+    "RESUMED_FORM",
+    "AssistantUnavailable",
+    "LiveChat",
+]
 
 log = logging.getLogger(__name__)
 
 # The intent the bot hears when an agent hands the chat back: the live chat is over, so the
 # bot closes it as after a farewell, asking for the rating (data/rules/conversation.yml).
 HANDED_BACK_INTENT = "goodbye"
+# A complaint half-finished at the handoff and not registered by the agent: the bot takes its
+# form up again from the next missing question (issue 15; backend/services/drafts.py).
+RESUMED_FORM = "intake_form"
+# The intake's slots (actions/forms.py INTAKE_SLOTS): emptied once an agent registered the
+# draft, so a later complaint in the same chat starts afresh.
+INTAKE_SLOTS = (
+    "complainant_type",
+    "user_role",
+    "description",
+    "category",
+    "incident_date",
+    "loss_amount",
+    "priority",
+    "full_name",
+    "contact",
+    "confirmed",
+    "complaint_type",
+    "intake_submission_key",
+    "pending_question",
+    "correcting",
+    "invalid_answers",
+)
 REPLY_MAX_CHARS = 4000
 
 
@@ -88,15 +117,34 @@ class LiveChat:
             await handoffs.check_may_hand_back(session, conversation_id, agent)
         await self._assistant.resume(conversation_id)
         async with self._sessions.session() as session:
-            await handoffs.hand_back(session, conversation_id, actor=agent, now=self._clock())
+            conversation = await handoffs.hand_back(
+                session, conversation_id, actor=agent, now=self._clock()
+            )
+            language = conversation.language
+            resumes = await drafts.close_for_the_bot(session, conversation_id, self._clock())
         try:
-            answers = await self._assistant.trigger_intent(conversation_id, HANDED_BACK_INTENT)
+            if resumes:
+                answers = [
+                    {"recipient_id": conversation_id, "text": drafts.resumed_notice(language)},
+                    *await self._assistant.resume_form(conversation_id, RESUMED_FORM),
+                ]
+            else:
+                answers = await self._assistant.trigger_intent(conversation_id, HANDED_BACK_INTENT)
         except AssistantUnavailable as exc:
             log.warning(
-                "no rating asked after the handoff of %s: %s", self._who(conversation_id), exc
+                "the bot said nothing after the handoff of %s: %s", self._who(conversation_id), exc
             )
             return
         await self.deliver(conversation_id, answers, sender="bot")
+
+    async def forget_intake(self, conversation_id: str) -> None:
+        """The bot forgets the intake's answers (an agent registered them as a case)."""
+        try:
+            await self._assistant.forget_slots(conversation_id, INTAKE_SLOTS)
+        except AssistantUnavailable as exc:
+            log.warning(
+                "the bot keeps the registered answers of %s: %s", self._who(conversation_id), exc
+            )
 
     async def deliver(
         self,

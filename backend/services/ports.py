@@ -29,6 +29,12 @@ class Assistant(Protocol):
     async def trigger_intent(self, conversation_id: str, intent: str, /) -> list[Answer]:
         """The bot's answers to `intent`, as if the user had said it."""
 
+    async def resume_form(self, conversation_id: str, form: str, /) -> list[Answer]:
+        """The form active again, asking its next missing question: the bot's answers."""
+
+    async def forget_slots(self, conversation_id: str, names: Sequence[str], /) -> None:
+        """Empty these slots of the conversation (nothing is predicted)."""
+
 
 class Responder(Protocol):
     """The bot answering user messages; raises AssistantUnavailable."""

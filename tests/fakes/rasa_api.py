@@ -1,4 +1,5 @@
-"""A fake Rasa server with the HTTP API the handoff uses: parse, tracker events, trigger_intent."""
+"""A fake Rasa server with the HTTP API the handoff uses: parse, tracker events, trigger_intent,
+execute."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ RATING_REQUEST = {
 }
 
 
+NEXT_QUESTION = {"text": "Siapa nama lengkap Anda?"}  # the resumed form's next question
+
+
 class FakeRasaApi(FakeRasa):
     """The REST channel (an echo) plus the conversation API; keeps the events appended."""
 
@@ -20,6 +24,7 @@ class FakeRasaApi(FakeRasa):
         super().__init__()
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.triggered: list[tuple[str, str]] = []
+        self.executed: list[tuple[str, str]] = []
 
     def parse(self, call: Call) -> None:
         """Name calls by their path's last part, without the query (`events`, `parse`)."""
@@ -39,6 +44,10 @@ class FakeRasaApi(FakeRasa):
             sender = unquote(path.split("/")[2])
             self.triggered.append((sender, call.json["name"]))
             return 200, {"tracker": {}, "messages": [{"recipient_id": sender, **RATING_REQUEST}]}
+        if path.endswith("/execute"):
+            sender = unquote(path.split("/")[2])
+            self.executed.append((sender, call.json["name"]))
+            return 200, {"tracker": {}, "messages": [{"recipient_id": sender, **NEXT_QUESTION}]}
         return super().answer(call)
 
     def event_names(self, sender: str) -> list[str]:

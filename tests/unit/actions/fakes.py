@@ -48,6 +48,8 @@ class FakeBackend:
         self.ratings: list[tuple[str, int]] = []
         self.failure: BackendError | None = None
         self.handoffs: list[tuple[str, str, str]] = []
+        self.drafts: list[dict | None] = []
+        self.draft_refusal: BackendError | None = None  # raised for a handoff with a draft
         self.contact_answers: list[tuple[str, str, str | None]] = []
         self.failed_checks: dict[str, int] = {}
         self.handoff_outcome: dict[str, Any] = {
@@ -148,11 +150,16 @@ class FakeBackend:
             return None
         return phone or email
 
-    async def request_handoff(self, conversation_id: str, reason: str, channel: str) -> dict:
+    async def request_handoff(
+        self, conversation_id: str, reason: str, channel: str, draft: dict | None = None
+    ) -> dict:
         self.handoffs.append((conversation_id, reason, channel))
+        self.drafts.append(draft)
         if self.failure:
             raise self.failure
-        return dict(self.handoff_outcome)
+        if draft and self.draft_refusal:
+            raise self.draft_refusal
+        return {**self.handoff_outcome, "draft_kept": bool(draft)}
 
 
 KREDITPRO_SLOTS = {
