@@ -19,12 +19,12 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the schema up to `revision`; call it where no event loop runs."""
     command.upgrade(alembic_config(database_url), revision)
 
 
-async def upgrade_async(database_url: str, revision: str = "heads") -> None:
+async def upgrade_async(database_url: str, revision: str = "head") -> None:
     """`upgrade` from async code: the migration runs its own loop in a worker thread."""
     await asyncio.to_thread(upgrade, database_url, revision)
 
