@@ -128,3 +128,11 @@ def test_two_wrong_answers_are_explained_and_then_a_person_is_offered(chat: Chat
     assert "/request_human" in payloads(chat), "the second wrong answer offers a person"
     chat.say("budi@gmail.com")
     assert "• Kontak: budi@gmail.com" in chat.texts
+
+
+def test_the_complaint_button_opens_the_intake_with_its_intro(chat: Chat) -> None:
+    chat.say("halo")
+    chat.click("Sampaikan pengaduan")
+
+    assert "kami akan mencatat pengaduan Anda" in chat.texts, "the payload /complain gets the intro"
+    assert "sebagai siapa" in chat.texts, "and the form asks its first question"
