@@ -34,6 +34,15 @@ NOTICES = {
 REVEALED = "Data pribadi ditampilkan hanya di halaman ini; tindakan ini dicatat."
 
 
+def file_size(size: int) -> str:
+    """A file's size for people: 512 B, 34 KB, 2,1 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
 def conversation_url(conversation_id: str) -> str:
     return f"/console/conversations/{quote(conversation_id, safe='')}"
 
@@ -45,14 +54,35 @@ def message_json(message: Message, *, reveal: bool = False) -> dict[str, Any]:
     customer sent along with a message can never pose as either.
     """
     view = MessageView.of(message)
+    shown = view.shown
     return {
         "id": view.id,
         "sender": view.sender,
         "sender_label": label(view.sender, "sender"),
-        "text": view.text if reveal else mask_personal_numbers(view.text),
+        "text": shown if reveal else mask_personal_numbers(shown),
+        # What the channel carried (a button's payload), kept for audit when it differs.
+        "raw": "" if shown == view.text else _masked(view.text, reveal),
+        "file": _file(view),
+        "notice": view.notice or "",
         "at": wib(view.created_at),
         "buttons": [button["title"] for button in view.buttons],
         "agent": view.agent,
+    }
+
+
+def _masked(text: str, reveal: bool) -> str:
+    return text if reveal else mask_personal_numbers(text)
+
+
+def _file(view: MessageView) -> dict[str, Any] | None:
+    """A customer's upload: its name and size (the file itself is with the case's documents)."""
+    if view.attachment is None:
+        return None
+    size = view.attachment.get("size", view.attachment.get("file_size"))
+    return {
+        "name": view.display or "",
+        "size": file_size(size) if isinstance(size, int) else "",
+        "register_number": str(view.attachment.get("register_number") or ""),
     }
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from backend.db.tables import Message
+from backend.domain.transcript_display import DISPLAY_KEY, file_label, offered_buttons
 
 OUR_SENDERS = ("bot", "agent")
 # The keys of a Rasa REST message that a message sent outside an answer keeps.
@@ -28,6 +29,8 @@ class MessageView:
     created_at: datetime
     answer: Mapping[str, Any] = field(default_factory=dict)
     attachment: Mapping[str, Any] | None = None
+    # A customer's message as they saw it (a click's title, a file's name); None: the text.
+    display: str | None = None
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
@@ -39,19 +42,25 @@ class MessageView:
             return cls(message.id, message.sender, shown or "", message.created_at, payload)
         attachment = payload.get("attachment")
         upload = attachment if isinstance(attachment, dict) else None
-        return cls(message.id, message.sender, message.text, message.created_at, {}, upload)
+        display = payload.get(DISPLAY_KEY)
+        shown = display if isinstance(display, str) and display else file_label(upload)
+        return cls(message.id, message.sender, message.text, message.created_at, {}, upload, shown)
+
+    @property
+    def shown(self) -> str:
+        """What the customer saw: the button's title, the file's name, else the text."""
+        return self.display or self.text
+
+    @property
+    def notice(self) -> str | None:
+        """The kind of a note about the chat (an agent joined or left), or None."""
+        notice = self.answer.get("notice")
+        return notice if isinstance(notice, str) and notice else None
 
     @property
     def buttons(self) -> list[dict[str, str]]:
         """The answer's buttons with a title, as {title, payload} (the title if no payload)."""
-        raw = self.answer.get("buttons")
-        if not isinstance(raw, list):
-            return []
-        return [
-            {"title": str(b["title"]), "payload": str(b.get("payload") or b["title"])}
-            for b in raw
-            if isinstance(b, dict) and b.get("title")
-        ]
+        return offered_buttons(self.answer)
 
     @property
     def image(self) -> str | None:

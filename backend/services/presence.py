@@ -1,0 +1,73 @@
+"""Who is in a customer's chat: the notes when an agent joins or leaves, the place in the queue.
+
+The notes are the bot's messages with a `notice` (`agent_joined`, `agent_left`) and the
+agent's name, in the conversation's language; their words live in `presence_notices.yml`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import handoff_repository
+from backend.domain.handoff import HandoffReason, QueueEntry, chat_priority
+from backend.domain.waiting import queue_place
+from backend.services.cases import RUNNING_STATUSES
+
+NOTICES = Path(__file__).with_name("presence_notices.yml")
+AGENT_JOINED = "agent_joined"
+AGENT_LEFT = "agent_left"
+
+
+@cache
+def _notices() -> dict[str, Any]:
+    loaded = yaml.safe_load(NOTICES.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def presence_note(notice: str, language: str | None, agent_name: str) -> dict[str, Any]:
+    """The note (Rasa's REST shape plus `notice`) telling the customer an agent joined or left."""
+    texts = _notices()[notice]
+    text = Template(str(texts.get(language or "id") or texts["id"])).safe_substitute(
+        agent=agent_name
+    )
+    return {"text": text, "notice": notice, "agent_name": agent_name}
+
+
+async def queue_position(session: AsyncSession, conversation_id: str) -> int | None:
+    """The chat's place (1 = next) among the chats waiting for an agent, ordered as the
+    console's queue (priority, then waiting since); None when it does not wait."""
+    waiting = [
+        (handoff, conversation)
+        for handoff, conversation, _ in await handoff_repository.open_handoffs(session)
+        if handoff.agent_id is None
+    ]
+    if conversation_id not in {conversation.id for _, conversation in waiting}:
+        await session.commit()
+        return None
+    cases = await handoff_repository.cases_of_conversations(
+        session, [conversation.id for _, conversation in waiting]
+    )
+    await session.commit()
+    running: dict[str, list[str]] = {}
+    for case in cases:
+        if case.status in RUNNING_STATUSES and case.conversation_id is not None:
+            running.setdefault(case.conversation_id, []).append(str(case.priority))
+    entries = [
+        QueueEntry(
+            kind="chat",
+            priority=chat_priority(HandoffReason(handoff.reason), running.get(conversation.id, [])),
+            due_at=handoff.requested_at,
+            title=conversation.id,
+            channel=conversation.channel,
+            state="waiting",
+            conversation_id=conversation.id,
+        )
+        for handoff, conversation in waiting
+    ]
+    return queue_place(entries, conversation_id)
