@@ -24,6 +24,8 @@ from backend.services.turns import answer_later
 # Channels whose platform retries a delivery it thinks was lost; their deliveries are
 # recorded by external id (the time also opens WhatsApp's 24-hour window).
 PLATFORMS = frozenset({"telegram", "whatsapp"})
+# The languages the bot speaks; a channel's `language` metadata sets the conversation's.
+LANGUAGES = ("id", "en")
 # A click answers one of the bot's last few messages (a turn's answer is a few of them).
 OFFER_DEPTH = 5
 
@@ -35,6 +37,7 @@ class TakenIn:
     message_id: int | None
     fresh: bool
     handled_by: str = "bot"
+    created_at: datetime | None = None  # when the fresh message was stored
 
 
 async def take_in(
@@ -81,6 +84,9 @@ async def take_in(
     )
     repository.add_message(session, message)
     conversation.updated_at = now
+    language = payload.get("language")
+    if language in LANGUAGES and conversation.language != language:
+        conversation.language = language  # as the bot's session start reads it
     handled_by = conversation.handled_by
     await session.flush()
     inbox_repository.add_entry(
@@ -99,7 +105,7 @@ async def take_in(
     except IntegrityError:  # the same external id, taken in by another replica just now
         await session.rollback()
         return TakenIn(None, fresh=False)
-    return TakenIn(message.id, fresh=True, handled_by=handled_by)
+    return TakenIn(message.id, fresh=True, handled_by=handled_by, created_at=now)
 
 
 async def _clicked(

@@ -17,6 +17,8 @@ from backend.domain.transcript_display import DISPLAY_KEY, file_label, offered_b
 OUR_SENDERS = ("bot", "agent")
 # The keys of a Rasa REST message that a message sent outside an answer keeps.
 REST_MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "custom")
+# What the widget shows beside them: the agent's name, a note's kind, the time.
+WIDGET_MESSAGE_KEYS = (*REST_MESSAGE_KEYS, "agent_name", "notice", "created_at")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,17 @@ class MessageView:
     def agent(self) -> str:
         """The name of the agent who wrote it ("" for the bot's and the customer's)."""
         return str(self.answer.get("agent_name") or self.answer.get("agent") or "")
+
+    def widget_fields(self) -> dict[str, Any]:
+        """The answer's fields as the widget shows them: Rasa's, the agent's name, the time."""
+        fields = self.rest_fields()
+        if (self.agent and self.sender == "agent") or self.notice:
+            fields["agent_name"] = self.agent
+        if self.notice:
+            fields["notice"] = self.notice
+        if self.created_at is not None:  # always, once stored
+            fields["created_at"] = self.created_at.isoformat()
+        return fields
 
     def rest_fields(self) -> dict[str, Any]:
         """The answer's fields in Rasa's REST shape, as sent."""

@@ -18,6 +18,8 @@ from backend.db import handoff_repository
 from backend.domain.handoff import HandoffReason, QueueEntry, chat_priority
 from backend.domain.waiting import queue_place
 from backend.services.cases import RUNNING_STATUSES
+from backend.services.conversations import get_conversation
+from backend.services.handoff import current_agent
 
 NOTICES = Path(__file__).with_name("presence_notices.yml")
 AGENT_JOINED = "agent_joined"
@@ -71,3 +73,18 @@ async def queue_position(session: AsyncSession, conversation_id: str) -> int | N
         for handoff, conversation in waiting
     ]
     return queue_place(entries, conversation_id)
+
+
+async def chat_presence(session: AsyncSession, conversation_id: str) -> dict[str, Any]:
+    """`handled_by` (bot or agent), the holding agent's name, and the queue place if waiting."""
+    conversation = await get_conversation(session, conversation_id)
+    handled_by = conversation.handled_by if conversation is not None else "bot"
+    agent = await current_agent(session, conversation_id) if handled_by == "agent" else None
+    place = None
+    if handled_by == "agent" and agent is None:
+        place = await queue_position(session, conversation_id)
+    return {
+        "handled_by": handled_by,
+        "agent_name": agent.name if agent is not None else None,
+        "queue_position": place,
+    }

@@ -15,6 +15,9 @@ from tests.integration.console.support import Console, add_agent
 OPEN = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # Tuesday 10:00 WIB
 CLOSED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # Saturday 10:00 WIB
 
+JOINED = "Rina Wulandari dari tim layanan pengaduan telah bergabung dalam percakapan."
+LEFT = "Rina Wulandari telah meninggalkan percakapan. Asisten kami melanjutkan dari sini."
+
 
 def api_headers(gateway: Gateway) -> dict[str, str]:
     return {"Authorization": f"Bearer {gateway.app.ctx.settings.app_api_token}"}
@@ -147,7 +150,8 @@ async def test_taking_over_pauses_the_bot_and_lets_the_agent_reply_to_a_rest_use
     assert fake_rasa.event_names("budi") == ["active_loop", "slot", "pause"]
     assert reply.status_code == 200 and reply.json() == {"ok": True, "pushed": False}
     assert [(m["from"], m["text"], m["recipient_id"]) for m in pulled] == [
-        ("agent", "Halo Budi, saya Rina.", "budi")
+        ("bot", JOINED, "budi"),
+        ("agent", "Halo Budi, saya Rina.", "budi"),
     ]
     assert await pull(gateway, "budi", after=pulled[-1]["id"]) == []
 
@@ -208,8 +212,12 @@ async def test_handing_back_resumes_the_bot_which_asks_the_rest_user_for_a_ratin
     assert back.status_code == 303
     assert fake_rasa.event_names("budi") == ["resume", "action"]
     assert fake_rasa.triggered == [("budi", "goodbye")]
-    assert [(m["from"], m["text"]) for m in pulled] == [("bot", RATING_REQUEST["text"])]
-    assert [b["title"] for b in pulled[0]["buttons"]] == ["1", "2", "3", "4", "5"]
+    assert [(m["from"], m["text"]) for m in pulled] == [
+        ("bot", JOINED),
+        ("bot", LEFT),
+        ("bot", RATING_REQUEST["text"]),
+    ]
+    assert [b["title"] for b in pulled[-1]["buttons"]] == ["1", "2", "3", "4", "5"]
     assert answers == [{"recipient_id": "budi", "text": "echo: 5"}]
     assert conversation.json()["handled_by"] == "bot"
 
@@ -244,8 +252,11 @@ async def test_a_telegram_user_gets_the_agent_s_reply_through_the_channel(
     )
 
     assert reply.json() == {"ok": True, "pushed": True}
-    [(conversation_id, [answer])] = await eventually(lambda: telegram.sent)
-    assert (conversation_id, answer["text"], answer["sender"]) == ("4242", "Halo dari CS", "agent")
+    sent = await eventually(lambda: telegram.sent if len(telegram.sent) == 2 else None)
+    assert [(c, a["text"], a["sender"]) for c, [a] in sent] == [
+        ("4242", JOINED, "bot"),
+        ("4242", "Halo dari CS", "agent"),
+    ]
 
 
 async def test_taking_over_names_the_agent_as_officer_of_the_chat_s_open_cases(

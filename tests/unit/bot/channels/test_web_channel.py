@@ -32,6 +32,7 @@ from bot.intake import Intake
 from tests.fakes.bus import FakeBus
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+AT = NOW.isoformat()  # a message's time as the widget gets it
 
 
 class FakeQueue:
@@ -258,7 +259,7 @@ async def test_an_agent_message_reaches_every_tab_on_every_replica(
     expected = {
         "type": "answers",
         "sender": "agent",
-        "messages": [{"text": "Saya Rina.", "id": 7}],
+        "messages": [{"text": "Saya Rina.", "agent_name": "Rina", "id": 7}],
         "last_id": 7,
     }
     assert [tab.frames for tab in tabs] == [[expected]] * 3
@@ -328,13 +329,20 @@ async def test_a_widget_coming_back_gets_exactly_the_messages_it_missed(
         {
             "type": "answers",
             "sender": "bot",
-            "messages": [{"text": "Silakan ceritakan.", "id": missed_bot}],
+            "messages": [{"text": "Silakan ceritakan.", "created_at": AT, "id": missed_bot}],
             "last_id": missed_bot,
         },
         {
             "type": "answers",
             "sender": "agent",
-            "messages": [{"text": "Saya Rina, petugas kami.", "id": missed_agent}],
+            "messages": [
+                {
+                    "text": "Saya Rina, petugas kami.",
+                    "agent_name": "Rina",
+                    "created_at": AT,
+                    "id": missed_agent,
+                }
+            ],
             "last_id": missed_agent,
         },
     ]
@@ -433,7 +441,14 @@ async def test_what_the_bus_lost_is_found_in_the_database_when_the_topic_is_quie
         {
             "type": "answers",
             "sender": "agent",
-            "messages": [{"text": "published while Redis was away", "id": lost}],
+            "messages": [
+                {
+                    "text": "published while Redis was away",
+                    "agent_name": "Rina",
+                    "created_at": AT,
+                    "id": lost,
+                }
+            ],
             "last_id": lost,
         }
     ]
