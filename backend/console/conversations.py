@@ -24,6 +24,7 @@ from backend.services import handoff as handoffs
 from backend.services.chat_events import chat_topic
 from backend.services.live_chat import AssistantUnavailable
 from backend.services.message_views import MessageView
+from backend.services.presence import announce_typing, is_typing
 from backend.services.records import Message
 
 NOTICES = {
@@ -192,7 +193,24 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
         next_events,
         still_allowed=lambda: session_alive(request),
         topic=chat_topic(conversation_id),
+        on_news=customer_typing,
     )
+
+
+def customer_typing(event: dict[str, Any]) -> list[Event]:
+    """A `typing` event when the bus says the customer types (the widget's hint)."""
+    return [("typing", {"who": "user"})] if is_typing(event, "user") else []
+
+
+async def typing(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/typing`: the agent holding the chat types; the customer's widget shows it."""
+    agent = request.ctx.agent
+    session = request.ctx.db_session
+    holder = await handoffs.current_agent(session, conversation_id)
+    if holder is None or holder.id != agent.id:
+        raise handoffs.HandoffRefused("take the chat over before replying")
+    await announce_typing(request.app.ctx.bus, conversation_id, "agent", agent.name)
+    return json({"ok": True})
 
 
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:
@@ -257,6 +275,7 @@ def conversations_blueprint() -> Blueprint:
         get(path, show_conversation),
         get(f"{path}/stream", conversation_stream),
         post(f"{path}/reply", reply),
+        post(f"{path}/typing", typing),
         post(f"{path}/reveal", reveal),
         post(f"{path}/take-over", take_over),
         post(f"{path}/hand-back", hand_back),

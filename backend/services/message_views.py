@@ -45,8 +45,8 @@ class MessageView:
         attachment = payload.get("attachment")
         upload = attachment if isinstance(attachment, dict) else None
         display = payload.get(DISPLAY_KEY)
-        shown = display if isinstance(display, str) and display else file_label(upload)
-        return cls(message.id, message.sender, message.text, message.created_at, {}, upload, shown)
+        seen = display if isinstance(display, str) and display else file_label(upload)
+        return cls(message.id, message.sender, message.text, message.created_at, {}, upload, seen)
 
     @property
     def shown(self) -> str:

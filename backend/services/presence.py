@@ -6,6 +6,8 @@ agent's name, in the conversation's language; their words live in `presence_noti
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -16,10 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import handoff_repository
 from backend.domain.handoff import HandoffReason, QueueEntry, chat_priority
+from backend.domain.personal_data import mask_digits
 from backend.domain.waiting import queue_place
 from backend.services.cases import RUNNING_STATUSES
+from backend.services.chat_events import chat_topic
 from backend.services.conversations import get_conversation
 from backend.services.handoff import current_agent
+from backend.services.ports import EventBus
+
+log = logging.getLogger(__name__)
 
 NOTICES = Path(__file__).with_name("presence_notices.yml")
 AGENT_JOINED = "agent_joined"
@@ -88,3 +95,21 @@ async def chat_presence(session: AsyncSession, conversation_id: str) -> dict[str
         "agent_name": agent.name if agent is not None else None,
         "queue_position": place,
     }
+
+
+async def announce_typing(
+    bus: EventBus, conversation_id: str, who: str, name: str | None = None
+) -> None:
+    """Tell the chat's other side that `who` (user or agent) types; only a hint, may be lost."""
+    event: dict[str, Any] = {"type": "typing", "who": who}
+    if name:
+        event["agent_name"] = name
+    try:
+        await bus.publish(chat_topic(conversation_id), event)
+    except Exception:
+        log.info("typing in %s not announced", mask_digits(conversation_id))
+
+
+def is_typing(event: Mapping[str, Any], who: str) -> bool:
+    """Whether a bus event says that `who` types."""
+    return event.get("type") == "typing" and event.get("who") == who

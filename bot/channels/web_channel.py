@@ -27,7 +27,7 @@ from backend.domain.conversation_ids import ChannelMismatch
 from backend.services.chat_events import chat_topic
 from backend.services.message_views import WIDGET_MESSAGE_KEYS
 from backend.services.ports import Answer, DeliveryFailed, EventBus, Subscription
-from backend.services.presence import chat_presence
+from backend.services.presence import announce_typing, chat_presence, is_typing
 from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from backend.storage import DocumentStore
@@ -207,10 +207,7 @@ class WebChannel:
 
     async def typing(self, conversation_id: str) -> None:
         """The customer is typing: the console's chat page shows it (only a hint: may be lost)."""
-        try:
-            await self._bus.publish(chat_topic(conversation_id), {"type": "typing", "who": "user"})
-        except Exception:
-            log.info("web: typing of %s not published", _masked(conversation_id))
+        await announce_typing(self._bus, conversation_id, "user")
 
     # ---- the "web" sender and the notices -------------------------------------------------
 
@@ -420,7 +417,7 @@ def widget_frame(event: Mapping[str, Any]) -> Frame | None:
         return frame
     if kind == "notice":
         return dict(event)
-    if kind == "typing" and event.get("who") == "agent":
+    if is_typing(event, "agent"):
         return {"type": "typing", "who": "agent", "agent_name": str(event.get("agent_name") or "")}
     return None  # turn events (the answers come as their own events), the customer's typing
 
