@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 
 from backend.db.engine import Database
 from backend.db.tables import Message
+from backend.domain.calendar import WorkingCalendar
 from backend.services.chat_events import chat_topic, turn_event
 from backend.services.conversations import record_message
+from backend.services.handoff import request_handoff
 from backend.services.outbox import Dispatcher
 from backend.services.ports import Answer, DeliveryFailed
 from backend.services.turns import Turns
@@ -27,6 +29,7 @@ from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot.channel_senders import ChannelSenders
 from bot.channels.web_channel import WebChannel
+from bot.channels.web_transcript import load_transcript
 from bot.inbound import Inbound
 from bot.intake import Intake
 from tests.fakes.bus import FakeBus
@@ -473,3 +476,51 @@ async def test_an_answer_the_widget_got_with_the_catch_up_still_settles_its_mess
         "reply_to": "m1",
         "last_id": stored,
     }
+
+
+async def test_a_widget_click_is_stored_with_its_title_and_restored_with_it(
+    replicas: tuple[Replica, Replica], db: Database
+) -> None:
+    first, _ = replicas
+    menu = {
+        "text": "Halo! Ada yang bisa kami bantu?",
+        "buttons": [{"title": "Sampaikan pengaduan", "payload": "/complain"}],
+    }
+    async with db.session() as session:
+        await record_message(session, "web-chat1", "web", "bot", menu["text"], menu, now=NOW)
+
+    await first.web.handle(inbound("web-chat1", "/complain"), "m1")
+
+    async with db.session() as session:
+        stored = (await session.execute(select(Message).order_by(Message.id))).scalars().all()
+    assert (stored[-1].text, stored[-1].payload) == (
+        "/complain",
+        {"display": "Sampaikan pengaduan"},
+    )
+    items = await load_transcript(db, "web-chat1")
+    assert [(item["sender"], item["text"]) for item in items] == [
+        ("bot", menu["text"]),
+        ("user", "Sampaikan pengaduan"),
+    ]
+
+
+async def test_a_status_frame_gives_the_waiting_chat_s_place_in_the_queue(
+    replicas: tuple[Replica, Replica], db: Database
+) -> None:
+    first, _ = replicas
+    calendar = WorkingCalendar()
+    for conversation_id in ("web-first", "web-chat1"):
+        async with db.session() as session:
+            await request_handoff(
+                session, conversation_id, "requested", channel="web", calendar=calendar, now=NOW
+            )
+
+    status = await first.web.status("web-chat1")
+
+    assert status == {
+        "type": "status",
+        "handled_by": "agent",
+        "agent_name": None,
+        "queue_position": 2,
+    }
+    assert (await first.web.status("web-other"))["queue_position"] is None
