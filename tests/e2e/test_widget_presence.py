@@ -48,6 +48,20 @@ def log_texts(page: Any) -> list[str]:
     return list(page.locator(".log > li").all_inner_texts())
 
 
+def keep_typing(page: Any, shown: Any) -> bool:
+    """Type in the widget, a few characters at a time, until `shown` is visible (the
+    console's stream may connect after the first signal, which is not kept)."""
+    field = page.get_by_label("Pesan", exact=True)
+    for count in range(1, 15):
+        field.fill("halo, masih di sana?"[:count])
+        if shown.is_visible():
+            break
+        page.wait_for_timeout(2100)
+    visible = bool(shown.is_visible())
+    field.fill("")
+    return visible
+
+
 def wait_in_widget(page: Any, selector: str, text: str) -> None:
     page.locator(selector, has_text=text).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
@@ -76,9 +90,8 @@ def test_a_waiting_customer_sees_the_queue_the_agent_joining_typing_and_leaving(
     assert "/complain" not in transcript.locator(".msg--user .msg__text").all_inner_texts()
     assert transcript.locator(".msg__file", has_text="bukti-transfer.png").count() == 1
 
-    page.get_by_label("Pesan", exact=True).fill("halo, masih di sana?")
-    console.locator("#customer-typing").wait_for(state="visible", timeout=WAIT_MS)
-    page.get_by_label("Pesan", exact=True).fill("")
+    typing_shown = keep_typing(page, console.locator("#customer-typing"))
+    assert typing_shown
 
     console.click("#take-over")
     console.wait_for_selector("text=Anda menangani chat ini.")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from backend import services
+from backend.services.chat_events import chat_topic
 from tests.fakes.eventually import eventually
 from tests.fakes.gateway import FakeSender
 from tests.fakes.rasa_api import RATING_REQUEST, FakeRasaApi
@@ -292,3 +294,50 @@ async def test_a_chat_can_be_assigned_to_another_agent_who_may_then_reply(
     assert (queue[0]["state"], queue[0]["agent"]) == ("held", "Dewi Lestari")
     assert refused.status_code == 409
     assert take.status_code == 409  # held by Dewi: only a supervisor may take it from her
+
+
+async def test_the_chat_stream_says_when_the_customer_types(
+    gateway: Gateway, agent: Console
+) -> None:
+    await say(gateway, "budi", "halo")
+
+    async with agent.client.stream("GET", "/console/conversations/budi/stream") as stream:
+        lines = stream.aiter_lines()
+        await named_event(lines, "messages")
+        await gateway.app.ctx.bus.publish(chat_topic("budi"), {"type": "typing", "who": "user"})
+        typing = await named_event(lines, "typing")
+
+    assert typing == {"who": "user"}
+
+
+async def test_the_agent_holding_the_chat_signals_typing_to_the_customer(
+    gateway: Gateway, agent: Console
+) -> None:
+    await say(gateway, "budi", "halo")
+    subscription = gateway.app.ctx.bus.subscribe(chat_topic("budi"))
+    refused = await agent.client.post(
+        "/console/conversations/budi/typing", headers={"X-CSRF-Token": agent.csrf}
+    )
+    await agent.form("/console/conversations/budi/take-over")
+
+    signalled = await agent.client.post(
+        "/console/conversations/budi/typing", headers={"X-CSRF-Token": agent.csrf}
+    )
+
+    events = []
+    while (event := await subscription.next(timeout=1.0)) is not None:
+        events.append(event)
+    subscription.close()
+    assert refused.status_code == 409 and signalled.status_code == 200
+    assert {"type": "typing", "who": "agent", "agent_name": "Rina Wulandari"} in events
+
+
+async def named_event(lines: Any, name: str) -> Any:
+    """The data of the next event called `name` of a server-sent event stream."""
+    current = None
+    async for line in lines:
+        if line.startswith("event: "):
+            current = line.removeprefix("event: ")
+        elif line.startswith("data: ") and current == name:
+            return json.loads(line.removeprefix("data: "))
+    raise AssertionError("the stream ended")
