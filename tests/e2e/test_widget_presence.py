@@ -109,13 +109,14 @@ def test_a_waiting_customer_sees_the_queue_the_agent_joining_typing_and_leaving(
     agent_message.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert agent_message.locator(".message__sender").inner_text() == f"Petugas · {AGENT}"
 
-    console.click("#hand-back")
-    console.wait_for_selector("text=Chat dikembalikan ke bot")
+    console.click("#hand-back")  # the page may reload by its stream before the redirect
     wait_in_widget(page, ".note--agent_left", LEFT)
     rating = page.locator(".message", has_text=RATING_REQUEST)
     rating.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert "message--bot" in (rating.get_attribute("class") or "")
     assert rating.locator(".message__sender").count() == 0
+    console.wait_for_selector("#chat-state[data-handled-by=bot]", timeout=WAIT_MS)
+    assert transcript.locator(".msg--notice", has_text=LEFT).count() == 1
 
     times = page.locator(".message .message__time").all_inner_texts()
     assert times and all(TIME.match(shown) for shown in times)
