@@ -81,7 +81,7 @@ def _file(view: MessageView) -> dict[str, Any] | None:
         return None
     size = view.attachment.get("size", view.attachment.get("file_size"))
     return {
-        "name": view.display or "",
+        "name": view.display or str(view.attachment.get("kind") or "dokumen"),  # a photo: no name
         "size": file_size(size) if isinstance(size, int) else "",
         "register_number": str(view.attachment.get("register_number") or ""),
     }

@@ -92,6 +92,10 @@
   if (transcript) {
     transcript.scrollTop = transcript.scrollHeight;
     var url = transcript.dataset.stream + "?after=" + encodeURIComponent(transcript.dataset.after || "0");
+    var leaving = false;
+    document.addEventListener("submit", function (event) {
+      if (event.target !== reply) { leaving = true; }  // a control posts; the page is replaced
+    });
     var customerTyping = document.getElementById("customer-typing");
     var typingTimer = null;
     follow(url, {
@@ -106,6 +110,7 @@
         typingTimer = setTimeout(function () { customerTyping.hidden = true; }, TYPING_SHOWN_MS);
       },
       state: function (s) {
+        if (leaving) { return; }  // this page's own take-over or hand-back: its answer follows
         if (state.dataset.handledBy !== s.handled_by || state.dataset.mine !== (s.mine ? "yes" : "no")) {
           window.location.reload();  // who holds the chat changed elsewhere: show the right controls
           return;
