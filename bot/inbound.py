@@ -15,6 +15,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u206
 # platforms' file details); anything else could pose as the bot's or an agent's fields.
 METADATA_TYPES: dict[str, type] = {"language": str, "attachment": dict}
 MAX_METADATA_CHARS = 2048
+MAX_TITLE_CHARS = 200
 
 
 class InvalidMessage(ValueError):
@@ -35,6 +36,8 @@ class Inbound:
     channel: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The title of the button the platform says was clicked (Telegram, WhatsApp), if any.
+    title: str | None = None
 
     @classmethod
     def checked(
@@ -45,6 +48,7 @@ class Inbound:
         metadata: object = None,
         *,
         max_chars: int,
+        title: str | None = None,
     ) -> Inbound:
         """Build an inbound message, refusing what no channel may send."""
         if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
@@ -58,7 +62,11 @@ class Inbound:
         text = text.replace("\r\n", "\n")
         if CONTROL_CHARACTERS.search(text):
             raise InvalidMessage("message", "must not contain control or bidi override characters")
-        return cls(conversation_id, channel, text.strip(), checked_metadata(metadata))
+        shown = title.strip()[:MAX_TITLE_CHARS] if isinstance(title, str) else None
+        if shown and CONTROL_CHARACTERS.search(shown):
+            shown = None
+        checked = checked_metadata(metadata)
+        return cls(conversation_id, channel, text.strip(), checked, shown or None)
 
 
 def checked_metadata(metadata: object) -> dict[str, Any]:

@@ -68,6 +68,7 @@ class Intake:
                 external_id=external_id,
                 sent_at=sent_at,
                 now=self._clock(),
+                platform_title=inbound.title,
             )
         if taken.fresh:
             await self.notify(inbound.conversation_id)

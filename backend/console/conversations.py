@@ -25,6 +25,7 @@ from backend.services import handoff as handoffs
 from backend.services.chat_events import chat_topic
 from backend.services.live_chat import AssistantUnavailable
 from backend.services.message_views import MessageView
+from backend.services.presence import announce_typing, is_typing
 from backend.services.records import Message
 
 NOTICES = {
@@ -39,6 +40,15 @@ NOTICES = {
 REVEALED = "Data pribadi ditampilkan hanya di halaman ini; tindakan ini dicatat."
 
 
+def file_size(size: int) -> str:
+    """A file's size for people: 512 B, 34 KB, 2,1 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
 def conversation_url(conversation_id: str) -> str:
     return f"/console/conversations/{quote(conversation_id, safe='')}"
 
@@ -50,14 +60,35 @@ def message_json(message: Message, *, reveal: bool = False) -> dict[str, Any]:
     customer sent along with a message can never pose as either.
     """
     view = MessageView.of(message)
+    shown = view.shown
     return {
         "id": view.id,
         "sender": view.sender,
         "sender_label": label(view.sender, "sender"),
-        "text": view.text if reveal else mask_personal_numbers(view.text),
+        "text": shown if reveal else mask_personal_numbers(shown),
+        # What the channel carried (a button's payload), kept for audit when it differs.
+        "raw": "" if shown == view.text else _masked(view.text, reveal),
+        "file": _file(view),
+        "notice": view.notice or "",
         "at": wib(view.created_at),
         "buttons": [button["title"] for button in view.buttons],
         "agent": view.agent,
+    }
+
+
+def _masked(text: str, reveal: bool) -> str:
+    return text if reveal else mask_personal_numbers(text)
+
+
+def _file(view: MessageView) -> dict[str, Any] | None:
+    """A customer's upload: its name and size (the file itself is with the case's documents)."""
+    if view.attachment is None:
+        return None
+    size = view.attachment.get("size", view.attachment.get("file_size"))
+    return {
+        "name": view.display or str(view.attachment.get("kind") or "dokumen"),  # a photo: no name
+        "size": file_size(size) if isinstance(size, int) else "",
+        "register_number": str(view.attachment.get("register_number") or ""),
     }
 
 
@@ -173,7 +204,24 @@ async def conversation_stream(request: Request, conversation_id: str) -> None:
         next_events,
         still_allowed=lambda: session_alive(request),
         topic=chat_topic(conversation_id),
+        on_news=customer_typing,
     )
+
+
+def customer_typing(event: dict[str, Any]) -> list[Event]:
+    """A `typing` event when the bus says the customer types (the widget's hint)."""
+    return [("typing", {"who": "user"})] if is_typing(event, "user") else []
+
+
+async def typing(request: Request, conversation_id: str) -> HTTPResponse:
+    """`POST …/typing`: the agent holding the chat types; the customer's widget shows it."""
+    agent = request.ctx.agent
+    session = request.ctx.db_session
+    holder = await handoffs.current_agent(session, conversation_id)
+    if holder is None or holder.id != agent.id:
+        raise handoffs.HandoffRefused("take the chat over before replying")
+    await announce_typing(request.app.ctx.bus, conversation_id, "agent", agent.name)
+    return json({"ok": True})
 
 
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:
@@ -238,6 +286,7 @@ def conversations_blueprint() -> Blueprint:
         get(path, show_conversation),
         get(f"{path}/stream", conversation_stream),
         post(f"{path}/reply", reply),
+        post(f"{path}/typing", typing),
         post(f"{path}/reveal", reveal),
         post(f"{path}/take-over", take_over),
         post(f"{path}/hand-back", hand_back),

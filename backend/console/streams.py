@@ -16,6 +16,7 @@ from sanic.exceptions import SanicException
 from backend.services.ports import Subscription
 
 Event = tuple[str, Any]
+OnNews = Callable[[dict[str, Any]], list[Event]]
 POLL_SECONDS = 1.0
 KEEP_ALIVE_SECONDS = 15.0
 # A stream ends after a while and the browser reconnects (EventSource does by itself), so no
@@ -68,17 +69,21 @@ async def stream_events(
     poll_seconds: float = POLL_SECONDS,
     stream_seconds: float = STREAM_SECONDS,
     topic: str | None = None,
+    on_news: OnNews | None = None,
 ) -> None:
     """Send what `next_events` returns, polling it, until time is up or the session ended.
 
     With a `topic`, an event on the bus (from any replica) makes it read at once instead of
     at the next poll; the database stays the source, read from the last id sent.
+    `on_news` turns a bus event into events sent at once (what is never stored: typing).
     A session holds at most `max_streams_per_session` streams at once (429 beyond).
     """
     with request.app.ctx.console_streams.hold(request.ctx.session_token):
         wake = request.app.ctx.bus.subscribe(topic) if topic is not None else None
         try:
-            await _stream(request, next_events, still_allowed, poll_seconds, stream_seconds, wake)
+            await _stream(
+                request, next_events, still_allowed, poll_seconds, stream_seconds, wake, on_news
+            )
         finally:
             if wake is not None:
                 wake.close()
@@ -91,6 +96,7 @@ async def _stream(
     poll_seconds: float,
     stream_seconds: float,
     wake: Subscription | None,
+    on_news: OnNews | None = None,
 ) -> None:
     response = await request.respond(
         content_type="text/event-stream; charset=utf-8",
@@ -113,21 +119,26 @@ async def _stream(
         if time.monotonic() - last_sent > KEEP_ALIVE_SECONDS:
             await response.send(": keep-alive\n\n")
             last_sent = time.monotonic()
-        await pause_for_news(wake, poll_seconds)
+        news = await pause_for_news(wake, poll_seconds)
+        if news is not None and on_news is not None:
+            for name, data in on_news(news):
+                await response.send(f"event: {name}\ndata: {json.dumps(data)}\n\n")
+                last_sent = time.monotonic()
     await response.eof()
 
 
-async def pause_for_news(wake: Subscription | None, seconds: float) -> None:
-    """Until the next poll, or until an event arrives on the bus."""
+async def pause_for_news(wake: Subscription | None, seconds: float) -> dict[str, Any] | None:
+    """Until the next poll, or until an event arrives on the bus (returned)."""
     if wake is None:
         await asyncio.sleep(seconds)
-        return
+        return None
     try:
-        await wake.next(timeout=seconds)
+        return await wake.next(timeout=seconds)
     except asyncio.CancelledError:
         raise
     except Exception:  # the bus is away: poll
         await asyncio.sleep(seconds)
+        return None
 
 
 def when_changed(

@@ -202,6 +202,16 @@ async def current_handoff(session: AsyncSession, conversation_id: str) -> Handof
     return handoff
 
 
+async def current_agent(session: AsyncSession, conversation_id: str) -> Agent | None:
+    """The agent holding the chat now, or None (the bot answers, or it waits for an agent)."""
+    handoff = await handoff_repository.open_handoff(session, conversation_id)
+    agent = None
+    if handoff is not None and handoff.agent_id is not None:
+        agent = await agent_repository.agent_by_id(session, handoff.agent_id)
+    await session.commit()
+    return agent
+
+
 QUEUE_TABS = ("mine", "unassigned", "all", "bot")
 QUEUE_PAGE_SIZE = 50
 QUEUE_CHAT_LIMIT = 100  # waiting and held chats shown above the cases, most urgent first

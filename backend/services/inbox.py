@@ -14,15 +14,20 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import channel_repository, inbox_repository, repository
+from backend.db import channel_repository, inbox_repository, repository, transcript_repository
 from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Message
 from backend.domain.conversation_ids import check_channel
+from backend.domain.transcript_display import DISPLAY_KEY, clicked_title, offered_buttons
 from backend.services.turns import answer_later
 
 # Channels whose platform retries a delivery it thinks was lost; their deliveries are
 # recorded by external id (the time also opens WhatsApp's 24-hour window).
 PLATFORMS = frozenset({"telegram", "whatsapp"})
+# The languages the bot speaks; a channel's `language` metadata sets the conversation's.
+LANGUAGES = ("id", "en")
+# A click answers one of the bot's last few messages (a turn's answer is a few of them).
+OFFER_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class TakenIn:
     message_id: int | None
     fresh: bool
     handled_by: str = "bot"
+    created_at: datetime | None = None  # when the fresh message was stored
 
 
 async def take_in(
@@ -44,10 +50,13 @@ async def take_in(
     external_id: str | None = None,
     sent_at: datetime | None = None,
     now: datetime | None = None,
+    platform_title: str | None = None,
 ) -> TakenIn:
     """Store one user message and queue its turn, in one transaction.
 
-    ChannelMismatch when the conversation belongs to another channel (nothing is stored).
+    A click keeps the title the customer saw beside its payload (`payload["display"]`;
+    `platform_title` is the title the platform reported). ChannelMismatch when the
+    conversation belongs to another channel (nothing is stored).
     """
     check_channel(conversation_id, channel)
     now = now or datetime.now(UTC)
@@ -62,15 +71,22 @@ async def take_in(
             return TakenIn(None, fresh=False)
     conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
     check_channel(conversation_id, channel, conversation.channel)
+    payload = dict(metadata or {})
+    payload.pop(DISPLAY_KEY, None)  # only the gateway says what a message looked like
+    if title := await _clicked(session, conversation_id, text, platform_title):
+        payload[DISPLAY_KEY] = title
     message = Message(
         conversation_id=conversation_id,
         sender="user",
         text=text,
-        payload=metadata or None,
+        payload=payload or None,
         created_at=now,
     )
     repository.add_message(session, message)
     conversation.updated_at = now
+    language = payload.get("language")
+    if language in LANGUAGES and conversation.language != language:
+        conversation.language = language  # as the bot's session start reads it
     handled_by = conversation.handled_by
     await session.flush()
     inbox_repository.add_entry(
@@ -89,7 +105,23 @@ async def take_in(
     except IntegrityError:  # the same external id, taken in by another replica just now
         await session.rollback()
         return TakenIn(None, fresh=False)
-    return TakenIn(message.id, fresh=True, handled_by=handled_by)
+    return TakenIn(message.id, fresh=True, handled_by=handled_by, created_at=now)
+
+
+async def _clicked(
+    session: AsyncSession, conversation_id: str, text: str, platform_title: str | None
+) -> str | None:
+    """The title of the button the message clicked (payloads start with `/`), else None."""
+    if not text.startswith("/") and not platform_title:
+        return None
+    answers = await transcript_repository.last_answers(session, conversation_id, OFFER_DEPTH)
+    offered = [
+        button
+        for answer in answers
+        if isinstance(answer.payload, dict)
+        for button in offered_buttons(answer.payload)
+    ]
+    return clicked_title(text, offered, platform_title)
 
 
 @dataclass(frozen=True)

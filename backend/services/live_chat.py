@@ -20,6 +20,7 @@ from backend.services.conversations import ConversationNotFound, get_conversatio
 from backend.services.handoff import PUSHED, HandoffRefused
 from backend.services.outbox import PUSH_CHANNELS, record_outgoing
 from backend.services.ports import Answer, Assistant, AssistantUnavailable
+from backend.services.presence import AGENT_JOINED, AGENT_LEFT, presence_note
 from backend.services.unit_of_work import Sessions
 
 __all__ = [
@@ -86,20 +87,27 @@ class LiveChat:
         self._clock = clock
 
     async def take_over(self, conversation_id: str, agent: Agent) -> None:
-        """The agent holds the chat; the bot's conversation is paused."""
+        """The agent holds the chat; the bot's conversation is paused; the customer is told."""
+        before = await self._holder(conversation_id)
         async with self._sessions.session() as session:
             from_bot = await handoffs.take_over(session, conversation_id, agent, now=self._clock())
         if from_bot:
             await self._pause(conversation_id)
+        if before != agent.id:
+            await self._note(conversation_id, AGENT_JOINED, agent.name)
 
     async def assign(self, conversation_id: str, agent_id: int, actor: Agent) -> None:
-        """Another agent holds the chat from now on."""
+        """Another agent holds the chat from now on; the customer is told who."""
+        before = await self._holder(conversation_id)
         async with self._sessions.session() as session:
             from_bot = await handoffs.assign_chat(
                 session, conversation_id, agent_id, actor=actor, now=self._clock()
             )
+            holder = await handoffs.current_agent(session, conversation_id)
         if from_bot:
             await self._pause(conversation_id)
+        if holder is not None and before != holder.id:
+            await self._note(conversation_id, AGENT_JOINED, holder.name)
 
     async def reply(self, conversation_id: str, agent: Agent, text: object) -> bool:
         """Send the agent's message; True if it was pushed now (REST users fetch it instead)."""
@@ -115,6 +123,7 @@ class LiveChat:
         """The bot answers again and asks the user to rate the chat, on the user's channel."""
         async with self._sessions.session() as session:
             await handoffs.check_may_hand_back(session, conversation_id, agent)
+            holder = await handoffs.current_agent(session, conversation_id)
         await self._assistant.resume(conversation_id)
         async with self._sessions.session() as session:
             conversation = await handoffs.hand_back(
@@ -122,6 +131,8 @@ class LiveChat:
             )
             language = conversation.language
             resumes = await drafts.close_for_the_bot(session, conversation_id, self._clock())
+        if holder is not None:
+            await self._note(conversation_id, AGENT_LEFT, holder.name)
         try:
             if resumes:
                 answers = [
@@ -184,6 +195,19 @@ class LiveChat:
         if pushed:
             self._pushes.kick(conversation_id)
         return pushed
+
+    async def _holder(self, conversation_id: str) -> int | None:
+        async with self._sessions.session() as session:
+            handoff = await handoffs.current_handoff(session, conversation_id)
+        return handoff.agent_id if handoff is not None else None
+
+    async def _note(self, conversation_id: str, notice: str, agent_name: str) -> None:
+        """Tell the customer, in their language, that an agent joined or left (the bot's note)."""
+        async with self._sessions.session() as session:
+            conversation = await get_conversation(session, conversation_id)
+            language = conversation.language if conversation is not None else None
+        note = {"recipient_id": conversation_id, **presence_note(notice, language, agent_name)}
+        await self.deliver(conversation_id, [note], sender="bot")
 
     async def _pause(self, conversation_id: str) -> None:
         try:

@@ -97,7 +97,10 @@ async def outgoing(session: AsyncSession, message: Message) -> Answer:
     if answer.get("text") is None:
         answer.pop("text")
     answer.update(
-        recipient_id=message.conversation_id, message_id=message.id, sender=message.sender
+        recipient_id=message.conversation_id,
+        message_id=message.id,
+        sender=message.sender,
+        created_at=message.created_at.isoformat(),
     )
     if message.reply_to is not None:
         entry = await inbox_repository.get_entry(session, message.reply_to)

@@ -86,11 +86,20 @@ class Relay:
         *,
         external_id: str | None = None,
         sent_at: datetime | None = None,
+        title: str | None = None,
     ) -> bool:
-        """Store the message for its turn; False when it was taken in before (a retry)."""
+        """Store the message for its turn; False when it was taken in before (a retry).
+
+        `title`: the clicked button's title as the platform reports it.
+        """
         try:
             inbound = Inbound.checked(
-                conversation_id, self.channel, text, metadata, max_chars=self._max_chars
+                conversation_id,
+                self.channel,
+                text,
+                metadata,
+                max_chars=self._max_chars,
+                title=title,
             )
         except InvalidMessage as exc:
             reply = TOO_LONG_REPLY if exc.too_large else UNSUPPORTED_REPLY

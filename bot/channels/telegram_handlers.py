@@ -123,7 +123,24 @@ async def button(update: Update, context: Context) -> None:
     if payload is None:
         await relay.reply(conversation, EXPIRED_BUTTON_REPLY, external_id=_external_id(update))
         return
-    await relay.relay(conversation, payload, _metadata(update), external_id=_external_id(update))
+    await relay.relay(
+        conversation,
+        payload,
+        _metadata(update),
+        external_id=_external_id(update),
+        title=clicked_title(query),
+    )
+
+
+def clicked_title(query: CallbackQuery) -> str | None:
+    """The text of the inline-keyboard button whose callback data the click carries."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None) if message is not None else None
+    for row in getattr(markup, "inline_keyboard", None) or ():
+        for key in row:
+            if key.callback_data == query.data and key.text:
+                return str(key.text)
+    return None
 
 
 async def acknowledge(query: CallbackQuery) -> None:

@@ -25,8 +25,9 @@ from websockets.exceptions import ConnectionClosed
 
 from backend.domain.conversation_ids import ChannelMismatch
 from backend.services.chat_events import chat_topic
-from backend.services.message_views import REST_MESSAGE_KEYS
+from backend.services.message_views import WIDGET_MESSAGE_KEYS
 from backend.services.ports import Answer, DeliveryFailed, EventBus, Subscription
+from backend.services.presence import announce_typing, chat_presence, is_typing
 from backend.services.unit_of_work import Sessions
 from backend.settings import Settings
 from backend.storage import DocumentStore
@@ -193,7 +194,20 @@ class WebChannel:
             return error_frame("internal_error", "please send it again", client_id)
         if not taken.fresh:
             return answers_frame([], client_id, duplicate=True)
-        return received_frame(taken.message_id, client_id, taken.handled_by)
+        frame = received_frame(taken.message_id, client_id, taken.handled_by)
+        if taken.created_at is not None:
+            frame["created_at"] = taken.created_at.isoformat()
+        return frame
+
+    async def status(self, conversation_id: str) -> Frame:
+        """Who answers the chat: the bot, an agent (by name), or nobody yet (the queue place)."""
+        async with self.sessions.session() as session:
+            presence = await chat_presence(session, conversation_id)
+        return {"type": "status", **presence}
+
+    async def typing(self, conversation_id: str) -> None:
+        """The customer is typing: the console's chat page shows it (only a hint: may be lost)."""
+        await announce_typing(self._bus, conversation_id, "user")
 
     # ---- the "web" sender and the notices -------------------------------------------------
 
@@ -377,8 +391,11 @@ def answers_events(answers: Sequence[Answer]) -> list[Frame]:
 
 
 def widget_message(answer: Mapping[str, Any]) -> dict[str, Any]:
-    """A message as the widget shows it: Rasa's REST fields and the stored message's id."""
-    message = {key: answer[key] for key in REST_MESSAGE_KEYS if answer.get(key) is not None}
+    """A message as the widget shows it: Rasa's REST fields, the agent's name, the note's
+    kind, the time, and the stored message's id."""
+    message = {key: answer[key] for key in WIDGET_MESSAGE_KEYS if answer.get(key) is not None}
+    if answer.get("sender") == "bot" and not answer.get("notice"):
+        message.pop("agent_name", None)
     message_id = answer.get("message_id", answer.get("id"))
     if isinstance(message_id, int) and not isinstance(message_id, bool):
         message["id"] = message_id
@@ -400,7 +417,9 @@ def widget_frame(event: Mapping[str, Any]) -> Frame | None:
         return frame
     if kind == "notice":
         return dict(event)
-    return None  # turn events: the answers come as their own events
+    if is_typing(event, "agent"):
+        return {"type": "typing", "who": "agent", "agent_name": str(event.get("agent_name") or "")}
+    return None  # turn events (the answers come as their own events), the customer's typing
 
 
 def answers_frame(

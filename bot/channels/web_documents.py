@@ -24,6 +24,7 @@ from pathlib import Path
 
 from backend import services
 from backend.domain.documents import AcceptedDocument, check_document
+from backend.domain.transcript_display import DISPLAY_KEY
 from backend.services.unit_of_work import Sessions
 from backend.storage import DocumentStore
 from bot.channels.conventions import DOCUMENT_MESSAGE
@@ -108,7 +109,7 @@ class WidgetDocuments:
                 "web",
                 "user",
                 DOCUMENT_MESSAGE,
-                payload={"attachment": attachment},
+                payload={"attachment": attachment, DISPLAY_KEY: accepted.filename},
                 now=now,
             )
         return WidgetUpload(

@@ -5,14 +5,22 @@
     ← {"type": "session", "conversation_id", "token", "resumed"}
     ← the answers frames of the messages after `after` (resumed chats), then the live ones
     → {"type": "message", "text": "<text or button payload>", "id"?: "<client id>"}
-    ← {"type": "received", "message_id", "handled_by": "bot"|"agent", "reply_to"?}
+    ← {"type": "received", "message_id", "handled_by": "bot"|"agent", "reply_to"?,
+       "created_at"}
       (stored; the bot's answers follow unless an agent holds the chat)
     ← {"type": "answers", "sender": "bot"|"agent", "messages": [Rasa answers + "id"],
        "reply_to"?, "last_id"?}
       (whenever the bot or an agent writes, on whichever server the widget is connected to;
+      each message has its `created_at`, an agent's its `agent_name`, the bot's note that
+      an agent joined or left `notice`: "agent_joined"|"agent_left" and `agent_name`;
       a message re-sent with a client id that was taken in before is answered
       `{"type": "answers", "sender": "bot", "messages": [], "reply_to", "duplicate": true}`)
     ← {"type": "notice", "notice": "documents_attached", "register_number", "count"}
+    → {"type": "status"}
+    ← {"type": "status", "handled_by": "bot"|"agent", "agent_name": str|null,
+       "queue_position": N|null}   (N: the chat's place among the chats waiting for an agent)
+    → {"type": "typing"}   (the customer types; shown in the console, at most every 2 s)
+    ← {"type": "typing", "who": "agent", "agent_name"}   (the agent types)
     → {"type": "ping"}  ← {"type": "pong"}
     ← {"type": "error", "error", "detail", "field"?, "reply_to"?, "retry_after"?}
       (the socket stays open; `rate_limited` carries `retry_after`, in seconds)
@@ -30,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from typing import Any, Protocol
 
 from sanic.exceptions import WebsocketClosed
@@ -43,6 +52,7 @@ MAX_FRAME_CHARS = 64 * 1024
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 LANGUAGES = ("id", "en")
 POLICY_VIOLATION = 1008
+TYPING_SECONDS = 2.0  # the customer's typing reaches the console at most this often
 
 
 class WidgetSocket(Socket, Protocol):
@@ -63,6 +73,7 @@ class WidgetConnection:
         self._address = address
         self.conversation_id: str | None = None
         self.language = "id"
+        self._typed_at = -TYPING_SECONDS
 
     async def serve(self) -> None:
         """Take frames until the widget goes away, then stop pushing to it."""
@@ -105,8 +116,12 @@ class WidgetConnection:
             await self.reply(error_frame("hello_required", "send a hello frame first"))
         elif kind == "message":
             await self.message(self.conversation_id, frame)
+        elif kind == "status":
+            await self.reply(await self._channel.status(self.conversation_id))
+        elif kind == "typing":
+            await self.typing(self.conversation_id)
         else:
-            detail = "type must be hello, message or ping"
+            detail = "type must be hello, message, status, typing or ping"
             await self.reply(error_frame("unknown_type", detail, field="type"))
 
     async def hello(self, frame: Frame) -> None:
@@ -172,6 +187,14 @@ class WidgetConnection:
             await self.reply(error_frame(error, exc.detail, client_id, field=field))
             return
         await self.reply(await self._channel.handle(inbound, client_id))
+
+    async def typing(self, conversation_id: str) -> None:
+        """The customer is typing: passed to the console at most once per TYPING_SECONDS."""
+        now = time.monotonic()
+        if now - self._typed_at < TYPING_SECONDS:
+            return
+        self._typed_at = now
+        await self._channel.typing(conversation_id)
 
     async def reply(self, frame: Frame) -> None:
         """Send a frame to this socket only (nothing happens if it closed meanwhile)."""

@@ -1,8 +1,9 @@
 """A web conversation's transcript as the widget shows it after a reload.
 
-User messages that are button payloads show the button's title; payloads the widget
-sends by itself (`/greet`) are left out; uploads show as attachments. Bot and agent
-messages keep their Rasa shape (text, buttons, image). `answers_after` is what a widget
+User messages show what the customer saw (the clicked button's title, stored beside the
+payload); payloads the widget sends by itself (`/greet`) are left out; uploads show as
+attachments. Bot and agent messages keep their Rasa shape (text, buttons, image) with the
+agent's name and a note's kind; every item has its time. `answers_after` is what a widget
 that saw the messages up to some id missed of the bot's and the agents' messages.
 """
 
@@ -23,7 +24,12 @@ PAGE = 1000  # handoff.transcript's page
 
 
 def transcript_items(messages: Sequence[Message]) -> list[dict[str, Any]]:
-    """The widget's view of a transcript, oldest first (at most the last MAX_ITEMS)."""
+    """The widget's view of a transcript, oldest first (at most the last MAX_ITEMS).
+
+    Each item has what the live widget showed: a click's title, an upload's name and
+    whether it was attached (the "document received" note), the agent's name, a note's
+    kind, and the time (`created_at`, ISO 8601).
+    """
     items: list[dict[str, Any]] = []
     offered: dict[str, str] = {}
     for view in map(MessageView.of, messages):
@@ -31,22 +37,28 @@ def transcript_items(messages: Sequence[Message]) -> list[dict[str, Any]]:
         if view.sender == "user":
             if view.attachment is not None:
                 item["attachment"] = {
-                    key: view.attachment.get(key) for key in ("filename", "content_type", "size")
+                    key: view.attachment.get(key)
+                    for key in ("filename", "content_type", "size", "register_number")
                 }
+            elif view.display is not None:
+                item["text"] = view.display
             elif view.text.startswith("/"):
                 if view.text not in offered:
-                    continue
+                    continue  # what the widget sends by itself (`/greet`)
                 item["text"] = offered[view.text]
             else:
                 item["text"] = view.text
+            if view.created_at is not None:
+                item["created_at"] = view.created_at.isoformat()
             offered = {}
         else:
-            item["text"] = view.text
+            item.update(view.widget_fields())
+            for key in ("attachment", "buttons"):
+                item.pop(key, None)
             if buttons := view.buttons:
                 item["buttons"] = buttons
                 offered.update({button["payload"]: button["title"] for button in buttons})
-            if view.image is not None:
-                item["image"] = view.image
+            item["text"] = view.text
         items.append(item)
     return items[-MAX_ITEMS:]
 
@@ -69,7 +81,7 @@ async def answers_after(
             page = await transcript(session, conversation_id, after, limit=PAGE)
         for view in map(MessageView.of, page):
             if view.sender != "user":
-                missed.append((view.sender, {**view.rest_fields(), "id": view.id}))
+                missed.append((view.sender, {**view.widget_fields(), "id": view.id}))
         if not page or len(page) < PAGE:
             break
         after = page[-1].id

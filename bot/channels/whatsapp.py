@@ -151,7 +151,9 @@ class WhatsAppChannel:
                 return await self._relay.reply(conversation, EXPIRED_BUTTON_REPLY, **taking)
         if content is None:
             return await self._relay.reply(conversation, UNSUPPORTED_REPLY, **taking)
-        return await self._relay.relay(conversation, content, translated.metadata, **taking)
+        return await self._relay.relay(
+            conversation, content, translated.metadata, title=translated.title, **taking
+        )
 
     async def _send_template(self, conversation_id: str, wa_id: str) -> None:
         if not self._template:

@@ -46,6 +46,7 @@ class Translated:
     text: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
     clicked: bool = False
+    title: str | None = None  # the title of the button or row clicked, as WhatsApp shows it
 
 
 def user_messages(payload: object, phone_number_id: str) -> list[WhatsAppMessage]:
@@ -79,11 +80,17 @@ def translate(message: WhatsAppMessage) -> Translated:
         reply = _get(raw, "interactive", "button_reply") or _get(raw, "interactive", "list_reply")
         reply_id = reply.get("id") if isinstance(reply, dict) else None
         if isinstance(reply_id, str):
-            return Translated(reply_id, clicked=True)
+            title = reply.get("title") if isinstance(reply, dict) else None
+            shown = title if isinstance(title, str) else None
+            return Translated(reply_id, clicked=True, title=shown)
     if message.type == "button":
         button = raw.get("button")
         if isinstance(button, dict):
-            return Translated(str(button.get("payload") or button.get("text") or ""))
+            text = button.get("text")
+            return Translated(
+                str(button.get("payload") or text or ""),
+                title=text if isinstance(text, str) else None,
+            )
     if message.type in DOCUMENT_TYPES and isinstance(media := raw.get(message.type), dict):
         return Translated(DOCUMENT_MESSAGE, {"attachment": _attachment(message.type, media)})
     return Translated(None, {"unsupported": message.type})

@@ -27,6 +27,10 @@
   var TYPES = { "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png" };
   var EXTENSIONS = /\.(pdf|jpe?g|png)$/i;
   var ANSWER_TIMEOUT_MS = 60000;
+  var TYPING_EVERY_MS = 2000;      // the customer's typing signal, at most this often
+  var AGENT_TYPING_MS = 6000;      // the agent's typing shows this long after their last signal
+  var STATUS_EVERY_MS = 15000;     // while waiting for an agent, the queue place is asked this often
+  var WIB_OFFSET_MS = 7 * 3600 * 1000;
 
   var STRINGS = {
     id: {
@@ -61,7 +65,12 @@
       unavailable: "Pesan Anda sudah tersimpan, tetapi asisten belum dapat menjawab. Silakan coba lagi sebentar lagi.",
       failedSend: "Pesan tidak dapat dikirim. Silakan coba lagi.",
       slowDown: "Terlalu banyak pesan sekaligus. Pesan Anda akan dikirim sebentar lagi.",
-      uploadLater: "Terlalu banyak dokumen sekaligus. Silakan coba lagi nanti."
+      uploadLater: "Terlalu banyak dokumen sekaligus. Silakan coba lagi nanti.",
+      agentTyping: "Petugas sedang mengetik…",
+      queuePlace: "Anda di urutan ke-{n}. Petugas kami segera menyapa Anda.",
+      newChat: "Percakapan baru",
+      newChatConfirm: "Akhiri percakapan ini dan mulai percakapan baru? Percakapan ini tidak akan tampil lagi di sini.",
+      sentAt: "Dikirim pukul"
     },
     en: {
       title: "Complaint service",
@@ -95,7 +104,12 @@
       unavailable: "Your message was saved, but the assistant cannot answer right now. Please try again in a moment.",
       failedSend: "The message could not be sent. Please try again.",
       slowDown: "Too many messages at once. Yours will be sent in a moment.",
-      uploadLater: "Too many documents at once. Please try again later."
+      uploadLater: "Too many documents at once. Please try again later.",
+      agentTyping: "An agent is typing…",
+      queuePlace: "You are number {n} in the queue. An agent will be with you shortly.",
+      newChat: "New conversation",
+      newChatConfirm: "End this conversation and start a new one? It will no longer be shown here.",
+      sentAt: "Sent at"
     }
   };
 
@@ -182,7 +196,9 @@
   heading.appendChild(connection);
   var closer = el("button", { type: "button", class: "icon-button close", "aria-label": t.close });
   closer.appendChild(icon("close"));
+  var restart = el("button", { type: "button", class: "text-button restart" }, t.newChat);
   header.appendChild(heading);
+  header.appendChild(restart);
   header.appendChild(closer);
 
   var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t.log, tabindex: "0" });
@@ -190,6 +206,8 @@
   typing.appendChild(el("span", { class: "dots", "aria-hidden": "true" }));
   typing.appendChild(el("span", { class: "visually-hidden" }, t.typing));
   var alertBox = el("p", { class: "alert", role: "alert" });
+  var place = el("p", { class: "queue-place", role: "status", hidden: "" });
+  var agentTyping = el("p", { class: "agent-typing", role: "status", hidden: "" }, t.agentTyping);
 
   var form = el("form", { class: "composer", autocomplete: "off" });
   var fileInput = el("input", { type: "file", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true",
@@ -203,7 +221,7 @@
   sendButton.appendChild(icon("send"));
   [fileInput, attach, label, input, sendButton].forEach(function (node) { form.appendChild(node); });
 
-  [header, log, typing, alertBox, form].forEach(function (node) { panel.appendChild(node); });
+  [header, place, log, typing, agentTyping, alertBox, form].forEach(function (node) { panel.appendChild(node); });
   [style, launcher, panel].forEach(function (node) { root.appendChild(node); });
 
   // ---- rendering ------------------------------------------------------------------------
@@ -217,10 +235,39 @@
     alertBox.textContent = text || "";
   }
 
+  // "HH:MM" in WIB (UTC+7, no daylight saving) of an ISO time; "" if there is none.
+  function wib(iso) {
+    var at = iso ? new Date(iso) : null;
+    if (!at || isNaN(at.getTime())) { return ""; }
+    var local = new Date(at.getTime() + WIB_OFFSET_MS);
+    return ("0" + local.getUTCHours()).slice(-2) + ":" + ("0" + local.getUTCMinutes()).slice(-2);
+  }
+
+  function stamp(item, iso) {
+    var shown = wib(iso);
+    var time = item.querySelector(".message__time");
+    if (!time) {
+      time = el("time", { class: "message__time" });
+      item.appendChild(time);
+    }
+    time.textContent = shown;
+    time.setAttribute("datetime", iso || "");
+    time.setAttribute("title", shown ? t.sentAt + " " + shown + " WIB" : "");
+  }
+
   function renderAnswer(message, sender, live) {
+    if (message.notice) {
+      var note = el("li", { class: "note note--" + message.notice }, message.text || "");
+      stamp(note, message.created_at);
+      log.appendChild(note);
+      return;
+    }
     if (!message.text && !message.image && !(message.buttons && message.buttons.length)) { return; }
     var item = el("li", { class: "message message--" + (sender === "agent" ? "agent" : "bot") });
-    if (sender === "agent") { item.appendChild(el("span", { class: "message__sender" }, t.agent)); }
+    if (sender === "agent") {
+      var who = t.agent + (message.agent_name ? " · " + message.agent_name : "");
+      item.appendChild(el("span", { class: "message__sender" }, who));
+    }
     if (message.text) { item.appendChild(el("p", { class: "message__text" }, message.text)); }
     var image = typeof message.image === "string" ? message.image : "";
     if (/^(https?:)?\//.test(image)) {
@@ -242,6 +289,7 @@
       });
       item.appendChild(row);
     }
+    stamp(item, message.created_at);
     log.appendChild(item);
   }
 
@@ -257,8 +305,14 @@
       item.appendChild(el("p", { class: "message__text" }, entry.title || entry.text));
     }
     item.appendChild(el("span", { class: "message__state" }));
+    stamp(item, entry.at || new Date().toISOString());
     log.appendChild(item);
     return item;
+  }
+
+  // The note under an upload: attached to the case, or waiting for it.
+  function documentNote(attachment) {
+    return attachment.register_number ? fill(t.docAttached, { rn: attachment.register_number }) : t.docPending;
   }
 
   function setState(item, state) {
@@ -287,7 +341,8 @@
     });
     items.forEach(function (item, index) {
       if (item.sender === "user") {
-        renderUser({ id: "t" + item.id, text: item.text, attachment: item.attachment });
+        renderUser({ id: "t" + item.id, text: item.text, attachment: item.attachment, at: item.created_at });
+        if (item.attachment) { log.appendChild(el("li", { class: "note" }, documentNote(item.attachment))); }
       } else {
         remember(item.id);
         renderAnswer(item, item.sender, index > lastUser && !queue.length);
@@ -314,6 +369,9 @@
   var reconnectTimer = null;
   var answerTimer = null;
   var slowDownTimer = null;
+  var statusTimer = null;
+  var agentTypingTimer = null;
+  var typedAt = 0;
   var unread = 0;
 
   function newId() {
@@ -404,6 +462,7 @@
       retry();
       return;
     }
+    var own = socket;
     socket.addEventListener("open", function () {
       transmit({ type: "hello", language: language, after: lastSeen(),
         conversation_id: session && session.conversation_id, token: session && session.token });
@@ -414,6 +473,7 @@
       if (frame && typeof frame === "object") { take(frame); }
     });
     socket.addEventListener("close", function () {
+      if (socket !== own) { return; }  // replaced (a new conversation)
       socket = null;
       ready = false;
       inFlight = {};
@@ -444,6 +504,28 @@
       return note(fill(t.docsAttached, { rn: frame.register_number, count: frame.count }));
     }
     if (frame.type === "error") { return refused(frame); }
+    if (frame.type === "status") { return presence(frame); }
+    if (frame.type === "typing" && frame.who === "agent") { return agentTypes(); }
+  }
+
+  // Who answers: while the chat waits for an agent, its place in the queue, asked again now and then.
+  function presence(frame) {
+    var waiting = typeof frame.queue_position === "number" && frame.queue_position > 0;
+    place.hidden = !waiting;
+    place.textContent = waiting ? fill(t.queuePlace, { n: frame.queue_position }) : "";
+    clearTimeout(statusTimer);
+    if (waiting) { statusTimer = setTimeout(askStatus, STATUS_EVERY_MS); }
+  }
+
+  function askStatus() {
+    if (ready) { transmit({ type: "status" }); }
+  }
+
+  function agentTypes() {
+    agentTyping.hidden = false;
+    clearTimeout(agentTypingTimer);
+    agentTypingTimer = setTimeout(function () { agentTyping.hidden = true; }, AGENT_TYPING_MS);
+    scrollDown();
   }
 
   function begin(frame) {
@@ -476,13 +558,17 @@
     ready = true;
     setConnection("online");
     flush();
+    askStatus();
   }
 
   // The server stored the message: it leaves the queue; the bot's answer follows.
   function received(frame) {
     if (!frame.reply_to) { return; }
     if (frame.handled_by !== "agent") { awaiting[frame.reply_to] = true; }
+    var item = entryItem(frame.reply_to);
+    if (item && frame.created_at) { stamp(item, frame.created_at); }
     settle(frame.reply_to);
+    if (frame.handled_by === "agent") { askStatus(); }
   }
 
   function answered(frame) {
@@ -491,7 +577,9 @@
       settle(frame.reply_to);
     }
     var messages = (frame.messages || []).filter(function (message) { return remember(message.id); });
+    if (frame.sender === "agent" && messages.length) { agentTyping.hidden = true; }
     messages.forEach(function (message) { renderAnswer(message, frame.sender, true); });
+    if (messages.length) { askStatus(); }
     if (messages.length && panel.hidden) {
       unread += messages.length;
       badge.textContent = String(unread);
@@ -554,7 +642,7 @@
       })
       .then(function (answer) {
         setState(item, "");
-        note(answer.pending ? t.docPending : fill(t.docAttached, { rn: answer.register_number }));
+        note(documentNote({ register_number: answer.pending ? null : answer.register_number }));
       }, function (problem) {
         setState(item, "failed");
         var reason = problem && problem.reason;
@@ -585,6 +673,33 @@
     launcher.focus();
   }
 
+  // "Start a new conversation": after a confirm, forget this one here and open a new one.
+  function startOver() {
+    if (!window.confirm(t.newChatConfirm)) { return; }
+    var old = socket;
+    socket = null;
+    ready = false;
+    session = null;
+    write("session", null);
+    queue = [];
+    saveQueue();
+    inFlight = {};
+    awaiting = {};
+    shown = {};
+    seen = { conversation_id: null, last: 0 };
+    write("seen", seen);
+    log.textContent = "";
+    place.hidden = true;
+    agentTyping.hidden = true;
+    clearTimeout(statusTimer);
+    showTyping();
+    showAlert("");
+    if (old) { old.close(); }
+    attempt = 0;
+    connect();
+    input.focus();
+  }
+
   function submit() {
     var text = input.value.trim();
     if (!text) { return; }
@@ -612,7 +727,14 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); submit(); }
   });
-  input.addEventListener("input", autosize);
+  input.addEventListener("input", function () {
+    autosize();
+    if (ready && input.value.trim() && Date.now() - typedAt > TYPING_EVERY_MS) {
+      typedAt = Date.now();
+      transmit({ type: "typing" });
+    }
+  });
+  restart.addEventListener("click", startOver);
   attach.addEventListener("click", function () { fileInput.click(); });
   fileInput.addEventListener("change", function () {
     var file = fileInput.files && fileInput.files[0];

@@ -92,10 +92,18 @@ def test_a_rest_chat_is_taken_over_answered_and_handed_back_for_a_rating(
     console.wait_for_selector("text=Chat dikembalikan ke bot")
     after = reply[0]["id"]
     rating = eventually(
-        lambda: [m for m in pulled(base, chat.sender, chat.token, after) if m["from"] == "bot"]
+        lambda: (
+            [m for m in pulled(base, chat.sender, chat.token, after) if m["from"] == "bot"]
+            if len(pulled(base, chat.sender, chat.token, after)) >= 2
+            else None
+        )
     )
-    assert rating[0]["text"] == RATING_REQUEST
-    assert [b["title"] for b in rating[0]["buttons"]] == ["1", "2", "3", "4", "5"]
+    assert (
+        rating[0]["text"]
+        == "Rina Wulandari telah meninggalkan percakapan. Asisten kami melanjutkan dari sini."
+    )
+    assert rating[-1]["text"] == RATING_REQUEST
+    assert [b["title"] for b in rating[-1]["buttons"]] == ["1", "2", "3", "4", "5"]
 
     chat.last = rating
     chat.click("5")

@@ -53,10 +53,23 @@ def telegram_text(
 
 
 def telegram_callback(
-    chat_id: int, data: str, update_id: int | None = None, *, language: str | None = "id"
+    chat_id: int,
+    data: str,
+    update_id: int | None = None,
+    *,
+    language: str | None = "id",
+    keyboard: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A click on an inline-keyboard button under one of the bot's messages."""
+    """A click on an inline-keyboard button under one of the bot's messages.
+
+    `keyboard`: the message's buttons as (text, callback_data), one per row, as Telegram
+    sends the message's `reply_markup` with the click.
+    """
     update_id = update_id if update_id is not None else next(_ids)
+    markup = {}
+    if keyboard:
+        rows = [[{"text": text, "callback_data": key}] for text, key in keyboard]
+        markup = {"reply_markup": {"inline_keyboard": rows}}
     return {
         "update_id": update_id,
         "callback_query": {
@@ -68,6 +81,7 @@ def telegram_callback(
                 "chat": {"id": chat_id, "first_name": "Budi", "type": "private"},
                 "date": DATE,
                 "text": "Pilih salah satu:",
+                **markup,
             },
             "chat_instance": "-2839471236498273",
             "data": data,

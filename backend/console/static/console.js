@@ -4,6 +4,8 @@
   "use strict";
 
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var TYPING_EVERY_MS = 3000;   // the agent's typing signal, at most this often
+  var TYPING_SHOWN_MS = 6000;   // the customer's typing shows this long after their last signal
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -32,10 +34,19 @@
 
   function addMessage(m) {
     if (transcript.querySelector('[data-id="' + m.id + '"]')) { return; }
-    var item = el("li", "msg msg--" + m.sender);
+    var item = el("li", "msg msg--" + m.sender + (m.notice ? " msg--notice" : ""));
     item.dataset.id = m.id;
     item.appendChild(el("span", "msg__who", m.sender_label + (m.agent ? " · " + m.agent : "") + " · " + m.at));
-    item.appendChild(el("span", "msg__text", m.text));
+    if (m.file) {
+      item.appendChild(el("span", "msg__text msg__file", "📎 " + m.file.name + (m.file.size ? " (" + m.file.size + ")" : "")));
+    } else {
+      item.appendChild(el("span", "msg__text", m.text));
+    }
+    if (m.raw) {
+      var raw = el("span", "msg__raw", m.raw);
+      raw.title = "Isi yang dikirim kanal (untuk audit)";
+      item.appendChild(raw);
+    }
     if (m.buttons && m.buttons.length) {
       var row = el("span", "msg__buttons");
       m.buttons.forEach(function (title) { row.appendChild(el("span", "chip", title)); });
@@ -48,9 +59,25 @@
   if (transcript) {
     transcript.scrollTop = transcript.scrollHeight;
     var url = transcript.dataset.stream + "?after=" + encodeURIComponent(transcript.dataset.after || "0");
+    var leaving = false;
+    document.addEventListener("submit", function (event) {
+      if (event.target !== reply) { leaving = true; }  // a control posts; the page is replaced
+    });
+    var customerTyping = document.getElementById("customer-typing");
+    var typingTimer = null;
     follow(url, {
-      messages: function (messages) { messages.forEach(addMessage); },
+      messages: function (messages) {
+        messages.forEach(addMessage);
+        if (customerTyping && messages.some(function (m) { return m.sender === "user"; })) { customerTyping.hidden = true; }
+      },
+      typing: function () {
+        if (!customerTyping) { return; }
+        customerTyping.hidden = false;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { customerTyping.hidden = true; }, TYPING_SHOWN_MS);
+      },
       state: function (s) {
+        if (leaving) { return; }  // this page's own take-over or hand-back: its answer follows
         if (state.dataset.handledBy !== s.handled_by || state.dataset.mine !== (s.mine ? "yes" : "no")) {
           window.location.reload();  // who holds the chat changed elsewhere: show the right controls
           return;
@@ -61,6 +88,15 @@
   }
 
   if (reply) {
+    // The agent's typing reaches the customer's widget, at most one signal every few seconds.
+    var lastTyping = 0;
+    reply.querySelector("textarea").addEventListener("input", function () {
+      if (reply.dataset.mine !== "yes" || Date.now() - lastTyping < TYPING_EVERY_MS) { return; }
+      lastTyping = Date.now();
+      fetch(reply.action.replace(/\/reply$/, "/typing"), {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
+      }).catch(function () { /* only a hint */ });
+    });
     reply.addEventListener("submit", function (event) {
       event.preventDefault();
       var field = reply.querySelector("textarea");

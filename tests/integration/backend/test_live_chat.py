@@ -131,8 +131,11 @@ async def test_an_agents_reply_is_recorded_with_their_name_and_pushed(db: Databa
     await outbox.settled()
 
     assert pushed
-    assert texts(outbox.sent) == [("web", CHAT, ["Selamat siang"])]
-    assert outbox.sent[0][2][0]["agent_name"] == "Sari Wijaya"
+    assert texts(outbox.sent) == [
+        ("web", CHAT, ["Sari Wijaya dari tim layanan pengaduan telah bergabung dalam percakapan."]),
+        ("web", CHAT, ["Selamat siang"]),
+    ]
+    assert outbox.sent[1][2][0]["agent_name"] == "Sari Wijaya"
     async with db.session() as session:
         last = (await handoffs.transcript(session, CHAT))[-1]
     assert (last.sender, last.text) == ("agent", "Selamat siang")

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from backend.db.channel_tables import ChannelDelivery
 from backend.db.delivery_tables import InboxEntry, OutboxEntry
 from backend.db.engine import Database
-from backend.services import inbox
+from backend.services import inbox, record_message
 from backend.services.outbox import Dispatcher
 from backend.settings import Settings
 from bot.channel_senders import ChannelSenders
@@ -29,8 +29,11 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.intake import Intake
 from tests.fakes.gateway import MemoryBotApi
 from tests.fakes.payloads import (
+    telegram_callback,
     telegram_message,
     telegram_sticker,
+    wa_button_reply,
+    wa_list_reply,
     wa_sticker,
     wa_text,
     whatsapp_delivery,
@@ -237,3 +240,74 @@ async def test_a_whatsapp_delivery_whose_storing_fails_leaves_nothing_and_is_tak
 
     assert await platforms.whatsapp.take(delivery) == 1
     assert [(s, t) for s, t, _ in await transcript(db, WHATSAPP)] == [("user", "halo")]
+
+
+WHO = '/inform{"complainant_type":"user"}'
+WHO_TITLE = "Pengguna layanan KreditPro (peminjam/pemberi dana)"
+OFFER = {
+    "text": "Anda menghubungi kami sebagai?",
+    "buttons": [
+        {"title": WHO_TITLE, "payload": WHO},
+        {"title": "Bukan pengguna", "payload": '/inform{"complainant_type":"reporter"}'},
+    ],
+}
+
+
+async def offer(db: Database, conversation_id: str, channel: str) -> None:
+    """The bot's question with its buttons, as the worker records it."""
+    async with db.session() as session:
+        await record_message(session, conversation_id, channel, "bot", OFFER["text"], OFFER)
+
+
+async def test_a_telegram_click_stores_the_offered_button_s_title_beside_its_payload(
+    db: Database, platforms: Platforms
+) -> None:
+    await offer(db, TELEGRAM, "telegram")
+    keyboard = [(b["title"], b["payload"]) for b in OFFER["buttons"]]
+
+    await receive(platforms.telegram, telegram_callback(CHAT, WHO, keyboard=keyboard))
+
+    [*_, (sender, text, payload)] = await transcript(db, TELEGRAM)
+    assert (sender, text, payload["display"]) == ("user", WHO, WHO_TITLE)
+
+
+async def test_a_telegram_click_on_a_button_no_longer_stored_shows_the_keyboard_s_text(
+    db: Database, platforms: Platforms
+) -> None:
+    update = telegram_callback(CHAT, "/affirm", keyboard=[("Ya, benar", "/affirm")])
+
+    await receive(platforms.telegram, update)
+
+    [(_, text, payload)] = await transcript(db, TELEGRAM)
+    assert (text, payload["display"]) == ("/affirm", "Ya, benar")
+
+
+async def test_a_whatsapp_reply_button_shows_the_full_title_rather_than_the_cut_one(
+    db: Database, platforms: Platforms
+) -> None:
+    await offer(db, WHATSAPP, "whatsapp")
+
+    await platforms.whatsapp.take(whatsapp_delivery(wa_button_reply(WA_ID, WHO, WHO_TITLE[:20])))
+
+    [*_, (sender, text, payload)] = await transcript(db, WHATSAPP)
+    assert (sender, text, payload["display"]) == ("user", WHO, WHO_TITLE)
+
+
+async def test_a_whatsapp_list_choice_shows_the_row_title_whatsapp_reports(
+    db: Database, platforms: Platforms
+) -> None:
+    reply = wa_list_reply(WA_ID, '/rate{"rating":3}', "3", "Cukup")
+
+    await platforms.whatsapp.take(whatsapp_delivery(reply))
+
+    [(_, text, payload)] = await transcript(db, WHATSAPP)
+    assert (text, payload["display"]) == ('/rate{"rating":3}', "3")
+
+
+async def test_a_typed_message_keeps_no_display_text(db: Database, platforms: Platforms) -> None:
+    await offer(db, WHATSAPP, "whatsapp")
+
+    await platforms.whatsapp.take(whatsapp_delivery(wa_text(WA_ID, "saya peminjam")))
+
+    [*_, (_, text, payload)] = await transcript(db, WHATSAPP)
+    assert text == "saya peminjam" and "display" not in (payload or {})

@@ -67,7 +67,11 @@ async def test_the_transcript_shows_button_titles_and_leaves_out_the_greeting_co
 
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
-    items = [{k: v for k, v in item.items() if k != "id"} for item in response.json()["items"]]
+    items = [
+        {k: v for k, v in item.items() if k not in ("id", "created_at")}
+        for item in response.json()["items"]
+    ]
+    assert all("created_at" in item for item in response.json()["items"])
     assert items == [
         {"sender": "bot", "text": "Halo! Ada yang bisa kami bantu?", "buttons": MENU[0]["buttons"]},
         {"sender": "user", "text": "Sampaikan pengaduan"},
@@ -159,7 +163,12 @@ async def test_an_upload_is_noted_in_the_transcript_as_an_attachment(web: Gatewa
 
     body = response.json()
     assert [item["attachment"] for item in body["items"]] == [
-        {"filename": "surat.pdf", "content_type": "application/pdf", "size": len(PDF)}
+        {
+            "filename": "surat.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "register_number": None,  # no case yet: the widget notes that it waits for one
+        }
     ]
     assert body["pending_documents"] == 1
 

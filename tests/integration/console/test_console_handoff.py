@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from backend import services
+from backend.services.chat_events import chat_topic
 from tests.fakes.eventually import eventually
 from tests.fakes.gateway import FakeSender
 from tests.fakes.rasa_api import RATING_REQUEST, FakeRasaApi
@@ -14,6 +16,9 @@ from tests.integration.console.support import Console, add_agent
 
 OPEN = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # Tuesday 10:00 WIB
 CLOSED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # Saturday 10:00 WIB
+
+JOINED = "Rina Wulandari dari tim layanan pengaduan telah bergabung dalam percakapan."
+LEFT = "Rina Wulandari telah meninggalkan percakapan. Asisten kami melanjutkan dari sini."
 
 
 def api_headers(gateway: Gateway) -> dict[str, str]:
@@ -147,7 +152,8 @@ async def test_taking_over_pauses_the_bot_and_lets_the_agent_reply_to_a_rest_use
     assert fake_rasa.event_names("budi") == ["active_loop", "slot", "pause"]
     assert reply.status_code == 200 and reply.json() == {"ok": True, "pushed": False}
     assert [(m["from"], m["text"], m["recipient_id"]) for m in pulled] == [
-        ("agent", "Halo Budi, saya Rina.", "budi")
+        ("bot", JOINED, "budi"),
+        ("agent", "Halo Budi, saya Rina.", "budi"),
     ]
     assert await pull(gateway, "budi", after=pulled[-1]["id"]) == []
 
@@ -208,8 +214,12 @@ async def test_handing_back_resumes_the_bot_which_asks_the_rest_user_for_a_ratin
     assert back.status_code == 303
     assert fake_rasa.event_names("budi") == ["resume", "action"]
     assert fake_rasa.triggered == [("budi", "goodbye")]
-    assert [(m["from"], m["text"]) for m in pulled] == [("bot", RATING_REQUEST["text"])]
-    assert [b["title"] for b in pulled[0]["buttons"]] == ["1", "2", "3", "4", "5"]
+    assert [(m["from"], m["text"]) for m in pulled] == [
+        ("bot", JOINED),
+        ("bot", LEFT),
+        ("bot", RATING_REQUEST["text"]),
+    ]
+    assert [b["title"] for b in pulled[-1]["buttons"]] == ["1", "2", "3", "4", "5"]
     assert answers == [{"recipient_id": "budi", "text": "echo: 5"}]
     assert conversation.json()["handled_by"] == "bot"
 
@@ -244,8 +254,11 @@ async def test_a_telegram_user_gets_the_agent_s_reply_through_the_channel(
     )
 
     assert reply.json() == {"ok": True, "pushed": True}
-    [(conversation_id, [answer])] = await eventually(lambda: telegram.sent)
-    assert (conversation_id, answer["text"], answer["sender"]) == ("4242", "Halo dari CS", "agent")
+    sent = await eventually(lambda: telegram.sent if len(telegram.sent) == 2 else None)
+    assert [(c, a["text"], a["sender"]) for c, [a] in sent] == [
+        ("4242", JOINED, "bot"),
+        ("4242", "Halo dari CS", "agent"),
+    ]
 
 
 async def test_taking_over_names_the_agent_as_officer_of_the_chat_s_open_cases(
@@ -281,3 +294,50 @@ async def test_a_chat_can_be_assigned_to_another_agent_who_may_then_reply(
     assert (queue[0]["state"], queue[0]["agent"]) == ("held", "Dewi Lestari")
     assert refused.status_code == 409
     assert take.status_code == 409  # held by Dewi: only a supervisor may take it from her
+
+
+async def test_the_chat_stream_says_when_the_customer_types(
+    gateway: Gateway, agent: Console
+) -> None:
+    await say(gateway, "budi", "halo")
+
+    async with agent.client.stream("GET", "/console/conversations/budi/stream") as stream:
+        lines = stream.aiter_lines()
+        await named_event(lines, "messages")
+        await gateway.app.ctx.bus.publish(chat_topic("budi"), {"type": "typing", "who": "user"})
+        typing = await named_event(lines, "typing")
+
+    assert typing == {"who": "user"}
+
+
+async def test_the_agent_holding_the_chat_signals_typing_to_the_customer(
+    gateway: Gateway, agent: Console
+) -> None:
+    await say(gateway, "budi", "halo")
+    subscription = gateway.app.ctx.bus.subscribe(chat_topic("budi"))
+    refused = await agent.client.post(
+        "/console/conversations/budi/typing", headers={"X-CSRF-Token": agent.csrf}
+    )
+    await agent.form("/console/conversations/budi/take-over")
+
+    signalled = await agent.client.post(
+        "/console/conversations/budi/typing", headers={"X-CSRF-Token": agent.csrf}
+    )
+
+    events = []
+    while (event := await subscription.next(timeout=1.0)) is not None:
+        events.append(event)
+    subscription.close()
+    assert refused.status_code == 409 and signalled.status_code == 200
+    assert {"type": "typing", "who": "agent", "agent_name": "Rina Wulandari"} in events
+
+
+async def named_event(lines: Any, name: str) -> Any:
+    """The data of the next event called `name` of a server-sent event stream."""
+    current = None
+    async for line in lines:
+        if line.startswith("event: "):
+            current = line.removeprefix("event: ")
+        elif line.startswith("data: ") and current == name:
+            return json.loads(line.removeprefix("data: "))
+    raise AssertionError("the stream ended")

@@ -80,3 +80,29 @@ def test_the_rest_pull_gets_the_answers_rasa_fields_as_sent() -> None:
         "text": "Hi",
         "custom": {"a": 1},
     }
+
+
+def test_a_click_shows_its_stored_title_and_keeps_its_payload_as_the_text() -> None:
+    view = MessageView.of(message("user", "/affirm", {"display": "Ya, benar"}))
+
+    assert (view.shown, view.text) == ("Ya, benar", "/affirm")
+
+
+def test_an_upload_shows_its_file_name() -> None:
+    attachment = {"file_name": "surat.pdf", "file_id": "BQAD"}
+
+    view = MessageView.of(message("user", "/send_document", {"attachment": attachment}))
+
+    assert view.shown == "surat.pdf"
+
+
+def test_the_widget_gets_the_time_and_the_agent_s_name_but_not_a_customer_s() -> None:
+    agent = MessageView.of(message("agent", "Halo", {"text": "Halo", "agent_name": "Rina"}))
+    posing = MessageView.of(message("user", "Halo", {"agent_name": "Rina"}))
+
+    assert agent.widget_fields() == {
+        "text": "Halo",
+        "agent_name": "Rina",
+        "created_at": AT.isoformat(),
+    }
+    assert posing.agent == ""

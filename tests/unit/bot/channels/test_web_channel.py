@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 
 from backend.db.engine import Database
 from backend.db.tables import Message
+from backend.domain.calendar import WorkingCalendar
 from backend.services.chat_events import chat_topic, turn_event
 from backend.services.conversations import record_message
+from backend.services.handoff import request_handoff
 from backend.services.outbox import Dispatcher
 from backend.services.ports import Answer, DeliveryFailed
 from backend.services.turns import Turns
@@ -27,11 +29,13 @@ from backend.settings import Settings
 from backend.storage import DocumentStore
 from bot.channel_senders import ChannelSenders
 from bot.channels.web_channel import WebChannel
+from bot.channels.web_transcript import load_transcript
 from bot.inbound import Inbound
 from bot.intake import Intake
 from tests.fakes.bus import FakeBus
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+AT = NOW.isoformat()  # a message's time as the widget gets it
 
 
 class FakeQueue:
@@ -258,7 +262,7 @@ async def test_an_agent_message_reaches_every_tab_on_every_replica(
     expected = {
         "type": "answers",
         "sender": "agent",
-        "messages": [{"text": "Saya Rina.", "id": 7}],
+        "messages": [{"text": "Saya Rina.", "agent_name": "Rina", "id": 7}],
         "last_id": 7,
     }
     assert [tab.frames for tab in tabs] == [[expected]] * 3
@@ -328,13 +332,20 @@ async def test_a_widget_coming_back_gets_exactly_the_messages_it_missed(
         {
             "type": "answers",
             "sender": "bot",
-            "messages": [{"text": "Silakan ceritakan.", "id": missed_bot}],
+            "messages": [{"text": "Silakan ceritakan.", "created_at": AT, "id": missed_bot}],
             "last_id": missed_bot,
         },
         {
             "type": "answers",
             "sender": "agent",
-            "messages": [{"text": "Saya Rina, petugas kami.", "id": missed_agent}],
+            "messages": [
+                {
+                    "text": "Saya Rina, petugas kami.",
+                    "agent_name": "Rina",
+                    "created_at": AT,
+                    "id": missed_agent,
+                }
+            ],
             "last_id": missed_agent,
         },
     ]
@@ -433,7 +444,14 @@ async def test_what_the_bus_lost_is_found_in_the_database_when_the_topic_is_quie
         {
             "type": "answers",
             "sender": "agent",
-            "messages": [{"text": "published while Redis was away", "id": lost}],
+            "messages": [
+                {
+                    "text": "published while Redis was away",
+                    "agent_name": "Rina",
+                    "created_at": AT,
+                    "id": lost,
+                }
+            ],
             "last_id": lost,
         }
     ]
@@ -458,3 +476,51 @@ async def test_an_answer_the_widget_got_with_the_catch_up_still_settles_its_mess
         "reply_to": "m1",
         "last_id": stored,
     }
+
+
+async def test_a_widget_click_is_stored_with_its_title_and_restored_with_it(
+    replicas: tuple[Replica, Replica], db: Database
+) -> None:
+    first, _ = replicas
+    menu = {
+        "text": "Halo! Ada yang bisa kami bantu?",
+        "buttons": [{"title": "Sampaikan pengaduan", "payload": "/complain"}],
+    }
+    async with db.session() as session:
+        await record_message(session, "web-chat1", "web", "bot", menu["text"], menu, now=NOW)
+
+    await first.web.handle(inbound("web-chat1", "/complain"), "m1")
+
+    async with db.session() as session:
+        stored = (await session.execute(select(Message).order_by(Message.id))).scalars().all()
+    assert (stored[-1].text, stored[-1].payload) == (
+        "/complain",
+        {"display": "Sampaikan pengaduan"},
+    )
+    items = await load_transcript(db, "web-chat1")
+    assert [(item["sender"], item["text"]) for item in items] == [
+        ("bot", menu["text"]),
+        ("user", "Sampaikan pengaduan"),
+    ]
+
+
+async def test_a_status_frame_gives_the_waiting_chat_s_place_in_the_queue(
+    replicas: tuple[Replica, Replica], db: Database
+) -> None:
+    first, _ = replicas
+    calendar = WorkingCalendar()
+    for conversation_id in ("web-first", "web-chat1"):
+        async with db.session() as session:
+            await request_handoff(
+                session, conversation_id, "requested", channel="web", calendar=calendar, now=NOW
+            )
+
+    status = await first.web.status("web-chat1")
+
+    assert status == {
+        "type": "status",
+        "handled_by": "agent",
+        "agent_name": None,
+        "queue_position": 2,
+    }
+    assert (await first.web.status("web-other"))["queue_position"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.db.tables import Message
@@ -13,8 +14,13 @@ MENU = {
 }
 
 
+AT = datetime(2026, 12, 2, 3, 4, tzinfo=UTC)
+
+
 def message(number: int, sender: str, text: str, payload: Any = None) -> Message:
-    return Message(id=number, conversation_id="web-x", sender=sender, text=text, payload=payload)
+    return Message(
+        id=number, conversation_id="web-x", sender=sender, text=text, payload=payload, created_at=AT
+    )
 
 
 def test_a_clicked_button_shows_its_title_and_the_greeting_command_is_left_out() -> None:
@@ -27,8 +33,39 @@ def test_a_clicked_button_shows_its_title_and_the_greeting_command_is_left_out()
     )
 
     assert items == [
-        {"id": 2, "sender": "bot", "text": MENU["text"], "buttons": MENU["buttons"]},
-        {"id": 3, "sender": "user", "text": "Sampaikan pengaduan"},
+        {
+            "id": 2,
+            "sender": "bot",
+            "text": MENU["text"],
+            "buttons": MENU["buttons"],
+            "created_at": AT.isoformat(),
+        },
+        {"id": 3, "sender": "user", "text": "Sampaikan pengaduan", "created_at": AT.isoformat()},
+    ]
+
+
+def test_a_click_shows_the_title_stored_with_it_even_when_the_offer_is_gone() -> None:
+    stored = {"display": "Ya, benar", "language": "id"}
+
+    [item] = transcript_items([message(1, "user", '/affirm{"confirmed":true}', stored)])
+
+    assert item["text"] == "Ya, benar"
+
+
+def test_an_agent_message_carries_the_agent_s_name_and_a_note_its_kind() -> None:
+    joined = {"text": "Rina telah bergabung.", "notice": "agent_joined", "agent_name": "Rina"}
+    items = transcript_items(
+        [
+            message(1, "bot", joined["text"], joined),
+            message(2, "agent", "Saya Rina.", {"text": "Saya Rina.", "agent_name": "Rina"}),
+            message(3, "bot", "Nilai chat ini?", {"text": "Nilai chat ini?"}),
+        ]
+    )
+
+    assert [(i["sender"], i.get("notice"), i.get("agent_name")) for i in items] == [
+        ("bot", "agent_joined", "Rina"),
+        ("agent", None, "Rina"),
+        ("bot", None, None),
     ]
 
 
@@ -57,6 +94,7 @@ def test_an_upload_shows_as_an_attachment_without_its_hash() -> None:
         "filename": "bukti.pdf",
         "content_type": "application/pdf",
         "size": 10,
+        "register_number": None,
     }
 
 
@@ -69,7 +107,13 @@ def test_a_bot_image_is_kept_and_malformed_buttons_are_dropped() -> None:
 
     [item] = transcript_items([message(1, "bot", "", payload)])
 
-    assert item == {"id": 1, "sender": "bot", "text": "", "image": "https://example.com/a.png"}
+    assert item == {
+        "id": 1,
+        "sender": "bot",
+        "text": "",
+        "image": "https://example.com/a.png",
+        "created_at": AT.isoformat(),
+    }
 
 
 def test_only_the_latest_items_are_given() -> None:
