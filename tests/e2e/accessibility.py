@@ -34,8 +34,7 @@ def violations(page: Any) -> list[dict[str, Any]]:
             "impact": v["impact"],
             "help": v["help"],
             "nodes": [
-                {"target": n["target"], "summary": n.get("failureSummary", "")}
-                for n in v["nodes"]
+                {"target": n["target"], "summary": n.get("failureSummary", "")} for n in v["nodes"]
             ],
         }
         for v in found

@@ -205,9 +205,7 @@ def test_the_login_page_has_no_serious_violation(stack: Stack, page: Any) -> Non
     assert small_targets(page, "button, input:not([type=hidden])") == []
 
 
-def test_the_console_focus_ring_and_field_borders_stand_out_3_to_1(
-    stack: Stack, page: Any
-) -> None:
+def test_the_console_focus_ring_and_field_borders_stand_out_3_to_1(stack: Stack, page: Any) -> None:
     page.goto(f"{stack.settings.app_url}/console/login")
     username = page.locator("input[name=username]")
     card = style(page.locator(".card, main").first, "background-color")
