@@ -51,6 +51,9 @@
       failed: "tidak terkirim",
       uploading: "mengunggah…",
       agent: "Petugas",
+      you: "Anda",
+      bot: "Bot",
+      chosen: "Anda memilih: {title}",
       image: "Gambar dari layanan pengaduan",
       choices: "Pilihan jawaban",
       unread: "pesan baru",
@@ -90,6 +93,9 @@
       failed: "not sent",
       uploading: "uploading…",
       agent: "Agent",
+      you: "You",
+      bot: "Bot",
+      chosen: "You chose: {title}",
       image: "Image from the complaint service",
       choices: "Answer choices",
       unread: "new messages",
@@ -201,7 +207,10 @@
   header.appendChild(restart);
   header.appendChild(closer);
 
-  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t.log, tabindex: "0" });
+  // A div, not a list: role="log" would take the list semantics away from <li> items.
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": t.log, tabindex: "0" });
+  // Says which answer the customer chose (a button's own pressed state is not read out by all readers).
+  var announcer = el("p", { class: "announcer visually-hidden", role: "status", "aria-live": "polite" });
   var typing = el("div", { class: "typing", role: "status", hidden: "" });
   typing.appendChild(el("span", { class: "dots", "aria-hidden": "true" }));
   typing.appendChild(el("span", { class: "visually-hidden" }, t.typing));
@@ -221,7 +230,7 @@
   sendButton.appendChild(icon("send"));
   [fileInput, attach, label, input, sendButton].forEach(function (node) { form.appendChild(node); });
 
-  [header, place, log, typing, agentTyping, alertBox, form].forEach(function (node) { panel.appendChild(node); });
+  [header, place, log, announcer, typing, agentTyping, alertBox, form].forEach(function (node) { panel.appendChild(node); });
   [style, launcher, panel].forEach(function (node) { root.appendChild(node); });
 
   // ---- rendering ------------------------------------------------------------------------
@@ -257,16 +266,19 @@
 
   function renderAnswer(message, sender, live) {
     if (message.notice) {
-      var note = el("li", { class: "note note--" + message.notice }, message.text || "");
+      var note = el("div", { class: "note note--" + message.notice }, message.text || "");
       stamp(note, message.created_at);
       log.appendChild(note);
       return;
     }
     if (!message.text && !message.image && !(message.buttons && message.buttons.length)) { return; }
-    var item = el("li", { class: "message message--" + (sender === "agent" ? "agent" : "bot") });
+    var item = el("div", { class: "message message--" + (sender === "agent" ? "agent" : "bot") });
     if (sender === "agent") {
-      var who = t.agent + (message.agent_name ? " · " + message.agent_name : "");
-      item.appendChild(el("span", { class: "message__sender" }, who));
+      var who = el("span", { class: "message__sender" }, t.agent + (message.agent_name ? " · " + message.agent_name : ""));
+      who.appendChild(el("span", { class: "visually-hidden" }, ": "));
+      item.appendChild(who);
+    } else {
+      item.appendChild(el("span", { class: "visually-hidden" }, t.bot + ": "));
     }
     if (message.text) { item.appendChild(el("p", { class: "message__text" }, message.text)); }
     var image = typeof message.image === "string" ? message.image : "";
@@ -278,11 +290,13 @@
     if (buttons.length) {
       var row = el("div", { class: "choices", role: "group", "aria-label": t.choices });
       buttons.forEach(function (b) {
-        var button = el("button", { type: "button", class: "choice" }, b.title);
+        var button = el("button", { type: "button", class: "choice", "aria-pressed": "false" }, b.title);
         button.disabled = !live;
         button.addEventListener("click", function () {
           say(b.payload || b.title, b.title);
           button.classList.add("is-chosen");
+          button.setAttribute("aria-pressed", "true");
+          announcer.textContent = t.chosen.replace("{title}", b.title);
           input.focus();  // the clicked button is disabled now; keep the keyboard in the chat
         });
         row.appendChild(button);
@@ -294,7 +308,8 @@
   }
 
   function renderUser(entry) {
-    var item = el("li", { class: "message message--user", "data-id": entry.id });
+    var item = el("div", { class: "message message--user", "data-id": entry.id });
+    item.appendChild(el("span", { class: "visually-hidden" }, t.you + ": "));
     if (entry.attachment) {
       item.classList.add("message--file");
       var name = el("p", { class: "message__text" });
@@ -324,7 +339,7 @@
   }
 
   function note(text) {
-    log.appendChild(el("li", { class: "note" }, text));
+    log.appendChild(el("div", { class: "note" }, text));
     scrollDown();
   }
 
@@ -342,7 +357,7 @@
     items.forEach(function (item, index) {
       if (item.sender === "user") {
         renderUser({ id: "t" + item.id, text: item.text, attachment: item.attachment, at: item.created_at });
-        if (item.attachment) { log.appendChild(el("li", { class: "note" }, documentNote(item.attachment))); }
+        if (item.attachment) { log.appendChild(el("div", { class: "note" }, documentNote(item.attachment))); }
       } else {
         remember(item.id);
         renderAnswer(item, item.sender, index > lastUser && !queue.length);

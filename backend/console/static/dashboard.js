@@ -97,6 +97,34 @@
     if (!points.length) { empty(svg, height); }
   }
 
+  // The numbers behind a chart, as a table (for screen readers and for anyone who wants them):
+  // columns = header texts after "Minggu", rows[i] = the values of week i.
+  function table(id, weeks, columns, rows) {
+    var target = document.getElementById(id);
+    if (!target) { return; }
+    var head = document.createElement("tr");
+    ["Minggu (mulai)"].concat(columns).forEach(function (text) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = text;
+      head.appendChild(th);
+    });
+    target.tHead.replaceChildren(head);
+    target.tBodies[0].replaceChildren.apply(target.tBodies[0], weeks.map(function (week, i) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = weekLabel(week);
+      tr.appendChild(th);
+      rows[i].forEach(function (value) {
+        var td = document.createElement("td");
+        td.textContent = value === null ? "–" : String(value);
+        tr.appendChild(td);
+      });
+      return tr;
+    }));
+  }
+
   function draw(data) {
     var volume = data.volume.filter(function (row) {
       return row.counts.some(function (n) { return n > 0; });
@@ -110,6 +138,17 @@
       { key: "late", label: "Terlambat", color: "#d92d20", values: data.compliance.late }
     ], 220);
     ratings(document.getElementById("chart-ratings"), data.weeks, data.ratings.mean, data.ratings.count, 220);
+    table("table-volume", data.weeks, volume.map(function (s) { return s.label; }).concat(["Jumlah"]),
+      data.weeks.map(function (_, i) {
+        var values = volume.map(function (s) { return s.values[i]; });
+        return values.concat([values.reduce(function (a, b) { return a + b; }, 0)]);
+      }));
+    table("table-compliance", data.weeks, ["Tepat waktu", "Terlambat"], data.weeks.map(function (_, i) {
+      return [data.compliance.on_time[i], data.compliance.late[i]];
+    }));
+    table("table-ratings", data.weeks, ["Rata-rata penilaian", "Jumlah penilaian"], data.weeks.map(function (_, i) {
+      return [data.ratings.mean[i], data.ratings.count[i]];
+    }));
     document.getElementById("count-overdue").textContent = data.compliance.open_overdue;
     document.getElementById("count-soon").textContent = data.compliance.open_due_soon;
     root.dataset.drawn = "yes";
