@@ -7,11 +7,13 @@ from urllib.parse import quote
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, redirect
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import services
 from backend.blueprints import build_blueprint, get, post
 from backend.console.auth import session_alive
 from backend.console.case_view import case_panel
+from backend.console.documents import document_rows
 from backend.console.draft_view import draft_panel
 from backend.console.labels import label, wib
 from backend.console.render import refusal_text, render
@@ -89,7 +91,25 @@ def _file(view: MessageView) -> dict[str, Any] | None:
         "name": view.display or str(view.attachment.get("kind") or "dokumen"),  # a photo: no name
         "size": file_size(size) if isinstance(size, int) else "",
         "register_number": str(view.attachment.get("register_number") or ""),
+        "sha256": str(view.attachment.get("sha256") or ""),
+        "download": "",
     }
+
+
+async def link_uploads(
+    session: AsyncSession, lines: list[dict[str, Any]], register_numbers: list[str]
+) -> None:
+    """Give each upload in the transcript the download of the case document it became."""
+    if not any(line["file"] for line in lines):
+        return
+    downloads: dict[str, str] = {}
+    for register_number in register_numbers:
+        _, documents = await services.list_documents(session, register_number)
+        for row, document in zip(document_rows(register_number, documents), documents, strict=True):
+            downloads.setdefault(document.sha256, row["download"])
+    for line in lines:
+        if line["file"] and line["file"]["sha256"]:
+            line["file"]["download"] = downloads.get(line["file"]["sha256"], "")
 
 
 async def chat_state(request: Request, conversation_id: str) -> dict[str, Any]:
@@ -137,6 +157,7 @@ async def show_conversation(
     now = request.app.ctx.clock()
     calendar = request.app.ctx.calendar
     lines = [message_json(message, reveal=reveal) for message in messages]
+    await link_uploads(session, lines, [case.register_number for case in cases])
     panels = [case_panel(case, calendar=calendar, now=now, reveal=reveal) for case in cases]
     masked = any(line["text"] != m.text for line, m in zip(lines, messages, strict=True))
     if messages:  # the queue's unread count starts again from here

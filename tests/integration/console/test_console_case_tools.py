@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 
+from backend import services
 from backend.domain.register_number import make_register_number
 from tests.integration.bot.support import Gateway
 from tests.integration.console.case_tools_support import (
@@ -282,3 +284,31 @@ async def test_the_favicon_is_served_as_svg_and_linked_from_every_page(
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg") and icon.content == static.content
     assert '<link rel="icon" href="/console/static/favicon.svg" type="image/svg+xml">' in page
+
+
+async def test_an_upload_in_the_chat_transcript_links_to_the_case_document_it_became(
+    gateway: Gateway, agent: Console
+) -> None:
+    number = await chat_case(gateway, "budi")
+    document = await keep_document(gateway, number, PDF, name="bukti transfer.pdf")
+    attachment = {
+        "filename": "bukti transfer.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+        "register_number": number,
+    }
+    async with gateway.app.ctx.db.session() as session:
+        await services.record_message(
+            session,
+            "budi",
+            "rest",
+            "user",
+            "/send_document",
+            payload={"attachment": attachment, "display": "bukti transfer.pdf"},
+        )
+
+    page = (await agent.page("/console/conversations/budi")).text
+
+    link = f'<a href="/console/cases/{number}/documents/{document}" download>bukti transfer.pdf</a>'
+    assert link in page, "the file name is its download"
