@@ -164,8 +164,7 @@ class Phase:
         found = [
             f"{self.label}: {self.turns} turns in {self.seconds:.2f} s "
             f"({self.turns / self.seconds:.1f} turns/s)",
-            f"  latency p50 {statistics.median(ordered) * 1000:7.2f} ms"
-            f"   p95 {p95 * 1000:7.2f} ms",
+            f"  latency p50 {statistics.median(ordered) * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms",
         ]
         if self.cpu is not None:
             found.append(
@@ -289,11 +288,15 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
                 ours.recv()
             phases = [
                 asyncio.run(_drive(rasa_url, path, "rasa_direct_1_user", turns, 1)),
-                _measured(ours, lambda: asyncio.run(_drive(app_url, path, "gateway_1_user", turns, 1))),
+                _measured(
+                    ours, lambda: asyncio.run(_drive(app_url, path, "gateway_1_user", turns, 1))
+                ),
                 asyncio.run(_drive(rasa_url, path, f"rasa_direct_{users}_users", turns, users)),
                 _measured(
                     ours,
-                    lambda: asyncio.run(_drive(app_url, path, f"gateway_{users}_users", turns, users)),
+                    lambda: asyncio.run(
+                        _drive(app_url, path, f"gateway_{users}_users", turns, users)
+                    ),
                 ),
             ]
         finally:
@@ -334,7 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         where = "PostgreSQL"
     else:
         with tempfile.TemporaryDirectory() as folder:
-            phases = run(f"sqlite+aiosqlite:///{folder}/app.db", args.turns, args.concurrency, show=args.show_statements)
+            phases = run(
+                f"sqlite+aiosqlite:///{folder}/app.db",
+                args.turns,
+                args.concurrency,
+                show=args.show_statements,
+            )
         where = "SQLite"
     print(f"gateway benchmark on {where}, fake Rasa answering at once (pid {os.getpid()})")
     for phase in phases:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,14 @@ from bot.masking import mask_digits
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Conversed:
+    """The bot's answers to a REST message, and whether that message opened the chat."""
+
+    answers: list[dict[str, Any]]
+    opened: bool
 
 
 class Intake:
@@ -98,37 +107,55 @@ class Intake:
         answer, or when the bot is down, the answer is the notice that it follows (the
         REST pull endpoint then has it).
         """
+        return (await self.converse(inbound)).answers
+
+    async def converse(self, inbound: Inbound) -> Conversed:
+        """`answer`, also saying whether this message opened the conversation."""
         subscription = self._bus.subscribe(chat_topic(inbound.conversation_id))
         try:
             taken = await self.take(inbound)
             if taken.message_id is None:
-                return []
-            outcome = await self._wait(inbound.conversation_id, taken.message_id, subscription)
+                return Conversed([], opened=False)
+            outcome = await self._wait(
+                inbound.conversation_id, taken.message_id, subscription, taken.behind_late
+            )
         finally:
             subscription.close()
         if outcome is None:
-            return []
-        return [_rest_answer(inbound.conversation_id, message) for message in outcome.answers]
+            return Conversed([], opened=taken.opened)
+        answers = [_rest_answer(inbound.conversation_id, message) for message in outcome.answers]
+        return Conversed(answers, opened=taken.opened)
 
     async def _wait(
-        self, conversation_id: str, message_id: int, subscription: Subscription
+        self,
+        conversation_id: str,
+        message_id: int,
+        subscription: Subscription,
+        behind_late: bool,
     ) -> TurnOutcome | None:
+        """The turn's outcome once it ended, read when the bus says a turn of the
+        conversation ended (or every POLL_SECONDS without word); else, after `wait_seconds`
+        or at once behind a late message (the bot is down and the customer was told), the
+        message becomes late."""
         deadline = time.monotonic() + self.wait_seconds
-        while True:
-            outcome = await self._outcome(message_id)
-            if outcome is None or outcome.state != "queued":
-                return outcome
-            if outcome.behind_late:
-                break  # the bot is down and the customer was told: no use waiting
+        while not behind_late:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
             try:
-                await subscription.next(timeout=min(POLL_SECONDS, left))
+                event = await subscription.next(timeout=min(POLL_SECONDS, left))
             except asyncio.CancelledError:
                 raise
             except Exception:  # the bus is down: the database poll goes on
                 await asyncio.sleep(min(POLL_SECONDS, max(left, 0.0)))
+                event = None
+            if event is not None and event.get("type") != "turn":
+                continue  # a message stored (this one, announced), answers for the widget
+            outcome = await self._outcome(message_id)
+            if outcome is None or outcome.state != "queued":
+                return outcome
+            if outcome.behind_late:
+                break
         async with self._sessions.session() as session:
             return await inbox.stop_waiting(session, conversation_id, message_id, self._clock())
 

@@ -4,19 +4,73 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.delivery_tables import InboxEntry
-from backend.db.tables import Message
+from backend.db.tables import Conversation, Message
 
 WAITING = ("queued", "late")
 
 
 def add_entry(session: AsyncSession, entry: InboxEntry) -> None:
     session.add(entry)
+
+
+async def touch_conversation(
+    session: AsyncSession, conversation_id: str, now: datetime
+) -> tuple[str, str] | None:
+    """Mark the conversation active now: its (channel, handled_by), or None if it is missing.
+
+    One statement (UPDATE … RETURNING), the row then stays locked until the commit.
+    """
+    result = await session.execute(
+        update(Conversation.__table__)
+        .where(Conversation.__table__.c.id == conversation_id)
+        .values(updated_at=now)
+        .returning(Conversation.__table__.c.channel, Conversation.__table__.c.handled_by)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row else None
+
+
+async def insert_user_message(
+    session: AsyncSession,
+    conversation_id: str,
+    text: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+    external_id: str | None,
+) -> int:
+    """Insert a user message and its queued inbox entry (Core statements); the message id."""
+    messages = Message.__table__
+    message_id = (
+        await session.execute(
+            insert(messages)
+            .values(
+                conversation_id=conversation_id,
+                sender="user",
+                text=text,
+                payload=payload,
+                created_at=now,
+            )
+            .returning(messages.c.id)
+        )
+    ).scalar_one()
+    await session.execute(
+        insert(InboxEntry.__table__).values(
+            message_id=message_id,
+            conversation_id=conversation_id,
+            external_id=external_id,
+            state="queued",
+            attempts=0,
+            received_at=now,
+        )
+    )
+    return int(message_id)
 
 
 async def entry_by_external_id(
@@ -34,19 +88,21 @@ async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None
     return await session.get(InboxEntry, message_id, populate_existing=True)
 
 
-async def oldest_waiting(
+async def next_turn(
     session: AsyncSession, conversation_id: str
-) -> tuple[InboxEntry, Message] | None:
-    """The conversation's earliest message still waiting for its turn, with its text."""
+) -> tuple[InboxEntry, Message, Conversation] | None:
+    """The conversation's earliest message still waiting for its turn, with the
+    conversation, in one query; None when nothing waits."""
     result = await session.execute(
-        select(InboxEntry, Message)
+        select(InboxEntry, Message, Conversation)
         .join(Message, Message.id == InboxEntry.message_id)
+        .join(Conversation, Conversation.id == InboxEntry.conversation_id)
         .where(InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING))
         .order_by(InboxEntry.message_id)
         .limit(1)
     )
     row = result.first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 async def change_state(
@@ -93,12 +149,12 @@ async def end_try(session: AsyncSession, message_id: int) -> None:
 async def is_late_before(session: AsyncSession, conversation_id: str, message_id: int) -> bool:
     """Whether an earlier message of the conversation already had its 'answer comes later'."""
     result = await session.execute(
-        select(func.count())
-        .select_from(InboxEntry)
-        .where(
-            InboxEntry.conversation_id == conversation_id,
-            InboxEntry.state == "late",
-            InboxEntry.message_id < message_id,
+        select(
+            exists().where(
+                InboxEntry.conversation_id == conversation_id,
+                InboxEntry.state == "late",
+                InboxEntry.message_id < message_id,
+            )
         )
     )
     return bool(result.scalar_one())

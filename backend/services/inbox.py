@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import channel_repository, inbox_repository, repository
-from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Message
 from backend.domain.conversation_ids import check_channel
 from backend.services.turns import answer_later
@@ -32,6 +31,10 @@ class TakenIn:
     message_id: int | None
     fresh: bool
     handled_by: str = "bot"
+    # This message opened the conversation (its first one, on any channel).
+    opened: bool = False
+    # An earlier message of the conversation waits for the bot already (it is down).
+    behind_late: bool = False
 
 
 async def take_in(
@@ -45,7 +48,8 @@ async def take_in(
     sent_at: datetime | None = None,
     now: datetime | None = None,
 ) -> TakenIn:
-    """Store one user message and queue its turn, in one transaction.
+    """Store one user message and queue its turn, in one transaction (opening the
+    conversation if it is the first message).
 
     ChannelMismatch when the conversation belongs to another channel (nothing is stored).
     """
@@ -60,36 +64,29 @@ async def take_in(
         ):
             await session.rollback()
             return TakenIn(None, fresh=False)
-    conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
-    check_channel(conversation_id, channel, conversation.channel)
-    message = Message(
-        conversation_id=conversation_id,
-        sender="user",
-        text=text,
-        payload=metadata or None,
-        created_at=now,
+    found = await inbox_repository.touch_conversation(session, conversation_id, now)
+    opened = found is None
+    if found is None:
+        opened = await repository.insert_conversation(session, conversation_id, channel, now)
+        found = (channel, "bot") if opened else None
+        # Inserted by another request just now: read it (with its channel) after all.
+        found = found or await inbox_repository.touch_conversation(session, conversation_id, now)
+        if found is None:  # deleted between the insert and the read
+            raise LookupError(conversation_id)
+    conversation_channel, handled_by = found
+    check_channel(conversation_id, channel, conversation_channel)
+    message_id = await inbox_repository.insert_user_message(
+        session, conversation_id, text, metadata or None, now, external_id
     )
-    repository.add_message(session, message)
-    conversation.updated_at = now
-    handled_by = conversation.handled_by
-    await session.flush()
-    inbox_repository.add_entry(
-        session,
-        InboxEntry(
-            message_id=message.id,
-            conversation_id=conversation_id,
-            external_id=external_id,
-            state="queued",
-            attempts=0,
-            received_at=now,
-        ),
-    )
+    behind_late = await inbox_repository.is_late_before(session, conversation_id, message_id)
     try:
         await session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
         await session.rollback()
         return TakenIn(None, fresh=False)
-    return TakenIn(message.id, fresh=True, handled_by=handled_by)
+    return TakenIn(
+        message_id, fresh=True, handled_by=handled_by, opened=opened, behind_late=behind_late
+    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
 from backend.services.handoff import PUSHED
-from backend.services.outbox import Dispatcher, queue_push, record_outgoing
+from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_outgoing
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
 from backend.services.unit_of_work import Sessions
 
@@ -112,11 +112,10 @@ class Turns:
         """Answer every waiting message of the conversation, oldest first."""
         while True:
             async with self._sessions.session() as session:
-                found = await inbox_repository.oldest_waiting(session, conversation_id)
-                conversation = await repository.get_conversation(session, conversation_id)
-                if found is None or conversation is None:
+                found = await inbox_repository.next_turn(session, conversation_id)
+                if found is None:
                     return
-                entry, message = found
+                entry, message, conversation = found
                 cut_short = entry.try_started_at
                 if conversation.handled_by != "agent" and cut_short is not None:
                     await session.commit()
@@ -217,7 +216,8 @@ class Turns:
                 )
             await session.commit()
         await self._publish(conversation.id, turn_event(message_id, "done"))
-        self._dispatcher.kick(conversation.id)
+        if answers and conversation.channel in PUSH_CHANNELS:
+            self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
 
     async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
         payload = message.payload if isinstance(message.payload, dict) else {}
