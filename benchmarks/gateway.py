@@ -49,11 +49,11 @@ class _RasaProtocol(asyncio.Protocol):
 
     def __init__(self) -> None:
         self._buffer = b""
-        self._transport: asyncio.Transport | None = None
+        self._transport: asyncio.WriteTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        if isinstance(transport, asyncio.WriteTransport):
+            self._transport = transport
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
@@ -85,7 +85,8 @@ class _RasaProtocol(asyncio.Protocol):
         else:
             answer = {}
         content = json.dumps(answer).encode()
-        assert self._transport is not None
+        if self._transport is None:
+            return
         self._transport.write(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + f"Content-Length: {len(content)}\r\n\r\n".encode()

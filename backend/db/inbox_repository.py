@@ -16,10 +16,6 @@ from backend.db.tables import Conversation, Message
 WAITING = ("queued", "late")
 
 
-def add_entry(session: AsyncSession, entry: InboxEntry) -> None:
-    session.add(entry)
-
-
 async def touch_conversation(
     session: AsyncSession, conversation_id: str, now: datetime
 ) -> tuple[str, str] | None:
@@ -43,9 +39,8 @@ async def insert_user_message(
     text: str,
     payload: dict[str, Any] | None,
     now: datetime,
-    external_id: str | None,
 ) -> int:
-    """Insert a user message and its queued inbox entry (Core statements); the message id."""
+    """Insert a user message (one Core statement); its id."""
     messages = Message.__table__
     message_id = (
         await session.execute(
@@ -60,6 +55,17 @@ async def insert_user_message(
             .returning(messages.c.id)
         )
     ).scalar_one()
+    return int(message_id)
+
+
+async def add_entry(
+    session: AsyncSession,
+    message_id: int,
+    conversation_id: str,
+    external_id: str | None,
+    now: datetime,
+) -> None:
+    """Queue the user message's turn: its inbox entry (one Core statement)."""
     await session.execute(
         insert(InboxEntry.__table__).values(
             message_id=message_id,
@@ -70,7 +76,6 @@ async def insert_user_message(
             received_at=now,
         )
     )
-    return int(message_id)
 
 
 async def entry_by_external_id(

@@ -76,8 +76,9 @@ async def take_in(
     conversation_channel, handled_by = found
     check_channel(conversation_id, channel, conversation_channel)
     message_id = await inbox_repository.insert_user_message(
-        session, conversation_id, text, metadata or None, now, external_id
+        session, conversation_id, text, metadata or None, now
     )
+    await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
     behind_late = await inbox_repository.is_late_before(session, conversation_id, message_id)
     try:
         await session.commit()
