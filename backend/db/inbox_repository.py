@@ -14,6 +14,10 @@ from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
 
 WAITING = ("queued", "late")
+# The tables, for the Core statements of a turn's hot path (no unit of work).
+CONVERSATIONS = Conversation.metadata.tables[Conversation.__tablename__]
+MESSAGES = Message.metadata.tables[Message.__tablename__]
+INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
 
 
 async def touch_conversation(
@@ -24,13 +28,40 @@ async def touch_conversation(
     One statement (UPDATE … RETURNING), the row then stays locked until the commit.
     """
     result = await session.execute(
-        update(Conversation.__table__)
-        .where(Conversation.__table__.c.id == conversation_id)
+        update(CONVERSATIONS)
+        .where(CONVERSATIONS.c.id == conversation_id)
         .values(updated_at=now)
-        .returning(Conversation.__table__.c.channel, Conversation.__table__.c.handled_by)
+        .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by)
     )
     row = result.first()
     return (row[0], row[1]) if row else None
+
+
+async def insert_message(
+    session: AsyncSession,
+    conversation_id: str,
+    sender: str,
+    text: str,
+    payload: Any,
+    now: datetime,
+    reply_to: int | None = None,
+) -> int:
+    """Insert one transcript line (one Core statement, no unit of work); its id."""
+    message_id = (
+        await session.execute(
+            insert(MESSAGES)
+            .values(
+                conversation_id=conversation_id,
+                sender=sender,
+                text=text,
+                payload=payload,
+                created_at=now,
+                reply_to=reply_to,
+            )
+            .returning(MESSAGES.c.id)
+        )
+    ).scalar_one()
+    return int(message_id)
 
 
 async def insert_user_message(
@@ -40,22 +71,8 @@ async def insert_user_message(
     payload: dict[str, Any] | None,
     now: datetime,
 ) -> int:
-    """Insert a user message (one Core statement); its id."""
-    messages = Message.__table__
-    message_id = (
-        await session.execute(
-            insert(messages)
-            .values(
-                conversation_id=conversation_id,
-                sender="user",
-                text=text,
-                payload=payload,
-                created_at=now,
-            )
-            .returning(messages.c.id)
-        )
-    ).scalar_one()
-    return int(message_id)
+    """Insert a user message; its id."""
+    return await insert_message(session, conversation_id, "user", text, payload, now)
 
 
 async def add_entry(
@@ -67,7 +84,7 @@ async def add_entry(
 ) -> None:
     """Queue the user message's turn: its inbox entry (one Core statement)."""
     await session.execute(
-        insert(InboxEntry.__table__).values(
+        insert(INBOX).values(
             message_id=message_id,
             conversation_id=conversation_id,
             external_id=external_id,
@@ -149,6 +166,18 @@ async def end_try(session: AsyncSession, message_id: int) -> None:
         .values(try_started_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+async def has_waiting(session: AsyncSession, conversation_id: str) -> bool:
+    """Whether a message of the conversation still waits for its turn."""
+    result = await session.execute(
+        select(
+            exists().where(
+                InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING)
+            )
+        )
+    )
+    return bool(result.scalar_one())
 
 
 async def is_late_before(session: AsyncSession, conversation_id: str, message_id: int) -> bool:

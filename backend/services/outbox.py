@@ -84,6 +84,34 @@ async def record_outgoing(
     return message
 
 
+async def record_answer(
+    session: AsyncSession,
+    conversation_id: str,
+    channel: str,
+    answer: Answer,
+    *,
+    now: datetime,
+    reply_to: int,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """`record_outgoing` for a bot's answer in Core statements (a turn's hot path); its id."""
+    payload = {key: value for key, value in answer.items() if key != "recipient_id"}
+    payload.update(extra or {})
+    text = answer.get("text")
+    message_id = await inbox_repository.insert_message(
+        session,
+        conversation_id,
+        "bot",
+        text if isinstance(text, str) else "",
+        payload,
+        now,
+        reply_to=reply_to,
+    )
+    if channel in PUSH_CHANNELS:
+        await outbox_repository.insert_entry(session, message_id, conversation_id, channel, now)
+    return message_id
+
+
 def retry_delay(attempts: int) -> float:
     """Seconds before the next try after `attempts` failed ones: 1, 2, 4 … at most 30."""
     return float(min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))

@@ -27,7 +27,7 @@ from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
 from backend.services.handoff import PUSHED
-from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_outgoing
+from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_answer
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
 from backend.services.unit_of_work import Sessions
 
@@ -128,13 +128,18 @@ class Turns:
                         continue
                 await inbox_repository.start_try(session, entry.message_id, self._clock())
                 await session.commit()
+            more = True
             if conversation.handled_by == "agent":
                 await self._keep_for_agent(conversation, message)
             else:
                 answers = await self._ask(conversation, entry, message)
-                await self._finish(conversation, entry.message_id, answers)
+                more = await self._finish(conversation, entry.message_id, answers)
             if self._after_turn is not None:
                 await self._after_turn(conversation_id)
+            if not more:
+                # A message taken in after the answers were committed notifies the queue,
+                # which runs the conversation once more.
+                return
 
     async def stale(self, older_than: timedelta, limit: int = 500) -> list[str]:
         """Conversations with a message waiting longer than `older_than` (a lost notice)."""
@@ -192,7 +197,9 @@ class Turns:
 
     async def _finish(
         self, conversation: Conversation, message_id: int, answers: list[Answer]
-    ) -> None:
+    ) -> bool:
+        """Record the answers, the message done; whether another message waits (read in
+        the same transaction)."""
         now = self._clock()
         async with self._sessions.session() as session:
             inline = await inbox_repository.change_state(
@@ -202,22 +209,23 @@ class Turns:
                 session, message_id, "done", only_from=("late",), answered_at=now
             ):
                 await session.rollback()
-                return  # answered already (cannot happen while runs are exclusive)
+                return True  # answered already (cannot happen while runs are exclusive)
             for answer in answers:
-                await record_outgoing(
+                await record_answer(
                     session,
                     conversation.id,
                     conversation.channel,
-                    "bot",
                     answer,
                     now=now,
                     reply_to=message_id,
                     extra=None if inline else {PUSHED: True},
                 )
+            more = await inbox_repository.has_waiting(session, conversation.id)
             await session.commit()
         await self._publish(conversation.id, turn_event(message_id, "done"))
         if answers and conversation.channel in PUSH_CHANNELS:
             self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
+        return more
 
     async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
         payload = message.payload if isinstance(message.payload, dict) else {}
