@@ -294,3 +294,46 @@ async def test_two_dispatchers_send_each_message_once(db: Database) -> None:
     await other.dispatch_due()
 
     assert [a["text"] for a in world.channels.sent] == ["re: halo", "re: lagi", "re: dan lagi"]
+
+
+async def test_taking_in_says_which_message_opened_the_conversation(db: Database) -> None:
+    async with db.session() as session:
+        first = await inbox.take_in(session, "budi", "rest", "halo")
+    async with db.session() as session:
+        second = await inbox.take_in(session, "budi", "rest", "saya mau mengadu")
+
+    assert (first.opened, second.opened) == (True, False)
+    assert (first.fresh, second.fresh) == (True, True)
+
+
+async def test_taking_in_behind_a_late_message_says_so(db: Database) -> None:
+    world = World(db)
+    world.bot.down = True
+    await world.say("halo")
+    with pytest.raises(RetryLater):
+        await world.run()
+
+    async with db.session() as session:
+        behind = await inbox.take_in(session, CHAT, "web", "masih di sana?")
+    async with db.session() as session:
+        elsewhere = await inbox.take_in(session, "web-zyxwvutsrqponmlkjihgfe", "web", "halo")
+
+    assert behind.behind_late
+    assert not elsewhere.behind_late
+
+
+async def test_a_run_ends_with_its_last_answer_and_a_later_message_gets_its_own_run(
+    db: Database,
+) -> None:
+    world = World(db)
+    await world.say("halo")
+    await world.run()
+    await world.say("apa kabar")
+    await world.run()
+
+    assert await world.lines() == [
+        ("user", "halo"),
+        ("bot", "re: halo"),
+        ("user", "apa kabar"),
+        ("bot", "re: apa kabar"),
+    ]
