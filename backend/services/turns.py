@@ -210,8 +210,9 @@ class Turns:
             ):
                 await session.rollback()
                 return True  # answered already (cannot happen while runs are exclusive)
+            shown: list[dict[str, Any]] = []
             for answer in answers:
-                await record_answer(
+                payload = await record_answer(
                     session,
                     conversation.id,
                     conversation.channel,
@@ -220,9 +221,12 @@ class Turns:
                     reply_to=message_id,
                     extra=None if inline else {PUSHED: True},
                 )
+                shown.append(payload)
             more = await inbox_repository.has_waiting(session, conversation.id)
             await session.commit()
-        await self._publish(conversation.id, turn_event(message_id, "done"))
+        # Inline answers ride on the event: whoever waits (REST) need not read them back.
+        done = turn_event(message_id, "done", shown if inline else None)
+        await self._publish(conversation.id, done, turn_event(message_id, "done"))
         if answers and conversation.channel in PUSH_CHANNELS:
             self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
         return more
@@ -242,10 +246,16 @@ class Turns:
             await session.commit()
         await self._publish(conversation.id, turn_event(message.id, "done"))
 
-    async def _publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+    async def _publish(
+        self,
+        conversation_id: str,
+        event: dict[str, Any],
+        for_everyone: dict[str, Any] | None = None,
+    ) -> None:
+        """The event on the chat's topic, and (or `for_everyone`) on every chat's."""
         try:
             await self._bus.publish(chat_topic(conversation_id), event)
-            await self._bus.publish(CHATS_TOPIC, event)
+            await self._bus.publish(CHATS_TOPIC, for_everyone or event)
         except Exception:  # listeners catch up from the database
             log.warning("turns: event of %s not published", self._who(conversation_id))
 

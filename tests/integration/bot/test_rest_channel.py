@@ -36,7 +36,8 @@ class Statements:
         event.listen(engine, "begin", self._begin)
         self._engine = engine
 
-    def _statement(self, _conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sql = " ".join(statement.split())
         if sql.startswith("BEGIN"):
             return
         if sql.startswith(SWEEPS):
@@ -64,8 +65,8 @@ async def test_a_rest_turn_is_answered_inline_in_four_transactions(
         counting.stop()
 
     assert answer.json() == [{"recipient_id": "budi", "text": "echo: saya mau mengadu"}]
-    assert counting.transactions - counting.sweeps <= 4
-    assert len(counting.sql) <= 11
+    assert counting.transactions - counting.sweeps <= 4, counting.sql
+    assert len(counting.sql) <= 11, counting.sql
     assert not [sql for sql in counting.sql if "outbox" in sql]  # REST answers are not pushed
 
 
