@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,21 +21,37 @@ MESSAGES = Message.metadata.tables[Message.__tablename__]
 INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
 
 
+@dataclass(frozen=True)
+class Touched:
+    """A conversation about to take a message in."""
+
+    channel: str
+    handled_by: str
+    # One of its messages already had its 'answer comes later' (the bot is down).
+    has_late: bool
+
+
 async def touch_conversation(
     session: AsyncSession, conversation_id: str, now: datetime
-) -> tuple[str, str] | None:
-    """Mark the conversation active now: its (channel, handled_by), or None if it is missing.
+) -> Touched | None:
+    """Mark the conversation active now and say what taking a message in needs to know;
+    None if it is missing.
 
     One statement (UPDATE … RETURNING), the row then stays locked until the commit.
     """
+    late = (
+        exists()
+        .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state == "late")
+        .correlate(CONVERSATIONS)
+    )
     result = await session.execute(
         update(CONVERSATIONS)
         .where(CONVERSATIONS.c.id == conversation_id)
         .values(updated_at=now)
-        .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by)
+        .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, late)
     )
     row = result.first()
-    return (row[0], row[1]) if row else None
+    return Touched(row[0], row[1], bool(row[2])) if row else None
 
 
 async def insert_message(

@@ -65,21 +65,25 @@ async def take_in(
             await session.rollback()
             return TakenIn(None, fresh=False)
     found = await inbox_repository.touch_conversation(session, conversation_id, now)
-    opened = found is None
+    opened = False
     if found is None:
         opened = await repository.insert_conversation(session, conversation_id, channel, now)
-        found = (channel, "bot") if opened else None
         # Inserted by another request just now: read it (with its channel) after all.
-        found = found or await inbox_repository.touch_conversation(session, conversation_id, now)
+        found = (
+            inbox_repository.Touched(channel, "bot", has_late=False)
+            if opened
+            else await inbox_repository.touch_conversation(session, conversation_id, now)
+        )
         if found is None:  # deleted between the insert and the read
             raise LookupError(conversation_id)
-    conversation_channel, handled_by = found
-    check_channel(conversation_id, channel, conversation_channel)
+    check_channel(conversation_id, channel, found.channel)
     message_id = await inbox_repository.insert_user_message(
         session, conversation_id, text, metadata or None, now
     )
     await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
-    behind_late = await inbox_repository.is_late_before(session, conversation_id, message_id)
+    handled_by = found.handled_by
+    # Every earlier message of the conversation was taken in before this one.
+    behind_late = found.has_late
     try:
         await session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now

@@ -319,7 +319,8 @@ async def test_taking_in_behind_a_late_message_says_so(db: Database) -> None:
     world.bot.down = True
     await world.say("halo")
     with pytest.raises(RetryLater):
-        await world.run()
+        await world.turns.run(CHAT)
+    await world.dispatcher.aclose()
 
     async with db.session() as session:
         behind = await inbox.take_in(session, CHAT, "web", "masih di sana?")

@@ -53,7 +53,7 @@ class Statements:
         event.remove(self._engine, "begin", self._begin)
 
 
-async def test_a_rest_turn_is_answered_inline_in_four_transactions(
+async def test_a_rest_turn_is_answered_inline_in_three_transactions(
     gateway: Gateway, fake_rasa: FakeRasa
 ) -> None:
     await say(gateway, "budi", "halo")
@@ -65,8 +65,8 @@ async def test_a_rest_turn_is_answered_inline_in_four_transactions(
         counting.stop()
 
     assert answer.json() == [{"recipient_id": "budi", "text": "echo: saya mau mengadu"}]
-    assert counting.transactions - counting.sweeps <= 4, counting.sql
-    assert len(counting.sql) <= 11, counting.sql
+    assert counting.transactions - counting.sweeps <= 3, counting.sql
+    assert len(counting.sql) <= 8, counting.sql
     assert not [sql for sql in counting.sql if "outbox" in sql]  # REST answers are not pushed
 
 
