@@ -77,20 +77,22 @@ async def take_in(
         if found is None:  # deleted between the insert and the read
             raise LookupError(conversation_id)
     check_channel(conversation_id, channel, found.channel)
-    message_id = await inbox_repository.insert_user_message(
-        session, conversation_id, text, metadata or None, now
-    )
-    await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
-    handled_by = found.handled_by
-    # Every earlier message of the conversation was taken in before this one.
-    behind_late = found.has_late
     try:
+        message_id = await inbox_repository.insert_user_message(
+            session, conversation_id, text, metadata or None, now
+        )
+        await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
         await session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
         await session.rollback()
         return TakenIn(None, fresh=False)
+    # (Every earlier message of the conversation was taken in before this one: has_late.)
     return TakenIn(
-        message_id, fresh=True, handled_by=handled_by, opened=opened, behind_late=behind_late
+        message_id,
+        fresh=True,
+        handled_by=found.handled_by,
+        opened=opened,
+        behind_late=found.has_late,
     )
 
 

@@ -346,3 +346,20 @@ async def test_a_run_ends_with_its_last_answer_and_a_later_message_gets_its_own_
         ("user", "apa kabar"),
         ("bot", "re: apa kabar"),
     ]
+
+
+async def test_an_external_id_taken_in_by_another_replica_meanwhile_is_a_duplicate(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = World(db)
+    await world.say("Ya", external_id="confirm-1")
+
+    async def not_seen_yet(*_: Any) -> None:  # the other replica had not committed yet
+        return None
+
+    monkeypatch.setattr(inbox.inbox_repository, "entry_by_external_id", not_seen_yet)
+    async with db.session() as session:
+        again = await inbox.take_in(session, CHAT, "web", "Ya", external_id="confirm-1")
+
+    assert again == inbox.TakenIn(None, fresh=False)
+    assert await world.lines() == [("user", "Ya")]
