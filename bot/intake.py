@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,6 @@ from backend.services.chat_events import CHATS_TOPIC, chat_topic, message_event
 from backend.services.inbox import TakenIn, TurnOutcome
 from backend.services.message_views import MessageView
 from backend.services.ports import EventBus, Subscription, TurnQueue
-from backend.services.records import Message
 from backend.services.unit_of_work import Sessions
 from bot.inbound import Inbound
 from bot.masking import mask_digits
@@ -27,6 +27,14 @@ from bot.masking import mask_digits
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Conversed:
+    """The bot's answers to a REST message, and whether that message opened the chat."""
+
+    answers: list[dict[str, Any]]
+    opened: bool
 
 
 class Intake:
@@ -99,44 +107,77 @@ class Intake:
         answer, or when the bot is down, the answer is the notice that it follows (the
         REST pull endpoint then has it).
         """
+        return (await self.converse(inbound)).answers
+
+    async def converse(self, inbound: Inbound) -> Conversed:
+        """`answer`, also saying whether this message opened the conversation."""
         subscription = self._bus.subscribe(chat_topic(inbound.conversation_id))
         try:
             taken = await self.take(inbound)
             if taken.message_id is None:
-                return []
-            outcome = await self._wait(inbound.conversation_id, taken.message_id, subscription)
+                return Conversed([], opened=False)
+            shown = await self._wait(
+                inbound.conversation_id, taken.message_id, subscription, taken.behind_late
+            )
         finally:
             subscription.close()
-        if outcome is None:
-            return []
-        return [_rest_answer(inbound.conversation_id, message) for message in outcome.answers]
+        answers = [{"recipient_id": inbound.conversation_id, **fields} for fields in shown]
+        return Conversed(answers, opened=taken.opened)
 
     async def _wait(
-        self, conversation_id: str, message_id: int, subscription: Subscription
-    ) -> TurnOutcome | None:
+        self,
+        conversation_id: str,
+        message_id: int,
+        subscription: Subscription,
+        behind_late: bool,
+    ) -> list[dict[str, Any]]:
+        """The REST fields of the turn's answers once it ended: from the bus event that says
+        so, or read when a turn of the conversation ended (or every POLL_SECONDS without
+        word); else, after `wait_seconds` or at once behind a late message (the bot is down
+        and the customer was told), the message becomes late (the notice, if any)."""
         deadline = time.monotonic() + self.wait_seconds
-        while True:
-            outcome = await self._outcome(message_id)
-            if outcome is None or outcome.state != "queued":
-                return outcome
-            if outcome.behind_late:
-                break  # the bot is down and the customer was told: no use waiting
+        while not behind_late:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
             try:
-                await subscription.next(timeout=min(POLL_SECONDS, left))
+                event = await subscription.next(timeout=min(POLL_SECONDS, left))
             except asyncio.CancelledError:
                 raise
             except Exception:  # the bus is down: the database poll goes on
                 await asyncio.sleep(min(POLL_SECONDS, max(left, 0.0)))
+                event = None
+            if event is not None and event.get("type") != "turn":
+                continue  # a message stored (this one, announced), answers for the widget
+            answers = _answers_in(event, message_id)
+            if answers is not None:
+                return answers  # recorded before the event was published
+            outcome = await self._outcome(message_id)
+            if outcome is None or outcome.state != "queued":
+                return _fields(outcome)
+            if outcome.behind_late:
+                break
         async with self._sessions.session() as session:
-            return await inbox.stop_waiting(session, conversation_id, message_id, self._clock())
+            outcome = await inbox.stop_waiting(session, conversation_id, message_id, self._clock())
+        return _fields(outcome)
 
     async def _outcome(self, message_id: int) -> TurnOutcome | None:
         async with self._sessions.session() as session:
             return await inbox.turn_outcome(session, message_id)
 
 
-def _rest_answer(conversation_id: str, message: Message) -> dict[str, Any]:
-    return {"recipient_id": conversation_id, **MessageView.of(message).rest_fields()}
+def _answers_in(event: dict[str, Any] | None, message_id: int) -> list[dict[str, Any]] | None:
+    """The answers a `done` turn event of this message carries; None if it is not one."""
+    if event is None or event.get("message_id") != message_id or event.get("state") != "done":
+        return None
+    answers = event.get("answers")
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        return None
+    return answers
+
+
+def _fields(outcome: TurnOutcome | None) -> list[dict[str, Any]]:
+    """The REST fields of the answers recorded for a turn."""
+    if outcome is None:
+        return []
+    return [MessageView.of(message).rest_fields() for message in outcome.answers]

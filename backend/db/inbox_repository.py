@@ -3,20 +3,113 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.delivery_tables import InboxEntry
-from backend.db.tables import Message
+from backend.db.tables import Conversation, Message
 
 WAITING = ("queued", "late")
+# The tables, for the Core statements of a turn's hot path (no unit of work).
+CONVERSATIONS = Conversation.metadata.tables[Conversation.__tablename__]
+MESSAGES = Message.metadata.tables[Message.__tablename__]
+INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
 
 
-def add_entry(session: AsyncSession, entry: InboxEntry) -> None:
-    session.add(entry)
+@dataclass(frozen=True)
+class Touched:
+    """A conversation about to take a message in."""
+
+    channel: str
+    handled_by: str
+    # One of its messages already had its 'answer comes later' (the bot is down).
+    has_late: bool
+
+
+async def touch_conversation(
+    session: AsyncSession, conversation_id: str, now: datetime, language: str | None = None
+) -> Touched | None:
+    """Mark the conversation active now (and in `language`, when given) and say what taking
+    a message in needs to know; None if it is missing.
+
+    One statement (UPDATE … RETURNING), the row then stays locked until the commit.
+    """
+    late = (
+        exists()
+        .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state == "late")
+        .correlate(CONVERSATIONS)
+    )
+    result = await session.execute(
+        update(CONVERSATIONS)
+        .where(CONVERSATIONS.c.id == conversation_id)
+        .values(updated_at=now, **({"language": language} if language else {}))
+        .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, late)
+    )
+    row = result.first()
+    return Touched(row[0], row[1], bool(row[2])) if row else None
+
+
+async def insert_message(
+    session: AsyncSession,
+    conversation_id: str,
+    sender: str,
+    text: str,
+    payload: Any,
+    now: datetime,
+    reply_to: int | None = None,
+) -> int:
+    """Insert one transcript line (one Core statement, no unit of work); its id."""
+    message_id = (
+        await session.execute(
+            insert(MESSAGES)
+            .values(
+                conversation_id=conversation_id,
+                sender=sender,
+                text=text,
+                payload=payload,
+                created_at=now,
+                reply_to=reply_to,
+            )
+            .returning(MESSAGES.c.id)
+        )
+    ).scalar_one()
+    return int(message_id)
+
+
+async def insert_user_message(
+    session: AsyncSession,
+    conversation_id: str,
+    text: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+) -> int:
+    """Insert a user message; its id."""
+    return await insert_message(session, conversation_id, "user", text, payload, now)
+
+
+async def add_entry(
+    session: AsyncSession,
+    message_id: int,
+    conversation_id: str,
+    external_id: str | None,
+    now: datetime,
+) -> None:
+    """Queue the user message's turn: its inbox entry (one Core statement)."""
+    await session.execute(
+        insert(INBOX).values(
+            message_id=message_id,
+            conversation_id=conversation_id,
+            external_id=external_id,
+            state="queued",
+            attempts=0,
+            received_at=now,
+        )
+    )
 
 
 async def entry_by_external_id(
@@ -34,19 +127,21 @@ async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None
     return await session.get(InboxEntry, message_id, populate_existing=True)
 
 
-async def oldest_waiting(
+async def next_turn(
     session: AsyncSession, conversation_id: str
-) -> tuple[InboxEntry, Message] | None:
-    """The conversation's earliest message still waiting for its turn, with its text."""
+) -> tuple[InboxEntry, Message, Conversation] | None:
+    """The conversation's earliest message still waiting for its turn, with the
+    conversation, in one query; None when nothing waits."""
     result = await session.execute(
-        select(InboxEntry, Message)
+        select(InboxEntry, Message, Conversation)
         .join(Message, Message.id == InboxEntry.message_id)
+        .join(Conversation, Conversation.id == InboxEntry.conversation_id)
         .where(InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING))
         .order_by(InboxEntry.message_id)
         .limit(1)
     )
     row = result.first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 async def change_state(
@@ -90,15 +185,27 @@ async def end_try(session: AsyncSession, message_id: int) -> None:
     )
 
 
+async def has_waiting(session: AsyncSession, conversation_id: str) -> bool:
+    """Whether a message of the conversation still waits for its turn."""
+    result = await session.execute(
+        select(
+            exists().where(
+                InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING)
+            )
+        )
+    )
+    return bool(result.scalar_one())
+
+
 async def is_late_before(session: AsyncSession, conversation_id: str, message_id: int) -> bool:
     """Whether an earlier message of the conversation already had its 'answer comes later'."""
     result = await session.execute(
-        select(func.count())
-        .select_from(InboxEntry)
-        .where(
-            InboxEntry.conversation_id == conversation_id,
-            InboxEntry.state == "late",
-            InboxEntry.message_id < message_id,
+        select(
+            exists().where(
+                InboxEntry.conversation_id == conversation_id,
+                InboxEntry.state == "late",
+                InboxEntry.message_id < message_id,
+            )
         )
     )
     return bool(result.scalar_one())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,23 @@ from backend.db.tables import Message
 
 def add_entry(session: AsyncSession, entry: OutboxEntry) -> None:
     session.add(entry)
+
+
+async def insert_entry(
+    session: AsyncSession, message_id: int, conversation_id: str, channel: str, now: datetime
+) -> None:
+    """A pending entry for a recorded message, due now (one Core statement)."""
+    await session.execute(
+        insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__]).values(
+            message_id=message_id,
+            conversation_id=conversation_id,
+            channel=channel,
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
 
 
 def _free(now: datetime) -> object:

@@ -1,6 +1,8 @@
 """The events published about a chat on the event bus, and the topic they go to.
 
 {"type": "turn", "message_id", "state": "done" | "late"}      a user message's turn ended
+    (+ "answers": [...] on the chat's topic when it was answered inline: the bot's messages,
+    recorded before, in Rasa's REST shape, so a REST caller need not read them back)
 {"type": "answers", "sender", "messages": [...], "reply_to"?}  messages for the widget
 """
 
@@ -17,9 +19,14 @@ def chat_topic(conversation_id: str) -> str:
     return f"chat:{conversation_id}"
 
 
-def turn_event(message_id: int, state: str) -> dict[str, Any]:
+def turn_event(
+    message_id: int, state: str, answers: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """A user message was answered (`done`) or will be answered later (`late`)."""
-    return {"type": "turn", "message_id": message_id, "state": state}
+    event: dict[str, Any] = {"type": "turn", "message_id": message_id, "state": state}
+    if answers is not None:
+        event["answers"] = answers
+    return event
 
 
 def message_event(message_id: int) -> dict[str, Any]:

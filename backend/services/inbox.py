@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import channel_repository, inbox_repository, repository, transcript_repository
-from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Message
 from backend.domain.conversation_ids import check_channel
 from backend.domain.transcript_display import DISPLAY_KEY, clicked_title, offered_buttons
@@ -38,6 +37,10 @@ class TakenIn:
     fresh: bool
     handled_by: str = "bot"
     created_at: datetime | None = None  # when the fresh message was stored
+    # This message opened the conversation (its first one, on any channel).
+    opened: bool = False
+    # An earlier message of the conversation waits for the bot already (it is down).
+    behind_late: bool = False
 
 
 async def take_in(
@@ -52,7 +55,8 @@ async def take_in(
     now: datetime | None = None,
     platform_title: str | None = None,
 ) -> TakenIn:
-    """Store one user message and queue its turn, in one transaction.
+    """Store one user message and queue its turn, in one transaction (opening the
+    conversation if it is the first message).
 
     A click keeps the title the customer saw beside its payload (`payload["display"]`;
     `platform_title` is the title the platform reported). ChannelMismatch when the
@@ -69,43 +73,43 @@ async def take_in(
         ):
             await session.rollback()
             return TakenIn(None, fresh=False)
-    conversation = await repository.ensure_conversation(session, conversation_id, channel, now)
-    check_channel(conversation_id, channel, conversation.channel)
     payload = dict(metadata or {})
     payload.pop(DISPLAY_KEY, None)  # only the gateway says what a message looked like
+    language = payload.get("language")
+    language = language if language in LANGUAGES else None  # as the bot's session start reads it
+    found = await inbox_repository.touch_conversation(session, conversation_id, now, language)
+    opened = False
+    if found is None:
+        opened = await repository.insert_conversation(session, conversation_id, channel, now)
+        # Inserted by another request just now: read it (with its channel) after all.
+        found = (
+            inbox_repository.Touched(channel, "bot", has_late=False)
+            if opened and language is None
+            else await inbox_repository.touch_conversation(session, conversation_id, now, language)
+        )
+        if found is None:  # deleted between the insert and the read
+            raise LookupError(conversation_id)
+    check_channel(conversation_id, channel, found.channel)
     if title := await _clicked(session, conversation_id, text, platform_title):
         payload[DISPLAY_KEY] = title
-    message = Message(
-        conversation_id=conversation_id,
-        sender="user",
-        text=text,
-        payload=payload or None,
-        created_at=now,
-    )
-    repository.add_message(session, message)
-    conversation.updated_at = now
-    language = payload.get("language")
-    if language in LANGUAGES and conversation.language != language:
-        conversation.language = language  # as the bot's session start reads it
-    handled_by = conversation.handled_by
-    await session.flush()
-    inbox_repository.add_entry(
-        session,
-        InboxEntry(
-            message_id=message.id,
-            conversation_id=conversation_id,
-            external_id=external_id,
-            state="queued",
-            attempts=0,
-            received_at=now,
-        ),
-    )
     try:
+        message_id = await inbox_repository.insert_user_message(
+            session, conversation_id, text, payload or None, now
+        )
+        await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
         await session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
         await session.rollback()
         return TakenIn(None, fresh=False)
-    return TakenIn(message.id, fresh=True, handled_by=handled_by, created_at=now)
+    # (Every earlier message of the conversation was taken in before this one: has_late.)
+    return TakenIn(
+        message_id,
+        fresh=True,
+        handled_by=found.handled_by,
+        created_at=now,
+        opened=opened,
+        behind_late=found.has_late,
+    )
 
 
 async def _clicked(

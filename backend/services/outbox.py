@@ -23,6 +23,7 @@ from backend.db.delivery_tables import OutboxEntry
 from backend.db.tables import Message
 from backend.domain.personal_data import mask_digits
 from backend.services.handoff import PUSHED
+from backend.services.message_views import MessageView
 from backend.services.ports import Answer, DeliveryFailed, Outbox, UnknownChannel
 from backend.services.unit_of_work import Sessions
 
@@ -82,6 +83,39 @@ async def record_outgoing(
     await session.flush()
     queue_push(session, message, channel, now)
     return message
+
+
+async def record_answer(
+    session: AsyncSession,
+    conversation_id: str,
+    channel: str,
+    answer: Answer,
+    *,
+    now: datetime,
+    reply_to: int,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`record_outgoing` for a bot's answer in Core statements (a turn's hot path); the
+    answer as recorded, in Rasa's REST shape."""
+    payload = {key: value for key, value in answer.items() if key != "recipient_id"}
+    payload.update(extra or {})
+    text = answer.get("text")
+    text = text if isinstance(text, str) else ""
+    message_id = await inbox_repository.insert_message(
+        session,
+        conversation_id,
+        "bot",
+        text,
+        payload,
+        now,
+        reply_to=reply_to,
+    )
+    if channel in PUSH_CHANNELS:
+        await outbox_repository.insert_entry(session, message_id, conversation_id, channel, now)
+    recorded = Message(
+        id=message_id, conversation_id=conversation_id, sender="bot", text=text, payload=payload
+    )
+    return MessageView.of(recorded).rest_fields()
 
 
 def retry_delay(attempts: int) -> float:

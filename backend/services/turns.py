@@ -27,7 +27,7 @@ from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
 from backend.services.handoff import PUSHED
-from backend.services.outbox import Dispatcher, queue_push, record_outgoing
+from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_answer
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
 from backend.services.unit_of_work import Sessions
 
@@ -112,11 +112,10 @@ class Turns:
         """Answer every waiting message of the conversation, oldest first."""
         while True:
             async with self._sessions.session() as session:
-                found = await inbox_repository.oldest_waiting(session, conversation_id)
-                conversation = await repository.get_conversation(session, conversation_id)
-                if found is None or conversation is None:
+                found = await inbox_repository.next_turn(session, conversation_id)
+                if found is None:
                     return
-                entry, message = found
+                entry, message, conversation = found
                 cut_short = entry.try_started_at
                 if conversation.handled_by != "agent" and cut_short is not None:
                     await session.commit()
@@ -129,13 +128,18 @@ class Turns:
                         continue
                 await inbox_repository.start_try(session, entry.message_id, self._clock())
                 await session.commit()
+            more = True
             if conversation.handled_by == "agent":
                 await self._keep_for_agent(conversation, message)
             else:
                 answers = await self._ask(conversation, entry, message)
-                await self._finish(conversation, entry.message_id, answers)
+                more = await self._finish(conversation, entry.message_id, answers)
             if self._after_turn is not None:
                 await self._after_turn(conversation_id)
+            if not more:
+                # A message taken in after the answers were committed notifies the queue,
+                # which runs the conversation once more.
+                return
 
     async def stale(self, older_than: timedelta, limit: int = 500) -> list[str]:
         """Conversations with a message waiting longer than `older_than` (a lost notice)."""
@@ -193,7 +197,9 @@ class Turns:
 
     async def _finish(
         self, conversation: Conversation, message_id: int, answers: list[Answer]
-    ) -> None:
+    ) -> bool:
+        """Record the answers, the message done; whether another message waits (read in
+        the same transaction)."""
         now = self._clock()
         async with self._sessions.session() as session:
             inline = await inbox_repository.change_state(
@@ -203,21 +209,27 @@ class Turns:
                 session, message_id, "done", only_from=("late",), answered_at=now
             ):
                 await session.rollback()
-                return  # answered already (cannot happen while runs are exclusive)
+                return True  # answered already (cannot happen while runs are exclusive)
+            shown: list[dict[str, Any]] = []
             for answer in answers:
-                await record_outgoing(
+                payload = await record_answer(
                     session,
                     conversation.id,
                     conversation.channel,
-                    "bot",
                     answer,
                     now=now,
                     reply_to=message_id,
                     extra=None if inline else {PUSHED: True},
                 )
+                shown.append(payload)
+            more = await inbox_repository.has_waiting(session, conversation.id)
             await session.commit()
-        await self._publish(conversation.id, turn_event(message_id, "done"))
-        self._dispatcher.kick(conversation.id)
+        # Inline answers ride on the event: whoever waits (REST) need not read them back.
+        done = turn_event(message_id, "done", shown if inline else None)
+        await self._publish(conversation.id, done, turn_event(message_id, "done"))
+        if answers and conversation.channel in PUSH_CHANNELS:
+            self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
+        return more
 
     async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
         payload = message.payload if isinstance(message.payload, dict) else {}
@@ -234,10 +246,16 @@ class Turns:
             await session.commit()
         await self._publish(conversation.id, turn_event(message.id, "done"))
 
-    async def _publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+    async def _publish(
+        self,
+        conversation_id: str,
+        event: dict[str, Any],
+        for_everyone: dict[str, Any] | None = None,
+    ) -> None:
+        """The event on the chat's topic, and (or `for_everyone`) on every chat's."""
         try:
             await self._bus.publish(chat_topic(conversation_id), event)
-            await self._bus.publish(CHATS_TOPIC, event)
+            await self._bus.publish(CHATS_TOPIC, for_everyone or event)
         except Exception:  # listeners catch up from the database
             log.warning("turns: event of %s not published", self._who(conversation_id))
 

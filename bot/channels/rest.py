@@ -12,7 +12,7 @@ from sanic.response import json as json_response
 from backend.bearer_tokens import token_matches
 from backend.domain.conversation_ids import ChannelMismatch
 from backend.rate_limits import client_address
-from backend.services.conversations import check_conversation_channel, open_conversation
+from backend.services.conversations import check_conversation_channel
 from backend.services.handoff import pushed_messages
 from backend.services.message_views import MessageView
 from backend.services.records import Message
@@ -55,14 +55,11 @@ async def receive(request: Request) -> HTTPResponse:
         retry_after = {"Retry-After": str(throttled.retry_after)}
         return _error(429, "rate_limited", None, throttled.detail, headers=retry_after)
     try:
-        async with request.app.ctx.db.session() as session:
-            opened = await open_conversation(
-                session, inbound.conversation_id, "rest", now=request.app.ctx.clock()
-            )
-        answers = await request.app.ctx.intake.answer(inbound)
+        conversed = await request.app.ctx.intake.converse(inbound)
     except ChannelMismatch:
         return _not_rest(inbound.conversation_id)
-    return json_response(answers, headers=_token_header(request, inbound.conversation_id, opened))
+    headers = _token_header(request, inbound.conversation_id, conversed.opened)
+    return json_response(conversed.answers, headers=headers)
 
 
 @rest.get("/messages/<sender:str>")

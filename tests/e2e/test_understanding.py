@@ -15,9 +15,7 @@ from tests.e2e.flows import cases_of, payloads, registered_case
 pytestmark = pytest.mark.e2e
 
 
-def test_an_english_complaint_typed_throughout_is_registered(
-    chat: Chat, api: httpx.Client
-) -> None:
+def test_an_english_complaint_typed_throughout_is_registered(chat: Chat, api: httpx.Client) -> None:
     chat.say("hi, i have a complaint")
     assert "May we ask who you are contacting us as?" in chat.texts
     chat.say("i'm a borrower")

@@ -129,10 +129,18 @@ async def test_waiting_messages_are_answered_oldest_first_and_pushed(db: Databas
         ("bot", "re: mau mengadu"),
     ]
     assert [a["text"] for a in world.channels.sent] == ["re: halo", "re: mau mengadu"]
-    assert world.bus.events[0] == (
-        f"chat:{CHAT}",
-        {"type": "turn", "message_id": first, "state": "done"},
-    )
+    assert world.bus.events[:2] == [
+        (
+            f"chat:{CHAT}",
+            {
+                "type": "turn",
+                "message_id": first,
+                "state": "done",
+                "answers": [{"text": "re: halo"}],
+            },
+        ),
+        ("chats", {"type": "turn", "message_id": first, "state": "done"}),
+    ]
 
 
 async def test_a_message_taken_in_twice_is_stored_and_answered_once(db: Database) -> None:
@@ -294,3 +302,64 @@ async def test_two_dispatchers_send_each_message_once(db: Database) -> None:
     await other.dispatch_due()
 
     assert [a["text"] for a in world.channels.sent] == ["re: halo", "re: lagi", "re: dan lagi"]
+
+
+async def test_taking_in_says_which_message_opened_the_conversation(db: Database) -> None:
+    async with db.session() as session:
+        first = await inbox.take_in(session, "budi", "rest", "halo")
+    async with db.session() as session:
+        second = await inbox.take_in(session, "budi", "rest", "saya mau mengadu")
+
+    assert (first.opened, second.opened) == (True, False)
+    assert (first.fresh, second.fresh) == (True, True)
+
+
+async def test_taking_in_behind_a_late_message_says_so(db: Database) -> None:
+    world = World(db)
+    world.bot.down = True
+    await world.say("halo")
+    with pytest.raises(RetryLater):
+        await world.turns.run(CHAT)
+    await world.dispatcher.aclose()
+
+    async with db.session() as session:
+        behind = await inbox.take_in(session, CHAT, "web", "masih di sana?")
+    async with db.session() as session:
+        elsewhere = await inbox.take_in(session, "web-zyxwvutsrqponmlkjihgfe", "web", "halo")
+
+    assert behind.behind_late
+    assert not elsewhere.behind_late
+
+
+async def test_a_run_ends_with_its_last_answer_and_a_later_message_gets_its_own_run(
+    db: Database,
+) -> None:
+    world = World(db)
+    await world.say("halo")
+    await world.run()
+    await world.say("apa kabar")
+    await world.run()
+
+    assert await world.lines() == [
+        ("user", "halo"),
+        ("bot", "re: halo"),
+        ("user", "apa kabar"),
+        ("bot", "re: apa kabar"),
+    ]
+
+
+async def test_an_external_id_taken_in_by_another_replica_meanwhile_is_a_duplicate(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = World(db)
+    await world.say("Ya", external_id="confirm-1")
+
+    async def not_seen_yet(*_: Any) -> None:  # the other replica had not committed yet
+        return None
+
+    monkeypatch.setattr(inbox.inbox_repository, "entry_by_external_id", not_seen_yet)
+    async with db.session() as session:
+        again = await inbox.take_in(session, CHAT, "web", "Ya", external_id="confirm-1")
+
+    assert again == inbox.TakenIn(None, fresh=False)
+    assert await world.lines() == [("user", "Ya")]

@@ -1,0 +1,84 @@
+"""The REST channel through the real app: what one turn costs the database, and the
+answer that the reply follows when the bot is down."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from sqlalchemy import event
+
+from backend.db.engine import Database
+from backend.services.turns import delayed_notice
+from tests.fakes.platforms import FakeRasa
+from tests.integration.bot.support import Gateway
+
+# The background sweeps (outbox retries, waiting messages) may run during a turn.
+SWEEPS = ("SELECT outbox.conversation_id FROM outbox", "SELECT inbox.conversation_id FROM inbox")
+
+
+async def say(gateway: Gateway, sender: str, message: str) -> Any:
+    return await gateway.client.post(
+        "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+    )
+
+
+class Statements:
+    """The SQL the app sends, and the transactions it begins, while counting."""
+
+    def __init__(self, db: Database) -> None:
+        self.sql: list[str] = []
+        self.transactions = 0
+        self.sweeps = 0
+        engine = db.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+        self._engine = engine
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sql = " ".join(statement.split())
+        if sql.startswith("BEGIN"):
+            return
+        if sql.startswith(SWEEPS):
+            self.sweeps += 1
+            return
+        self.sql.append(sql)
+
+    def _begin(self, *_: Any) -> None:
+        self.transactions += 1
+
+    def stop(self) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._statement)
+        event.remove(self._engine, "begin", self._begin)
+
+
+async def test_a_rest_turn_is_answered_inline_in_three_transactions(
+    gateway: Gateway, fake_rasa: FakeRasa
+) -> None:
+    await say(gateway, "budi", "halo")
+    counting = Statements(gateway.app.ctx.db)
+    try:
+        answer = await say(gateway, "budi", "saya mau mengadu")
+        await asyncio.sleep(0.3)  # anything the turn still does after the answer
+    finally:
+        counting.stop()
+
+    assert answer.json() == [{"recipient_id": "budi", "text": "echo: saya mau mengadu"}]
+    assert counting.transactions - counting.sweeps <= 3, counting.sql
+    assert len(counting.sql) <= 8, counting.sql
+    assert not [sql for sql in counting.sql if "outbox" in sql]  # REST answers are not pushed
+
+
+async def test_a_message_behind_one_the_bot_could_not_answer_is_told_at_once(
+    gateway: Gateway, fake_rasa: FakeRasa
+) -> None:
+    fake_rasa.fail("webhook", status=500, times=1000)
+    first = await say(gateway, "budi", "halo")
+
+    began = time.monotonic()
+    second = await say(gateway, "budi", "halo?")
+
+    assert [answer["text"] for answer in first.json()] == [delayed_notice("id")]
+    assert second.json() == []  # told once already; the answers follow at the pull endpoint
+    assert time.monotonic() - began < 5
