@@ -58,8 +58,23 @@ def take_over(console: Any, base: str, sender: str) -> None:
     console.wait_for_selector("text=Anda menangani chat ini.")
 
 
-def bot_messages(base: str, chat: Chat) -> list[dict[str, Any]]:
-    return [m for m in pulled(base, chat.sender, chat.token) if m["from"] == "bot"]
+def is_presence_note(message: dict[str, Any]) -> bool:
+    """The note that an agent joined or left (backend/services/presence_notices.yml)."""
+    text = str(message.get("text") or "")
+    return (
+        bool(message.get("notice"))
+        or "bergabung dalam percakapan" in text
+        or ("meninggalkan percakapan" in text)
+    )
+
+
+def bot_messages(base: str, chat: Chat, after: int = 0) -> list[dict[str, Any]]:
+    """The bot's messages to the customer (not the agent's presence notes)."""
+    return [
+        m
+        for m in pulled(base, chat.sender, chat.token, after)
+        if m["from"] == "bot" and not is_presence_note(m)
+    ]
 
 
 def test_the_agent_sees_the_draft_registers_it_in_one_step_and_the_customer_gets_the_number(
@@ -94,9 +109,7 @@ def test_the_agent_sees_the_draft_registers_it_in_one_step_and_the_customer_gets
     console.click("#hand-back")  # registered: the bot asks for the rating, no form resumes
     console.wait_for_selector("text=Chat dikembalikan ke bot", timeout=WAIT_MS)
     after = notice[-1]["id"]
-    rating = eventually(
-        lambda: [m for m in pulled(base, chat.sender, chat.token, after) if m["from"] == "bot"]
-    )
+    rating = eventually(lambda: bot_messages(base, chat, after))
     assert rating[0]["text"].startswith("Terima kasih telah menghubungi kami")
 
 

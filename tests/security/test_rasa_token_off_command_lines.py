@@ -8,7 +8,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from backend.settings import ROOT, Settings
 from backend.stack import Stack, rasa_python
 from engine.rasa_server import LaunchError, rasa_arguments
+from tests.conftest import unavailable
 
 LAUNCHER = ROOT / "engine" / "rasa_server.py"
 # Stands in for Rasa's command line: reports the arguments Rasa would parse and the
@@ -28,6 +28,25 @@ def main():
     shown = Path("/proc/self/cmdline").read_bytes().decode().split("\\0")
     print(json.dumps({"argv": sys.argv, "cmdline": shown}))
 """
+
+FAKE_RASA_MODULES = {
+    "core.actions.action": (
+        "class RemoteAction:\n"
+        "    @staticmethod\n"
+        "    def action_response_format_spec():\n"
+        "        return {'type': 'object'}\n"
+        "    def _validate_action_result(self, result):\n"
+        "        return True\n"
+    ),
+    "shared.constants": "DOCS_BASE_URL = 'https://rasa.com/docs/rasa'\n",
+    "utils.endpoints": (
+        "DEFAULT_REQUEST_TIMEOUT = 300\n"
+        "class EndpointConfig:\n"
+        "    def session(self):\n"
+        "        raise NotImplementedError\n"
+    ),
+    "core.tracker_store": "def create_engine_kwargs(url):\n    return {}\n",
+}
 
 
 def a_token() -> str:
@@ -99,12 +118,22 @@ def test_rasa_reads_the_token_in_process_while_the_process_command_line_never_sh
     (fake / "__main__.py").write_text(FAKE_RASA_MAIN)
     (fake / "core" / "__init__.py").write_text("")
     (fake / "core" / "constants.py").write_text("DEFAULT_REQUEST_TIMEOUT = 300\n")
+    # What the launcher's other steps reach into (engine/action_responses.py,
+    # action_connections.py, sqlite_tracker.py), as small as Rasa's own names allow.
+    for module, source in FAKE_RASA_MODULES.items():
+        path = fake.joinpath(*module.split(".")).with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "__init__.py").touch()
+        path.write_text(source)
+    python = rasa_python()
+    if not python.exists():
+        unavailable("the Rasa environment is missing: run `make setup`")
     token = a_token()
     env = {**os.environ, "RASA_AUTH_TOKEN": token, "PYTHONPATH": str(tmp_path)}
     env.pop("REDIS_URL", None)  # no lock store: the arguments stay exactly those given
 
     done = subprocess.run(
-        [sys.executable, str(LAUNCHER), "run", "--enable-api"],
+        [str(python), str(LAUNCHER), "run", "--enable-api"],
         env=env,
         capture_output=True,
         text=True,
