@@ -9,9 +9,10 @@ that saw the messages up to some id missed of the bot's and the agents' messages
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from backend import services
 from backend.services.conversations import conversation_messages
 from backend.services.handoff import transcript
 from backend.services.message_views import MessageView
@@ -23,12 +24,16 @@ MAX_MISSED = 300
 PAGE = 1000  # handoff.transcript's page
 
 
-def transcript_items(messages: Sequence[Message]) -> list[dict[str, Any]]:
+def transcript_items(
+    messages: Sequence[Message], attached: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The widget's view of a transcript, oldest first (at most the last MAX_ITEMS).
 
     Each item has what the live widget showed: a click's title, an upload's name and
     whether it was attached (the "document received" note), the agent's name, a note's
-    kind, and the time (`created_at`, ISO 8601).
+    kind, and the time (`created_at`, ISO 8601). An upload sent before the chat had a case
+    and attached since (`attached`: the case documents' checksums and register numbers)
+    shows as attached, as the live widget's note says once the case is registered.
     """
     items: list[dict[str, Any]] = []
     offered: dict[str, str] = {}
@@ -40,6 +45,9 @@ def transcript_items(messages: Sequence[Message]) -> list[dict[str, Any]]:
                     key: view.attachment.get(key)
                     for key in ("filename", "content_type", "size", "register_number")
                 }
+                if not item["attachment"]["register_number"] and attached:
+                    checksum = str(view.attachment.get("sha256") or "")
+                    item["attachment"]["register_number"] = attached.get(checksum)
             elif view.display is not None:
                 item["text"] = view.display
             elif view.text.startswith("/"):
@@ -67,7 +75,13 @@ async def load_transcript(sessions: Sessions, conversation_id: str) -> list[dict
     """The widget's view of the stored transcript of a conversation."""
     async with sessions.session() as session:
         messages = await conversation_messages(session, conversation_id)
-    return transcript_items(messages)
+        attached: dict[str, str] = {}
+        if any(MessageView.of(message).attachment is not None for message in messages):
+            for case in await services.list_cases_for_conversation(session, conversation_id):
+                _, documents = await services.list_documents(session, case.register_number)
+                for document in documents:
+                    attached.setdefault(document.sha256, case.register_number)
+    return transcript_items(messages, attached)
 
 
 async def answers_after(

@@ -325,9 +325,29 @@
     return item;
   }
 
-  // The note under an upload: attached to the case, or waiting for it.
+  // The note under an upload: attached to the case, or waiting for it (marked, so that it
+  // says "attached" once the case is registered, as the restored transcript then does).
   function documentNote(attachment) {
     return attachment.register_number ? fill(t.docAttached, { rn: attachment.register_number }) : t.docPending;
+  }
+
+  function documentNoteItem(attachment) {
+    var item = el("div", { class: "note" }, documentNote(attachment));
+    if (!attachment.register_number) { item.setAttribute("data-pending", "1"); }
+    return item;
+  }
+
+  // The chat's uploads waiting for its case are attached now: their notes say so.
+  function documentsAttached(frame) {
+    var waiting = log.querySelectorAll('.note[data-pending="1"]');
+    if (!waiting.length) {
+      return note(fill(t.docsAttached, { rn: frame.register_number, count: frame.count }));
+    }
+    Array.prototype.forEach.call(waiting, function (item) {
+      item.removeAttribute("data-pending");
+      item.textContent = fill(t.docAttached, { rn: frame.register_number });
+    });
+    announcer.textContent = fill(t.docsAttached, { rn: frame.register_number, count: frame.count });
   }
 
   function setState(item, state) {
@@ -357,7 +377,7 @@
     items.forEach(function (item, index) {
       if (item.sender === "user") {
         renderUser({ id: "t" + item.id, text: item.text, attachment: item.attachment, at: item.created_at });
-        if (item.attachment) { log.appendChild(el("div", { class: "note" }, documentNote(item.attachment))); }
+        if (item.attachment) { log.appendChild(documentNoteItem(item.attachment)); }
       } else {
         remember(item.id);
         renderAnswer(item, item.sender, index > lastUser && !queue.length);
@@ -515,9 +535,7 @@
     }
     if (frame.type === "received") { return received(frame); }
     if (frame.type === "answers") { return answered(frame); }
-    if (frame.type === "notice" && frame.notice === "documents_attached") {
-      return note(fill(t.docsAttached, { rn: frame.register_number, count: frame.count }));
-    }
+    if (frame.type === "notice" && frame.notice === "documents_attached") { return documentsAttached(frame); }
     if (frame.type === "error") { return refused(frame); }
     if (frame.type === "status") { return presence(frame); }
     if (frame.type === "typing" && frame.who === "agent") { return agentTypes(); }
@@ -657,7 +675,8 @@
       })
       .then(function (answer) {
         setState(item, "");
-        note(documentNote({ register_number: answer.pending ? null : answer.register_number }));
+        log.appendChild(documentNoteItem({ register_number: answer.pending ? null : answer.register_number }));
+        scrollDown();
       }, function (problem) {
         setState(item, "failed");
         var reason = problem && problem.reason;

@@ -297,3 +297,34 @@ def test_the_browser_refuses_a_large_or_unsupported_file_before_sending_it(
     assert too_big == "Ukuran file paling besar 10 MB."
     assert wrong_type == "Hanya file PDF, JPG atau PNG yang dapat dikirim."
     assert uploads == []
+
+
+def test_an_upload_sent_before_the_case_says_attached_once_registered_and_after_a_reload(
+    stack: Stack, page: Any, tmp_path: Path
+) -> None:
+    base_url = stack.settings.app_url
+    widget = WidgetPage(page, base_url)
+    page.goto(base_url + "/")
+    widget.answered(page.get_by_role("button", name="Buka chat layanan pengaduan").click)
+    first_question = widget.click("Sampaikan pengaduan")
+
+    proof = tmp_path / "bukti-awal.png"
+    proof.write_bytes(small_png())
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=re.compile("Lampirkan dokumen")).click()
+    chooser.value.set_files(proof)
+    pending = page.locator(".note", has_text="begitu pengaduan terdaftar")
+    pending.wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+    _, created = complete_intake(widget, stack, first_question)
+    found = re.search(REGISTER_NUMBER_PATTERN, created)
+    assert found, created
+    attached = page.locator(".note", has_text=f"dilampirkan pada pengaduan {found.group(0)}")
+    attached.first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator(".note", has_text="begitu pengaduan terdaftar").count() == 0
+    live = page.locator(".log > *").all_inner_texts()
+
+    page.reload()
+    page.locator(".message--file", has_text="bukti-awal.png").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator(".message--bot", has_text=found.group(0)).wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator(".log > *").all_inner_texts() == live, "the reload shows what was live"

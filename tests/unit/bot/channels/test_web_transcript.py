@@ -123,3 +123,16 @@ def test_only_the_latest_items_are_given() -> None:
 
     assert len(items) == MAX_ITEMS
     assert items[-1]["text"] == f"pesan {MAX_ITEMS + 10}"
+
+
+def test_an_upload_sent_before_the_case_shows_as_attached_once_its_document_is_on_a_case() -> None:
+    attachment = {"filename": "bukti.png", "size": 10, "sha256": "ab" * 32, "register_number": None}
+    upload = message(1, "user", "/send_document", {"attachment": attachment})
+
+    [waiting] = transcript_items([upload])
+    [attached] = transcript_items([upload], {"ab" * 32: "KP-2612-00001L"})
+    [other] = transcript_items([upload], {"cd" * 32: "KP-2612-00002X"})
+
+    assert waiting["attachment"]["register_number"] is None
+    assert attached["attachment"]["register_number"] == "KP-2612-00001L"
+    assert other["attachment"]["register_number"] is None, "another file's case says nothing"
