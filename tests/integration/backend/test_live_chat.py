@@ -101,9 +101,10 @@ def texts(sent: list[tuple[str, str, list[Answer]]]) -> list[tuple[str, str, lis
 
 async def test_taking_a_chat_from_the_bot_pauses_the_bot(db: Database) -> None:
     agent = await open_chat(db)
-    assistant = FakeAssistant()
+    assistant, outbox = FakeAssistant(), FakeOutbox()
 
-    await live_chat(db, assistant, FakeOutbox()).take_over(CHAT, agent)
+    await live_chat(db, assistant, outbox).take_over(CHAT, agent)
+    await outbox.settled()  # the note that the agent joined
 
     assert assistant.calls == [("pause", CHAT)]
     async with db.session() as session:
@@ -114,7 +115,9 @@ async def test_taking_a_chat_from_the_bot_pauses_the_bot(db: Database) -> None:
 async def test_the_chat_is_taken_even_when_the_bot_cannot_be_paused(db: Database) -> None:
     agent = await open_chat(db)
 
-    await live_chat(db, FakeAssistant(down=True), FakeOutbox()).take_over(CHAT, agent)
+    outbox = FakeOutbox()
+    await live_chat(db, FakeAssistant(down=True), outbox).take_over(CHAT, agent)
+    await outbox.settled()
 
     async with db.session() as session:
         handoff = await handoffs.current_handoff(session, CHAT)
@@ -186,7 +189,9 @@ async def test_handing_back_wakes_the_bot_and_sends_its_rating_question(db: Data
     await outbox.settled()
 
     assert assistant.calls[1:] == [("resume", CHAT), ("trigger_intent", CHAT, HANDED_BACK_INTENT)]
-    assert outbox.sent[-1][2][0]["text"] == "Please rate this chat"
+    said = [message["text"] for *_, messages in outbox.sent for message in messages]
+    assert "Please rate this chat" in said
+    assert any("meninggalkan percakapan" in text for text in said), "the agent's leaving note"
     async with db.session() as session:
         conversation = await services.get_conversation(session, CHAT)
     assert conversation is not None and conversation.handled_by == "bot"
@@ -195,12 +200,14 @@ async def test_handing_back_wakes_the_bot_and_sends_its_rating_question(db: Data
 async def test_when_the_bot_cannot_be_woken_the_agent_keeps_the_chat(db: Database) -> None:
     agent = await open_chat(db)
     assistant = FakeAssistant()
-    chat = live_chat(db, assistant, FakeOutbox())
+    outbox = FakeOutbox()
+    chat = live_chat(db, assistant, outbox)
     await chat.take_over(CHAT, agent)
     assistant.down = True
 
     with pytest.raises(AssistantUnavailable):
         await chat.hand_back(CHAT, agent)
+    await outbox.settled()
 
     async with db.session() as session:
         handoff = await handoffs.current_handoff(session, CHAT)

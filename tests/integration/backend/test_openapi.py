@@ -40,7 +40,9 @@ def api_routes() -> dict[str, set[str]]:
         actions_url="http://127.0.0.1:9",
     )
     app = create_app(settings, name=f"openapi_{secrets.token_hex(4)}")
-    app.router.finalize()
+    # Only the route table is read: no need to compile the router (a deep ast.parse that
+    # Python 3.11.7 can fail with "AST constructor recursion depth mismatch").
+    app.router.finalize(do_compile=False)
     routes: dict[str, set[str]] = {}
     for route in app.router.routes:
         path = "/" + route.path

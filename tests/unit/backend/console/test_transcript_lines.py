@@ -33,7 +33,13 @@ def test_an_upload_shows_its_file_name_and_size() -> None:
 
     line = message_json(message("user", "/send_document", payload))
 
-    assert line["file"] == {"name": "bukti.png", "size": "34 KB", "register_number": ""}
+    assert line["file"] == {
+        "name": "bukti.png",
+        "size": "34 KB",
+        "register_number": "",
+        "sha256": "",
+        "download": "",  # given by the page once the case document is known
+    }
 
 
 def test_a_note_that_an_agent_joined_is_marked_as_a_note() -> None:
