@@ -67,7 +67,10 @@ async def test_a_reply_with_a_control_character_is_refused_naming_the_field(
     assert answer.status_code == 422
     assert answer.json()["field"] == "text"
     async with gateway.app.ctx.db.session() as session:
-        assert await handoffs.transcript(session, "budi") == []
+        transcript = await handoffs.transcript(session, "budi")
+    assert [m for m in transcript if m.sender == "agent"] == [], (
+        "no reply kept (the bot's note that the agent joined is)"
+    )
 
 
 async def test_a_case_action_with_a_control_character_is_refused_naming_the_field(
