@@ -114,6 +114,17 @@ def go(process: subprocess.Popen[str]) -> dict[str, object]:
     return next_line(process)
 
 
+def the_rest(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """What the process says until it ends: read through the same buffered pipe as
+    `next_line` (communicate() reads the raw pipe and misses what readline() buffered)."""
+    assert process.stdin is not None and process.stdout is not None
+    assert process.stderr is not None
+    process.stdin.close()
+    out = process.stdout.read()
+    process.wait(timeout=60)
+    return out, process.stderr.read()
+
+
 def test_two_rasa_processes_take_one_conversations_lock_in_turn_through_redis(
     redis_url: str,
 ) -> None:
@@ -131,7 +142,7 @@ def test_two_rasa_processes_take_one_conversations_lock_in_turn_through_redis(
     assert holding["in_redis"] is True
     assert holding["tracker_store"] == "postgresql://rasa@db.example:5432/rasa"
     assert float(str(after["waited"])) > 1.5, "the second waited for the first to finish"
-    outputs = [process.communicate(timeout=60) for process in (first, second)]
+    outputs = [the_rest(process) for process in (first, second)]
     assert [process.returncode for process in (first, second)] == [0, 0], outputs
     last_out, _ = outputs[-1]
     assert json.loads(last_out.splitlines()[-1]) == {"released": True}, "the last one cleans up"
