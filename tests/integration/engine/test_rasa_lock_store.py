@@ -120,9 +120,10 @@ def the_rest(process: subprocess.Popen[str]) -> tuple[str, str]:
     assert process.stdin is not None and process.stdout is not None
     assert process.stderr is not None
     process.stdin.close()
-    out = process.stdout.read()
-    process.wait(timeout=60)
-    return out, process.stderr.read()
+    with process.stdout, process.stderr:
+        out = process.stdout.read()
+        process.wait(timeout=60)
+        return out, process.stderr.read()
 
 
 def test_two_rasa_processes_take_one_conversations_lock_in_turn_through_redis(
