@@ -60,6 +60,16 @@ def new_agent(page: Any, base_url: str, supervisor: str, name: str) -> str:
     return username
 
 
+def agent_made_by_a_supervisor(stack: Stack, browser: Any, name: str) -> str:
+    """An agent called `name`, made in the console by a supervisor (made by the CLI); their
+    username. Done in a browser context of its own, closed after."""
+    context = browser.new_context()
+    try:
+        return new_agent(context.new_page(), stack.settings.app_url, new_supervisor(stack), name)
+    finally:
+        context.close()
+
+
 def eventually(probe: Callable[[], T | None], timeout: float = 30.0) -> T:
     """Call `probe` until it returns something truthy; that value."""
     deadline = time.monotonic() + timeout

@@ -14,10 +14,9 @@ from backend.stack import Stack
 from tests.e2e.conftest import Chat
 from tests.e2e.console_support import (
     WAIT_MS,
+    agent_made_by_a_supervisor,
     eventually,
     log_in,
-    new_agent,
-    new_supervisor,
     pulled,
 )
 
@@ -36,13 +35,7 @@ RATING_THANKS = "Terima kasih, penilaian Anda sangat berharga bagi kami."
 @pytest.fixture(scope="module")
 def agent_username(stack: Stack, browser: Any) -> str:
     """An agent, made by a supervisor in the console (the supervisor made by the CLI)."""
-    context = browser.new_context()
-    try:
-        return new_agent(
-            context.new_page(), stack.settings.app_url, new_supervisor(stack), "Rina Wulandari"
-        )
-    finally:
-        context.close()
+    return agent_made_by_a_supervisor(stack, browser, "Rina Wulandari")
 
 
 @pytest.fixture

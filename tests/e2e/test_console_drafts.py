@@ -12,10 +12,9 @@ from backend.stack import Stack
 from tests.e2e.conftest import Chat
 from tests.e2e.console_support import (
     WAIT_MS,
+    agent_made_by_a_supervisor,
     eventually,
     log_in,
-    new_agent,
-    new_supervisor,
     pulled,
 )
 
@@ -27,13 +26,7 @@ RESUMED = "Jawaban Anda sejauh ini tetap kami simpan; kita lanjutkan dari pertan
 
 @pytest.fixture(scope="module")
 def agent_username(stack: Stack, browser: Any) -> str:
-    context = browser.new_context()
-    try:
-        return new_agent(
-            context.new_page(), stack.settings.app_url, new_supervisor(stack), "Rina Wulandari"
-        )
-    finally:
-        context.close()
+    return agent_made_by_a_supervisor(stack, browser, "Rina Wulandari")
 
 
 @pytest.fixture

@@ -13,7 +13,11 @@ import pytest
 
 from backend.stack import Stack
 from tests.e2e.conftest import Chat
-from tests.e2e.console_support import WAIT_MS, log_in, new_agent, new_supervisor
+from tests.e2e.console_support import (
+    WAIT_MS,
+    agent_made_by_a_supervisor,
+    log_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -23,13 +27,7 @@ WAITING_TITLE = re.compile(r"^\((\d+)\) Antrean")
 @pytest.fixture(scope="module")
 def agent_username(stack: Stack, browser: Any) -> str:
     """An agent, made by a supervisor in the console (the supervisor made by the CLI)."""
-    context = browser.new_context()
-    try:
-        return new_agent(
-            context.new_page(), stack.settings.app_url, new_supervisor(stack), "Dewi Lestari"
-        )
-    finally:
-        context.close()
+    return agent_made_by_a_supervisor(stack, browser, "Dewi Lestari")
 
 
 @pytest.fixture
