@@ -9,7 +9,8 @@ pickled. Runs in the Rasa environment (Python 3.10).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,16 @@ class LinearModel:
     coefficients: np.ndarray
     intercepts: np.ndarray
     labels: list[str]
+    _scorers: list[_PartScorer] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._scorers = _scorers(self.parts, self.coefficients)
 
     def probabilities(self, text: str) -> np.ndarray:
         """The probability of every label (in the order of `labels`) for one text."""
-        features = scipy.sparse.hstack([v.transform([text]) for v in self.parts.values()])
-        scores = np.asarray(features @ self.coefficients.T).ravel() + self.intercepts
+        scores = self.intercepts.astype(np.float64, copy=True)
+        for scorer in self._scorers:
+            scores += scorer.scores(text)
         if len(self.labels) == 2:  # a binary regression has one row of coefficients
             scores = np.array([0.0, scores[0]])
         probabilities = np.exp(scores - scores.max())
@@ -63,6 +69,57 @@ class LinearModel:
         probabilities = self.probabilities(text)
         order = np.argsort(-probabilities, kind="stable")[:length]
         return [(self.labels[i], float(probabilities[i])) for i in order]
+
+
+@dataclass(frozen=True)
+class _PartScorer:
+    """One vectorizer's share of the scores of one text, without building sparse matrices.
+
+    It computes what `vectorizer.transform([text]) @ coefficients.T` gives (the same terms
+    from the vectorizer's own analyzer, counts, sublinear TF × IDF, L2 norm), looking up only
+    the coefficient rows of the text's known terms: a parse is one text, and scipy's
+    per-call overhead was most of the NLU's time (tests/integration/engine/
+    test_linear_model.py holds it equal to scikit-learn's transform).
+    """
+
+    analyze: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray  # this part's coefficient rows: terms × labels, C-contiguous
+
+    def scores(self, text: str) -> np.ndarray:
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        for term in self.analyze(text):
+            index = vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(self.weights.shape[1])
+        indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        frequencies = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (np.log(frequencies) + 1.0) * self.idf[indices]
+        values /= np.sqrt(values @ values)
+        return np.asarray(values @ self.weights[indices])
+
+
+def _scorers(parts: dict[str, TfidfVectorizer], coefficients: np.ndarray) -> list[_PartScorer]:
+    """A scorer per vectorizer, over its columns of the (stacked) coefficients."""
+    scorers = []
+    offset = 0
+    for vectorizer in parts.values():
+        size = len(vectorizer.vocabulary_)
+        columns = coefficients[:, offset : offset + size]
+        scorers.append(
+            _PartScorer(
+                vectorizer.build_analyzer(),
+                {str(term): int(index) for term, index in vectorizer.vocabulary_.items()},
+                np.asarray(vectorizer.idf_, dtype=np.float64),
+                np.ascontiguousarray(columns.T, dtype=np.float64),
+            )
+        )
+        offset += size
+    return scorers
 
 
 def fit(texts: list[str], labels: list[str], config: dict[str, Any]) -> LinearModel:
