@@ -26,7 +26,11 @@ from bot.masking import mask_digits
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 1.0
+# Without word from the bus, the turn's outcome is read from the database after 2 s, then
+# after 4 s and every 8 s: only a lost event needs it (a Redis connection that broke), and
+# under load every waiting caller polling each second cost more than the turns themselves.
+FIRST_POLL_SECONDS = 2.0
+LONGEST_POLL_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -132,21 +136,30 @@ class Intake:
         behind_late: bool,
     ) -> list[dict[str, Any]]:
         """The REST fields of the turn's answers once it ended: from the bus event that says
-        so, or read when a turn of the conversation ended (or every POLL_SECONDS without
-        word); else, after `wait_seconds` or at once behind a late message (the bot is down
+        so, or read when a turn of the conversation ended (or, without word, after 2 s,
+        4 s, then every 8 s); else, after `wait_seconds` or at once behind a late message (the bot is down
         and the customer was told), the message becomes late (the notice, if any)."""
         deadline = time.monotonic() + self.wait_seconds
+        poll = FIRST_POLL_SECONDS
+        next_poll = time.monotonic() + poll
         while not behind_late:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 break
             try:
-                event = await subscription.next(timeout=min(POLL_SECONDS, left))
+                event = await subscription.next(timeout=max(0.0, min(next_poll - now, left)))
             except asyncio.CancelledError:
                 raise
             except Exception:  # the bus is down: the database poll goes on
-                await asyncio.sleep(min(POLL_SECONDS, max(left, 0.0)))
+                await asyncio.sleep(max(0.0, min(next_poll - now, left)))
                 event = None
+            if event is None:  # the poll is due (or the subscription ended: wait for it)
+                early = min(next_poll, deadline) - time.monotonic()
+                if early > 0:
+                    await asyncio.sleep(early)
+                poll = min(poll * 2, LONGEST_POLL_SECONDS)
+                next_poll = time.monotonic() + poll
             if event is not None and event.get("type") != "turn":
                 continue  # a message stored (this one, announced), answers for the widget
             answers = _answers_in(event, message_id)

@@ -17,6 +17,8 @@ from backend.stack import rasa_python
 from tests.conftest import unavailable
 
 RASA_PYTHON = rasa_python()
+# Slashes, accents, emoji, a line separator and quotes: the body arrives as it was sent.
+TEXT = 'Rp 5.000/bulan — "cicilan" é 😀\u2028 \\ selesai'
 CALL_TEN_TIMES = """
 import asyncio, json, os, sys
 sys.path.insert(0, os.environ["PROJECT_ROOT"])
@@ -36,7 +38,7 @@ async def main() -> None:
         peers.add(request.transport.get_extra_info("peername"))
         headers.append(request.headers.get("X-Deployment"))
         body = await request.json()
-        return web.json_response({"events": [], "echo": body["n"]})
+        return web.json_response({"events": [], "echo": body["n"], "text": body["text"]})
     app = web.Application()
     app.router.add_post("/webhook", webhook)
     runner = web.AppRunner(app)
@@ -47,9 +49,16 @@ async def main() -> None:
     endpoint = EndpointConfig(
         f"http://127.0.0.1:{port}/webhook", headers={"X-Deployment": "aduan"}
     )
-    echoes = [(await endpoint.request(json={"n": n}, method="post"))["echo"] for n in range(10)]
+    answers = [
+        await endpoint.request(json={"n": n, "text": os.environ["TEXT"]}, method="post")
+        for n in range(10)
+    ]
+    echoes = [answer["echo"] for answer in answers]
+    texts = [answer["text"] for answer in answers]
     await runner.cleanup()
-    print(json.dumps({"connections": len(peers), "echoes": echoes, "headers": headers}))
+    print(json.dumps(
+        {"connections": len(peers), "echoes": echoes, "headers": headers, "texts": texts}
+    ))
 
 asyncio.run(main())
 """
@@ -58,7 +67,12 @@ asyncio.run(main())
 def ten_calls(how: str) -> dict[str, object]:
     if not RASA_PYTHON.exists():
         unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PROJECT_ROOT": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TEXT": TEXT,
+    }
     done = subprocess.run(
         [str(RASA_PYTHON), "-c", CALL_TEN_TIMES, how],
         cwd=ROOT,
@@ -77,6 +91,10 @@ def test_after_the_launcher_ten_action_calls_share_one_connection() -> None:
     assert found["connections"] == 1
     assert found["echoes"] == list(range(10)), "every call got its own answer, in order"
     assert found["headers"] == ["aduan"] * 10, "the endpoint's headers are still sent"
+
+
+def test_after_the_launcher_a_request_body_arrives_as_it_was_sent() -> None:
+    assert ten_calls("launcher")["texts"] == [TEXT] * 10
 
 
 def test_without_the_launcher_rasa_opens_a_connection_per_call() -> None:
