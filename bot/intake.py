@@ -136,9 +136,9 @@ class Intake:
         behind_late: bool,
     ) -> list[dict[str, Any]]:
         """The REST fields of the turn's answers once it ended: from the bus event that says
-        so, or read when a turn of the conversation ended (or, without word, after 2 s,
-        4 s, then every 8 s); else, after `wait_seconds` or at once behind a late message (the bot is down
-        and the customer was told), the message becomes late (the notice, if any)."""
+        so, or read when a turn of the conversation ended (or, without word, after 2 s, 4 s,
+        then every 8 s); else, after `wait_seconds` or at once behind a late message (the bot
+        is down and the customer was told), the message becomes late (the notice, if any)."""
         deadline = time.monotonic() + self.wait_seconds
         poll = FIRST_POLL_SECONDS
         next_poll = time.monotonic() + poll

@@ -215,6 +215,14 @@ def write_sqlite_like_the_app() -> None:
     install()
 
 
+def keep_saved_trackers() -> None:
+    """The SQL tracker store reuses the trackers it saved, checked (engine/tracker_cache.py)."""
+    _project_importable()
+    from engine.tracker_cache import install
+
+    install()
+
+
 def _project_importable() -> None:
     root = str(Path(__file__).resolve().parent.parent)
     if root not in sys.path:
@@ -230,6 +238,7 @@ def main() -> None:
         compile_response_check()
         keep_action_connections_open()
         write_sqlite_like_the_app()
+        keep_saved_trackers()
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 
