@@ -10,6 +10,11 @@ import httpx
 
 from backend.services.ports import AssistantUnavailable
 
+# Connections kept open to Rasa: as many as turns run at once (the turn queue runs up to 32)
+# and more. httpx keeps 20 by default, so under load every turn past the 20th opened and
+# closed a connection of its own.
+KEPT_CONNECTIONS = 64
+
 
 class RasaUnavailable(AssistantUnavailable):
     """The Rasa server did not answer, or answered with an error."""
@@ -30,6 +35,9 @@ class RasaClient:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=5.0),
+            limits=httpx.Limits(
+                max_connections=KEPT_CONNECTIONS, max_keepalive_connections=KEPT_CONNECTIONS
+            ),
             transport=transport,
         )
 
