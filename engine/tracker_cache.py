@@ -18,12 +18,18 @@ two callers ever hold the same object, and one that is never saved is never reus
 lock store already lets one message at a time change a conversation; the check covers every
 other writer. `retrieve_full_tracker` (all sessions) is left as it is.
 
+The check's count also spares `save` its own: Rasa counts the session's stored events again
+to know which events are new. For a tracker handed out from the cache that count is the
+one just checked (the conversation's lock is held from the retrieve to the save), so the
+save starts from it; any other tracker is counted by Rasa as before.
+
 The launcher (engine/rasa_server.py) calls `install()` before Rasa starts. Runs on the Rasa
 environment's Python 3.10.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -85,18 +91,33 @@ def still_current(kept: Kept, stored_events: int, stored_latest: float | None) -
     return abs(stored_latest - kept.latest) < 1e-6
 
 
-def stored_session(store: Any, sender_id: str) -> tuple[int, float | None]:
-    """How many events the current session has in the database, and the latest one's time
-    (Rasa's own query of the session's events, counted)."""
+def session_count_query(events: Any) -> Any:
+    """The count and latest time of a sender's events of its current session: the events
+    Rasa's `_event_query` reads (those from the latest `session_started` on, or all)."""
     import sqlalchemy as sa
+    from rasa.shared.core.events import SessionStarted
 
-    with store.session_scope() as session:
-        query = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-        count, latest = (
-            query.order_by(None)
-            .with_entities(sa.func.count(store.SQLEvent.id), sa.func.max(store.SQLEvent.timestamp))
-            .one()
+    sender = sa.bindparam("sender_id")
+    session_start = (
+        sa.select(sa.func.max(events.c.timestamp))
+        .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    return sa.select(sa.func.count(events.c.id), sa.func.max(events.c.timestamp)).where(
+        events.c.sender_id == sender,
+        sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+    )
+
+
+def stored_session(store: Any, sender_id: str) -> tuple[int, float | None]:
+    """How many events the current session has in the database, and the latest one's time."""
+    query = store.__dict__.get("_session_count_query")
+    if query is None:
+        query = store.__dict__["_session_count_query"] = session_count_query(
+            store.SQLEvent.__table__
         )
+    with store.session_scope() as session:
+        count, latest = session.execute(query, {"sender_id": sender_id}).one()
     return int(count), None if latest is None else float(latest)
 
 
@@ -108,6 +129,7 @@ def install(capacity: int = CAPACITY) -> None:
         return
     original_retrieve = SQLTrackerStore.retrieve
     original_save = SQLTrackerStore.save
+    original_additional_events = SQLTrackerStore._additional_events
 
     def kept_trackers(store: Any) -> KeptTrackers:
         kept = store.__dict__.get("_kept_trackers")
@@ -115,22 +137,39 @@ def install(capacity: int = CAPACITY) -> None:
             kept = store.__dict__["_kept_trackers"] = KeptTrackers(capacity)
         return kept
 
+    def checked_counts(store: Any) -> dict[str, tuple[Any, int]]:
+        """Per sender: the tracker handed out from the cache and its checked stored count."""
+        counts: dict[str, tuple[Any, int]] | None = store.__dict__.get("_checked_counts")
+        if counts is None:
+            counts = store.__dict__["_checked_counts"] = {}
+        return counts
+
     async def retrieve(self: Any, sender_id: str) -> Any:
         kept = kept_trackers(self).take(sender_id)
-        if (
-            kept is not None
-            and kept.domain is self.domain  # a new model may have other slots
-            and still_current(kept, *stored_session(self, sender_id))
-        ):
-            return kept.tracker
+        checked_counts(self).pop(sender_id, None)
+        if kept is not None and kept.domain is self.domain:  # a new model may have other slots
+            stored = stored_session(self, sender_id)
+            if still_current(kept, *stored):
+                checked_counts(self)[sender_id] = (kept.tracker, stored[0])
+                return kept.tracker
         return await original_retrieve(self, sender_id)
+
+    def additional_events(self: Any, session: Any, tracker: Any) -> Any:
+        checked = checked_counts(self).pop(tracker.sender_id, None)
+        if checked is None or checked[0] is not tracker:
+            return original_additional_events(self, session, tracker)
+        return itertools.islice(tracker.events, checked[1], len(tracker.events))
 
     async def save(self: Any, tracker: Any) -> None:
         kept = kept_trackers(self)
         kept.forget(tracker.sender_id)
-        await original_save(self, tracker)
+        try:
+            await original_save(self, tracker)
+        finally:
+            checked_counts(self).pop(tracker.sender_id, None)
         kept.keep(tracker.sender_id, tracker, self.domain)
 
     SQLTrackerStore.retrieve = retrieve  # type: ignore[method-assign]
+    SQLTrackerStore._additional_events = additional_events  # type: ignore[method-assign]
     SQLTrackerStore.save = save  # type: ignore[method-assign]
     SQLTrackerStore.keeps_trackers = True  # type: ignore[attr-defined]

@@ -93,6 +93,15 @@ async def main() -> None:
     found["new_session"] = texts(new_session)
     found["new_session_as_read"] = texts(plain)
 
+    held = await one.retrieve("chat-2")
+    held = held or DialogueStateTracker("chat-2", domain.slots)
+    for number in range(5):
+        turn(held, f"giliran {number}")
+        await one.save(held)
+        held = await one.retrieve("chat-2")
+    read = await other.retrieve("chat-2")
+    found["stored_as_held"] = [len(held.events), len(read.events), texts(read)]
+
     found["reused_by_the_store"] = hasattr(SQLTrackerStore, "keeps_trackers")
     print(json.dumps(found))
 
@@ -176,6 +185,12 @@ def test_after_a_new_session_the_tracker_holds_only_that_session_as_rasa_reads_i
 ) -> None:
     assert cached["new_session"] == ["tujuh, sesi baru"]
     assert cached["new_session"] == cached["new_session_as_read"]
+
+
+def test_turns_saved_from_kept_trackers_store_each_event_once(cached: dict[str, Any]) -> None:
+    held, read, texts = cached["stored_as_held"]
+    assert held == read == 10
+    assert texts == [f"giliran {number}" for number in range(5)]
 
 
 def test_without_the_launcher_every_retrieve_reads_the_database(
