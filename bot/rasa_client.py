@@ -1,19 +1,26 @@
-"""The only HTTP client of the Rasa server: its REST channel, conversation control and status."""
+"""The only HTTP client of the Rasa server: its REST channel, conversation control and status.
+
+On aiohttp: every turn makes one call, and httpx (with httpcore and anyio under it) took
+about a fifth of the app's CPU per turn in `benchmarks.gateway`'s profile.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-import httpx
+import aiohttp
 
 from backend.services.ports import AssistantUnavailable
 
 # Connections kept open to Rasa: as many as turns run at once (the turn queue runs up to 32)
-# and more. httpx keeps 20 by default, so under load every turn past the 20th opened and
-# closed a connection of its own.
+# and more, each for at most KEEPALIVE_SECONDS idle, under Rasa's (Sanic's) 5 s keep-alive
+# so that a connection the server is about to close is never reused.
 KEPT_CONNECTIONS = 64
+KEEPALIVE_SECONDS = 4.0
+CONNECT_SECONDS = 5.0
 
 
 class RasaUnavailable(AssistantUnavailable):
@@ -21,33 +28,23 @@ class RasaUnavailable(AssistantUnavailable):
 
 
 class RasaClient:
-    """Talks to `rasa run --enable-api` with its auth token; the live chat's `Assistant` port."""
+    """Talks to `rasa run --enable-api` with its auth token; the live chat's `Assistant` port.
 
-    def __init__(
-        self,
-        base_url: str,
-        auth_token: str,
-        *,
-        timeout: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    Its connection pool opens with the first call (inside the event loop), `aclose` ends it.
+    """
+
+    def __init__(self, base_url: str, auth_token: str, *, timeout: float = 30.0) -> None:
+        self._base_url = base_url.rstrip("/")
         self._token = auth_token
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=5.0),
-            limits=httpx.Limits(
-                max_connections=KEPT_CONNECTIONS, max_keepalive_connections=KEPT_CONNECTIONS
-            ),
-            transport=transport,
-        )
+        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=CONNECT_SECONDS)
+        self._http: aiohttp.ClientSession | None = None
 
     async def send(
         self, sender: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """Pass one user message to the REST channel and return the bot's answers."""
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
-        response = await self._request("POST", "/webhooks/rest/webhook", json=body)
-        answers = response.json()
+        answers = await self._request("POST", "/webhooks/rest/webhook", payload=body)
         if not isinstance(answers, list):
             raise RasaUnavailable("the REST channel answered something other than a list")
         return answers
@@ -70,22 +67,26 @@ class RasaClient:
             f"/conversations/{quote(sender, safe='')}/tracker",
             params={"token": self._token, "include_events": "ALL"},
         )
-        events = tracker.json().get("events") or []
+        events = (tracker.get("events") if isinstance(tracker, dict) else None) or []
         return answers_after_message(events, sender, message_id)
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's tracker (slots, events), as the HTTP API shows it."""
-        response = await self._request(
+        tracker = await self._request(
             "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
         )
-        return response.json()
+        if not isinstance(tracker, dict):
+            raise RasaUnavailable("the tracker is not a JSON object")
+        return tracker
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU's reading of `text` (intent, entities), touching no conversation."""
-        response = await self._request(
-            "POST", "/model/parse", params={"token": self._token}, json={"text": text}
+        parsed = await self._request(
+            "POST", "/model/parse", params={"token": self._token}, payload={"text": text}
         )
-        return response.json()
+        if not isinstance(parsed, dict):
+            raise RasaUnavailable("the parse is not a JSON object")
+        return parsed
 
     async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Append events to the conversation's tracker; nothing is predicted."""
@@ -93,7 +94,7 @@ class RasaClient:
             "POST",
             f"/conversations/{quote(sender, safe='')}/tracker/events",
             params={"token": self._token, "include_events": "NONE"},
-            json=events,
+            payload=events,
         )
 
     async def pause(self, sender: str) -> None:
@@ -125,13 +126,13 @@ class RasaClient:
 
     async def trigger_intent(self, sender: str, intent: str) -> list[dict[str, Any]]:
         """Inject `intent` as if the user had said it; the bot's answers, in the REST shape."""
-        response = await self._request(
+        answered = await self._request(
             "POST",
             f"/conversations/{quote(sender, safe='')}/trigger_intent",
             params={"token": self._token, "include_events": "NONE"},
-            json={"name": intent},
+            payload={"name": intent},
         )
-        messages = response.json().get("messages")
+        messages = answered.get("messages") if isinstance(answered, dict) else None
         if not isinstance(messages, list):
             raise RasaUnavailable("trigger_intent answered without a list of messages")
         return messages
@@ -145,13 +146,13 @@ class RasaClient:
     async def resume_form(self, sender: str, form: str) -> list[dict[str, Any]]:
         """Take the form up again where its answers end: it asks its next missing question,
         then listens (as after any question); the bot's answers, in the REST shape."""
-        response = await self._request(
+        answered = await self._request(
             "POST",
             f"/conversations/{quote(sender, safe='')}/execute",
             params={"token": self._token, "include_events": "NONE"},
-            json={"name": form},
+            payload={"name": form},
         )
-        messages = response.json().get("messages")
+        messages = answered.get("messages") if isinstance(answered, dict) else None
         if not isinstance(messages, list):
             raise RasaUnavailable("execute answered without a list of messages")
         await self.append_events(sender, [{"event": "action", "name": "action_listen"}])
@@ -159,21 +160,49 @@ class RasaClient:
 
     async def ping(self) -> None:
         """Raise RasaUnavailable unless the server answers and has a model loaded."""
-        response = await self._request("GET", "/status", params={"token": self._token})
-        if not response.json().get("model_id"):
+        status = await self._request("GET", "/status", params={"token": self._token})
+        if not isinstance(status, dict) or not status.get("model_id"):
             raise RasaUnavailable("the Rasa server has no model loaded")
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(
+                    limit=KEPT_CONNECTIONS, keepalive_timeout=KEEPALIVE_SECONDS
+                ),
+            )
+        return self._http
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        payload: Any = None,
+    ) -> Any:
+        """The decoded JSON answer (None when empty); RasaUnavailable on any failure."""
         try:
-            response = await self._http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
+            async with self._session().request(
+                method, f"{self._base_url}{path}", params=params, json=payload
+            ) as response:
+                body = await response.read()
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise RasaUnavailable(f"Rasa server unreachable: {exc.__class__.__name__}") from exc
-        if response.status_code >= 400:
-            raise RasaUnavailable(f"Rasa server answered {response.status_code}")
-        return response
+        if response.status >= 400:
+            raise RasaUnavailable(f"Rasa server answered {response.status}")
+        if not body:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise RasaUnavailable("Rasa server answered something other than JSON") from exc
 
 
 REST_FIELDS = ("buttons", "image", "attachment", "custom", "elements", "quick_replies")
