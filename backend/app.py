@@ -14,6 +14,7 @@ from backend.console.passwords import Argon2Passwords
 from backend.console.streams import StreamSlots
 from backend.db.engine import Database
 from backend.domain.calendar import WorkingCalendar
+from backend.frozen_heap import freeze_after_start
 from backend.gateway import open_gateway
 from backend.health import health_blueprint
 from backend.institutions import load_profile
@@ -85,6 +86,7 @@ def create_app(
         await app.ctx.db.dispose()
         await app.ctx.rate_limits.aclose()
 
+    app.register_listener(freeze_after_start, "after_server_start")
     app.blueprint(health_blueprint())
     app.blueprint(api_blueprints())
     app.blueprint(gateway_blueprints())

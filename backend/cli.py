@@ -148,9 +148,11 @@ def action_server_app(executor: ActionExecutor, endpoints: str) -> Sanic:
     """rasa_sdk's app, built in the main process and in each worker; logs masked in both."""
     from rasa_sdk.endpoint import create_app_for_serve
 
+    from backend.frozen_heap import freeze_after_start
     from backend.masked_logs import mask_personal_data_in_logs
 
     app = create_app_for_serve(executor, endpoints=endpoints)
+    app.register_listener(freeze_after_start, "after_server_start")
     mask_personal_data_in_logs()
     return app
 
