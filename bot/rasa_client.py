@@ -15,9 +15,9 @@ import aiohttp
 
 from backend.services.ports import AssistantUnavailable
 
-# Connections kept open to Rasa: as many as turns run at once (the turn queue runs up to 32)
-# and more, each for at most KEEPALIVE_SECONDS idle, under Rasa's (Sanic's) 5 s keep-alive
-# so that a connection the server is about to close is never reused.
+# Connections kept open to Rasa: more than turns run at once (the turn queue runs up to 16),
+# each for at most KEEPALIVE_SECONDS idle, under Rasa's (Sanic's) 5 s keep-alive, so that a
+# connection the server is about to close is never reused.
 KEPT_CONNECTIONS = 64
 KEEPALIVE_SECONDS = 4.0
 CONNECT_SECONDS = 5.0

@@ -28,7 +28,10 @@ __all__ = ["InProcessTurnQueue", "backoff"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY: Final = 32
+# Turns of different conversations at the bot at once: as many as a replica takes from
+# RabbitMQ (16 shards, one message each). Rasa works one turn at a time on one core, so more
+# only interleaves them (in issue 14's runs at 50 chats, 8 or 16 did as well as 32 or better).
+DEFAULT_CONCURRENCY: Final = 16
 FIRST_BACKOFF_SECONDS: Final = 1.0
 LONGEST_BACKOFF_SECONDS: Final = 60.0
 
