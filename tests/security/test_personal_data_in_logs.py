@@ -57,6 +57,12 @@ def log_with_personal_data(name: str) -> None:
 class FakeApp:
     """Stands in for the Sanic app: `run` logs as a request handler would."""
 
+    def __init__(self) -> None:
+        self.listeners: list[tuple[Any, str]] = []
+
+    def register_listener(self, listener: Any, event: str) -> None:
+        self.listeners.append((listener, event))
+
     def run(self, **options: Any) -> None:
         log_with_personal_data("backend.services.live_chat")
 

@@ -45,7 +45,17 @@ FAKE_RASA_MODULES = {
         "    def session(self):\n"
         "        raise NotImplementedError\n"
     ),
-    "core.tracker_store": "def create_engine_kwargs(url):\n    return {}\n",
+    "core.tracker_store": (
+        "def create_engine_kwargs(url):\n"
+        "    return {}\n"
+        "class SQLTrackerStore:\n"
+        "    async def retrieve(self, sender_id):\n"
+        "        return None\n"
+        "    async def save(self, tracker):\n"
+        "        return None\n"
+        "    def _additional_events(self, session, tracker):\n"
+        "        return iter(())\n"
+    ),
 }
 
 
@@ -119,7 +129,8 @@ def test_rasa_reads_the_token_in_process_while_the_process_command_line_never_sh
     (fake / "core" / "__init__.py").write_text("")
     (fake / "core" / "constants.py").write_text("DEFAULT_REQUEST_TIMEOUT = 300\n")
     # What the launcher's other steps reach into (engine/action_responses.py,
-    # action_connections.py, sqlite_tracker.py), as small as Rasa's own names allow.
+    # action_connections.py, sqlite_tracker.py, tracker_cache.py), as small as Rasa's own
+    # names allow.
     for module, source in FAKE_RASA_MODULES.items():
         path = fake.joinpath(*module.split(".")).with_suffix(".py")
         path.parent.mkdir(parents=True, exist_ok=True)
