@@ -8,15 +8,8 @@ answers intact; without them, Rasa opens a connection per call.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
+from tests.integration.engine.rasa_script import run_in_rasa
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
-from tests.conftest import unavailable
-
-RASA_PYTHON = rasa_python()
 # Slashes, accents, emoji, a line separator and quotes: the body arrives as it was sent.
 TEXT = 'Rp 5.000/bulan — "cicilan" é 😀\u2028 \\ selesai'
 CALL_TEN_TIMES = """
@@ -65,24 +58,7 @@ asyncio.run(main())
 
 
 def ten_calls(how: str) -> dict[str, object]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {
-        **os.environ,
-        "PROJECT_ROOT": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TEXT": TEXT,
-    }
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", CALL_TEN_TIMES, how],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(CALL_TEN_TIMES, how, env={"TEXT": TEXT})
 
 
 def test_after_the_launcher_ten_action_calls_share_one_connection() -> None:

@@ -10,16 +10,11 @@ that of `jsonschema.validate`, the check Rasa makes without the launcher.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
-from tests.conftest import unavailable
+from tests.integration.engine.rasa_script import run_in_rasa
 
-RASA_PYTHON = rasa_python()
 GOOD = {
     "slots and a form": {
         "events": [
@@ -101,19 +96,7 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, object]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", RUN_REMOTE_ACTIONS, json.dumps({**GOOD, **BAD})],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(RUN_REMOTE_ACTIONS, json.dumps({**GOOD, **BAD}))
 
 
 def test_the_launcher_puts_the_compiled_check_in_place(verdicts: dict[str, object]) -> None:

@@ -10,17 +10,12 @@ from `TfidfVectorizer.transform` and the stacked coefficients, before and after 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
-from tests.conftest import unavailable
+from tests.integration.engine.rasa_script import run_in_rasa
 
-RASA_PYTHON = rasa_python()
 TEXTS = [
     "rekening saya dibobol penipu",
     "Rekening saya DIBOBOL!!! tolong, uang hilang 5jt",
@@ -88,19 +83,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def compared() -> dict[str, Any]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "TEXTS": json.dumps(TEXTS)}
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", COMPARE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(COMPARE, env={"TEXTS": json.dumps(TEXTS)})
 
 
 def test_a_fitted_model_scores_as_scikit_learns_transform(compared: dict[str, Any]) -> None:

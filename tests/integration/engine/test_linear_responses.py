@@ -8,18 +8,12 @@ which shares the model (engine/linear_model.py), is trained and reloaded too.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
-from tests.conftest import unavailable
+from tests.integration.engine.rasa_script import run_in_rasa
 
-RASA_PYTHON = rasa_python()
 TRAIN_AND_PREDICT = """
 import json, os, sys, tempfile, warnings
 from pathlib import Path
@@ -130,19 +124,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def parses() -> dict[str, Any]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", TRAIN_AND_PREDICT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(TRAIN_AND_PREDICT, timeout=600)
 
 
 def shape(value: Any) -> Any:

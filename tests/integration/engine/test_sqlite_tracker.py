@@ -8,16 +8,10 @@ read back whole by another.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
-from tests.conftest import unavailable
+from tests.integration.engine.rasa_script import run_in_rasa
 
-RASA_PYTHON = rasa_python()
 SAVE_AND_READ = """
 import asyncio, json, os, sys
 sys.path.insert(0, os.environ["PROJECT_ROOT"])
@@ -59,19 +53,7 @@ asyncio.run(main())
 
 
 def saved_and_read(path: Path, how: str) -> dict[str, object]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", SAVE_AND_READ, str(path), how],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(SAVE_AND_READ, str(path), how)
 
 
 def test_the_launcher_gives_rasas_sqlite_tracker_store_the_write_ahead_log(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from backend.settings import ROOT
-from backend.stack import rasa_python
 from tests.conftest import POSTGRES_ADMIN_URL, _admin, unavailable
+from tests.integration.engine.rasa_script import run_in_rasa
 
-RASA_PYTHON = rasa_python()
 SCENARIOS = """
 import asyncio, json, os, sys
 sys.path.insert(0, os.environ["PROJECT_ROOT"])
@@ -139,19 +136,7 @@ def tracker_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
 
 
 def scenarios(where: dict[str, Any], how: str) -> dict[str, Any]:
-    if not RASA_PYTHON.exists():
-        unavailable("the Rasa environment is missing: run `make setup`")
-    env = {**os.environ, "PROJECT_ROOT": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", SCENARIOS, how, json.dumps(where)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_in_rasa(SCENARIOS, how, json.dumps(where))
 
 
 @pytest.fixture
