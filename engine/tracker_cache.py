@@ -69,9 +69,6 @@ class KeptTrackers:
     def forget(self, sender_id: str) -> None:
         self._kept.pop(sender_id, None)
 
-    def __len__(self) -> int:
-        return len(self._kept)
-
 
 def latest_time(tracker: Any) -> float | None:
     """The timestamp of the tracker's latest event (None without events)."""
@@ -109,13 +106,26 @@ def session_count_query(events: Any) -> Any:
     )
 
 
-def stored_session(store: Any, sender_id: str) -> tuple[int, float | None]:
+class StoreState:
+    """What one tracker store adds: its kept trackers, the counts checked for the trackers it
+    handed out (per sender: the tracker and its stored events), and its check query."""
+
+    def __init__(self, store: Any, capacity: int) -> None:
+        self.kept = KeptTrackers(capacity)
+        self.checked: dict[str, tuple[Any, int]] = {}
+        self.query = session_count_query(store.SQLEvent.__table__)
+
+    @classmethod
+    def of(cls, store: Any, capacity: int = CAPACITY) -> StoreState:
+        """The store's state, made on first use."""
+        state = store.__dict__.get("_kept_tracker_state")
+        if state is None:
+            state = store.__dict__["_kept_tracker_state"] = cls(store, capacity)
+        return state
+
+
+def stored_session(store: Any, query: Any, sender_id: str) -> tuple[int, float | None]:
     """How many events the current session has in the database, and the latest one's time."""
-    query = store.__dict__.get("_session_count_query")
-    if query is None:
-        query = store.__dict__["_session_count_query"] = session_count_query(
-            store.SQLEvent.__table__
-        )
     with store.session_scope() as session:
         count, latest = session.execute(query, {"sender_id": sender_id}).one()
     return int(count), None if latest is None else float(latest)
@@ -131,43 +141,31 @@ def install(capacity: int = CAPACITY) -> None:
     original_save = SQLTrackerStore.save
     original_additional_events = SQLTrackerStore._additional_events
 
-    def kept_trackers(store: Any) -> KeptTrackers:
-        kept = store.__dict__.get("_kept_trackers")
-        if kept is None:
-            kept = store.__dict__["_kept_trackers"] = KeptTrackers(capacity)
-        return kept
-
-    def checked_counts(store: Any) -> dict[str, tuple[Any, int]]:
-        """Per sender: the tracker handed out from the cache and its checked stored count."""
-        counts: dict[str, tuple[Any, int]] | None = store.__dict__.get("_checked_counts")
-        if counts is None:
-            counts = store.__dict__["_checked_counts"] = {}
-        return counts
-
     async def retrieve(self: Any, sender_id: str) -> Any:
-        kept = kept_trackers(self).take(sender_id)
-        checked_counts(self).pop(sender_id, None)
+        state = StoreState.of(self, capacity)
+        kept = state.kept.take(sender_id)
+        state.checked.pop(sender_id, None)
         if kept is not None and kept.domain is self.domain:  # a new model may have other slots
-            stored = stored_session(self, sender_id)
+            stored = stored_session(self, state.query, sender_id)
             if still_current(kept, *stored):
-                checked_counts(self)[sender_id] = (kept.tracker, stored[0])
+                state.checked[sender_id] = (kept.tracker, stored[0])
                 return kept.tracker
         return await original_retrieve(self, sender_id)
 
     def additional_events(self: Any, session: Any, tracker: Any) -> Any:
-        checked = checked_counts(self).pop(tracker.sender_id, None)
+        checked = StoreState.of(self, capacity).checked.pop(tracker.sender_id, None)
         if checked is None or checked[0] is not tracker:
             return original_additional_events(self, session, tracker)
         return itertools.islice(tracker.events, checked[1], len(tracker.events))
 
     async def save(self: Any, tracker: Any) -> None:
-        kept = kept_trackers(self)
-        kept.forget(tracker.sender_id)
+        state = StoreState.of(self, capacity)
+        state.kept.forget(tracker.sender_id)
         try:
             await original_save(self, tracker)
         finally:
-            checked_counts(self).pop(tracker.sender_id, None)
-        kept.keep(tracker.sender_id, tracker, self.domain)
+            state.checked.pop(tracker.sender_id, None)
+        state.kept.keep(tracker.sender_id, tracker, self.domain)
 
     SQLTrackerStore.retrieve = retrieve  # type: ignore[method-assign]
     SQLTrackerStore._additional_events = additional_events  # type: ignore[method-assign]
