@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+import rustpy_xlsxwriter
 
 from backend.domain.calendar import WIB
 from backend.domain.control_characters import escape_control_characters
@@ -42,17 +40,12 @@ CASE_HEADER = (
     "Batas waktu penyelesaian / Resolution due (WIB)",
     "Sisa hari kerja / Remaining working days",
 )
+SUMMARY_WIDTHS = (34, 52, 52, 16)
+CASE_WIDTHS = (18, 20, 28, 18, 22, 22, 12, 12, 20, 14)
+NAME_COLUMN = 2
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# Texts stay texts: xlsxwriter is told never to read one as a formula, number or link.
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-}
-# Day 0 of a spreadsheet's serial dates (1900 system, after its 29 February 1900).
-EXCEL_EPOCH = datetime(1899, 12, 30)
-SECONDS_PER_DAY = 86_400
+FRACTION_FORMAT = "0.00"
+# At most this many distinct labels and deadlines are kept converted while writing.
 CACHE_SIZE = 10_000
 
 # Code → (Indonesian, English).
@@ -272,114 +265,99 @@ def _csv_value(value: Any) -> Any:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """A workbook with the summary sheet and the case-list sheet, streamed row by row.
+    """A workbook with the summary sheet and the case-list sheet.
 
-    xlsxwriter's constant-memory mode writes each row to a temporary file as soon as the
-    next one starts, with its texts inline: memory stays flat whatever the number of cases.
+    rustpy-xlsxwriter (rust_xlsxwriter underneath) writes the rows as they come, in its
+    constant-memory mode, with every text an inline text: never a formula, number or link.
+    Only the case rows' dictionaries are made in Python, one at a time.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
-    writer = _SheetWriter(workbook)
-    summary = workbook.add_worksheet(SUMMARY_SHEET)
-    _columns(summary, (34, 52, 52, 16))
     title = f"Laporan penanganan pengaduan / Complaint handling report {report.period.key}"
-    summary.write_string(0, 0, title, writer.bold)
-    _header(summary, 2, SUMMARY_HEADER, writer.bold)
-    for row, line in enumerate(summary_lines(report), start=3):
-        for column, value in enumerate((line.code, line.indonesian, line.english, line.value)):
-            writer.cell(summary, row, column, value)
-    cases = workbook.add_worksheet(CASES_SHEET)
-    _columns(cases, (18, 20, 28, 18, 22, 22, 12, 12, 20, 14))
-    cases.freeze_panes(1, 0)
-    _header(cases, 0, CASE_HEADER, writer.bold)
-    writer.case_rows(cases, report.cases)
-    workbook.close()
+    rustpy_xlsxwriter.write_worksheets(
+        [
+            (SUMMARY_SHEET, [_summary_record(line) for line in summary_lines(report)]),
+            (CASES_SHEET, _case_records(report.cases)),
+        ],
+        buffer,
+        datetime_format=DATETIME_FORMAT,
+        float_format=FRACTION_FORMAT,
+        bold_headers=True,
+        header_row={SUMMARY_SHEET: 2},
+        merge_ranges={SUMMARY_SHEET: [(0, 0, 0, len(SUMMARY_HEADER) - 1, title, _bold())]},
+        freeze_panes={CASES_SHEET: {"row": 1, "col": 0}},
+        column_widths={SUMMARY_SHEET: list(SUMMARY_WIDTHS), CASES_SHEET: list(CASE_WIDTHS)},
+        # A spreadsheet keeps a quote-prefixed cell text even when it is edited: the names
+        # customers typed stay texts however they start.
+        column_formats={CASES_SHEET: {CASE_HEADER[NAME_COLUMN]: _quote_prefixed()}},
+    )
     return buffer.getvalue()
 
 
-def _columns(sheet: Worksheet, widths: tuple[int, ...]) -> None:
-    """Set the widths of the first columns (before any row is written)."""
-    for index, width in enumerate(widths):
-        sheet.set_column(index, index, width)
+def _bold() -> rustpy_xlsxwriter.Format:
+    return rustpy_xlsxwriter.Format().set_bold()
 
 
-def _header(sheet: Worksheet, row: int, texts: tuple[str, ...], bold: Format) -> None:
-    """A row of bold header cells."""
-    for column, text in enumerate(texts):
-        sheet.write_string(row, column, text, bold)
+def _quote_prefixed() -> rustpy_xlsxwriter.Format:
+    return rustpy_xlsxwriter.Format().set_quote_prefix()
 
 
-class _SheetWriter:
-    """Writes cells with the workbook's formats: the type of each value decides the call."""
+def _summary_record(line: SummaryLine) -> dict[str, Any]:
+    """One summary line under the sheet's headers, its texts with control characters out."""
+    cells = (line.code, line.indonesian, line.english, line.value)
+    return dict(zip(SUMMARY_HEADER, (_xlsx_value(cell) for cell in cells), strict=True))
 
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.bold = workbook.add_format({"bold": True})
-        # A spreadsheet keeps a quote-prefixed cell text even when it is edited.
-        self.quoted = workbook.add_format({"quote_prefix": True})
-        self.moment = workbook.add_format({"num_format": DATETIME_FORMAT})
-        self.fraction = workbook.add_format({"num_format": "0.00"})
-        self.serials: dict[datetime, float] = {}
 
-    def cell(self, sheet: Worksheet, row: int, column: int, value: Any) -> None:
-        """Texts always as texts (never formulas), times and fractions formatted, None empty."""
-        if value is None:
-            return
-        if isinstance(value, str):
-            self.text(sheet, row, column, value)
-        elif isinstance(value, datetime):
-            sheet.write_number(row, column, self.serial(value), self.moment)
-        elif isinstance(value, float):
-            sheet.write_number(row, column, value, self.fraction)
-        else:
-            sheet.write_number(row, column, value)
+def _xlsx_value(value: Any) -> Any:
+    """Texts with their control characters written out; times in WIB without a zone."""
+    if isinstance(value, str):
+        return escape_control_characters(value)
+    if isinstance(value, datetime):
+        return _wib(value)
+    return value
 
-    def text(self, sheet: Worksheet, row: int, column: int, value: str) -> None:
-        """A text with its control characters written out, quote-prefixed if formula-like."""
-        sheet.write_string(row, column, *self.safe(value))
 
-    def safe(self, value: str) -> tuple[str, Format | None]:
-        """The text to write and its format: escaped, quote-prefixed if formula-like."""
-        value = escape_control_characters(value)
-        return value, self.quoted if value.startswith(FORMULA_STARTS) else None
+def _case_records(cases: Iterable[CaseLine]) -> Iterator[dict[str, Any]]:
+    """The case list, one row at a time: the hot loop, so the few values a column repeats
+    (status, category, deadlines...) are converted once."""
+    texts: dict[str, str] = {}
+    moments: dict[datetime, datetime] = {}
 
-    def case_rows(self, sheet: Worksheet, cases: Iterable[CaseLine]) -> None:
-        """The case list from the second row on: the hot loop, so the cells' types are known
-        and the few values a column repeats (status, category...) are made safe once."""
-        write_string, write_number = sheet.write_string, sheet.write_number
-        safe, serial, moment = self.safe, self.serial, self.moment
-        labels: dict[str, tuple[str, Format | None]] = {}
-
-        def label(row: int, column: int, value: str) -> None:
-            found = labels.get(value)
-            if found is None:
-                found = safe(value)
-                if len(labels) < CACHE_SIZE:
-                    labels[value] = found
-            write_string(row, column, *found)
-
-        for row, case in enumerate(cases, start=1):
-            write_string(row, 0, *safe(case.register_number))
-            write_number(row, 1, serial(case.received_at), moment)
-            write_string(row, 2, *safe(case.full_name))
-            label(row, 3, case.status)
-            label(row, 4, case.category)
-            if case.product is not None:
-                label(row, 5, case.product)
-            label(row, 6, case.priority)
-            label(row, 7, case.channel)
-            write_number(row, 8, serial(case.resolution_due_at), moment)
-            if case.remaining_working_days is not None:
-                write_number(row, 9, case.remaining_working_days)
-
-    def serial(self, moment: datetime) -> float:
-        """The spreadsheet serial number of the WIB wall-clock time (deadlines repeat: cached)."""
-        found = self.serials.get(moment)
+    def label(value: str) -> str:
+        found = texts.get(value)
         if found is None:
-            delta = _wib(moment) - EXCEL_EPOCH
-            found = delta.days + (delta.seconds + delta.microseconds / 1e6) / SECONDS_PER_DAY
-            if len(self.serials) < CACHE_SIZE:
-                self.serials[moment] = found
+            found = escape_control_characters(value)
+            if len(texts) < CACHE_SIZE:
+                texts[value] = found
         return found
+
+    def wib(moment: datetime) -> datetime:
+        found = moments.get(moment)
+        if found is None:
+            found = _wib(moment)
+            if len(moments) < CACHE_SIZE:
+                moments[moment] = found
+        return found
+
+    escape = escape_control_characters
+    for case in cases:
+        yield dict(
+            zip(
+                CASE_HEADER,
+                (
+                    escape(case.register_number),
+                    _wib(case.received_at),
+                    escape(case.full_name),
+                    label(case.status),
+                    label(case.category),
+                    None if case.product is None else label(case.product),
+                    label(case.priority),
+                    label(case.channel),
+                    wib(case.resolution_due_at),
+                    case.remaining_working_days,
+                ),
+                strict=True,
+            )
+        )
 
 
 def file_name(report: Report, extension: str) -> str:
