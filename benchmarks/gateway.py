@@ -135,7 +135,6 @@ def _run_app(settings: Any, sock: socket.socket, control: Connection) -> None:
         @event.listens_for(engine, "begin")
         def begin(*_: Any) -> None:
             counters.transactions += 1
-            counters.statements -= 1 if app.ctx.db.is_sqlite else 0  # our BEGIN IMMEDIATE
 
     def answer_control() -> None:
         while True:

@@ -81,6 +81,17 @@ async def insert_message(
     return int(message_id)
 
 
+async def insert_messages(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert transcript lines (the columns of `insert_message` each) in one statement;
+    their ids, in the order of `rows`."""
+    if not rows:
+        return []
+    result = await session.execute(
+        insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return [int(message_id) for message_id in result.scalars()]
+
+
 async def insert_user_message(
     session: AsyncSession,
     conversation_id: str,
@@ -165,6 +176,42 @@ async def change_state(
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A message marked answered: whether its caller still waited, and what waits next."""
+
+    # It was `queued` (its caller still waits for the answers), not `late` (they are pushed).
+    inline: bool
+    # Another message of the conversation waits for its turn.
+    more: bool
+
+
+async def mark_answered(
+    session: AsyncSession, conversation_id: str, message_id: int, now: datetime
+) -> Answered | None:
+    """Mark the message's waiting entry done, and say whether another one of its
+    conversation waits: one statement (UPDATE … RETURNING) when it was queued; None if it
+    no longer waited."""
+    other = INBOX.alias("other")
+    waiting_other = exists().where(
+        other.c.conversation_id == conversation_id,
+        other.c.state.in_(WAITING),
+        other.c.message_id != message_id,
+    )
+    for state in ("queued", "late"):
+        row = (
+            await session.execute(
+                update(INBOX)
+                .where(INBOX.c.message_id == message_id, INBOX.c.state == state)
+                .values(state="done", answered_at=now)
+                .returning(waiting_other)
+            )
+        ).first()
+        if row is not None:
+            return Answered(inline=state == "queued", more=bool(row[0]))
+    return None
+
+
 async def start_try(session: AsyncSession, message_id: int, now: datetime) -> None:
     """One more try with the bot begins now."""
     await session.execute(
@@ -183,18 +230,6 @@ async def end_try(session: AsyncSession, message_id: int) -> None:
         .values(try_started_at=None)
         .execution_options(synchronize_session=False)
     )
-
-
-async def has_waiting(session: AsyncSession, conversation_id: str) -> bool:
-    """Whether a message of the conversation still waits for its turn."""
-    result = await session.execute(
-        select(
-            exists().where(
-                InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING)
-            )
-        )
-    )
-    return bool(result.scalar_one())
 
 
 async def is_late_before(session: AsyncSession, conversation_id: str, message_id: int) -> bool:

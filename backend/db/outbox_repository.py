@@ -17,20 +17,30 @@ def add_entry(session: AsyncSession, entry: OutboxEntry) -> None:
     session.add(entry)
 
 
-async def insert_entry(
-    session: AsyncSession, message_id: int, conversation_id: str, channel: str, now: datetime
+async def insert_entries(
+    session: AsyncSession,
+    message_ids: Sequence[int],
+    conversation_id: str,
+    channel: str,
+    now: datetime,
 ) -> None:
-    """A pending entry for a recorded message, due now (one Core statement)."""
+    """A pending entry for each recorded message, due now (one Core statement)."""
+    if not message_ids:
+        return
     await session.execute(
-        insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__]).values(
-            message_id=message_id,
-            conversation_id=conversation_id,
-            channel=channel,
-            state="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
+        insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__]),
+        [
+            {
+                "message_id": message_id,
+                "conversation_id": conversation_id,
+                "channel": channel,
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for message_id in message_ids
+        ],
     )
 
 

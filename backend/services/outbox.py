@@ -85,37 +85,51 @@ async def record_outgoing(
     return message
 
 
-async def record_answer(
+async def record_answers(
     session: AsyncSession,
     conversation_id: str,
     channel: str,
-    answer: Answer,
+    answers: list[Answer],
     *,
     now: datetime,
     reply_to: int,
     extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """`record_outgoing` for a bot's answer in Core statements (a turn's hot path); the
-    answer as recorded, in Rasa's REST shape."""
-    payload = {key: value for key, value in answer.items() if key != "recipient_id"}
-    payload.update(extra or {})
-    text = answer.get("text")
-    text = text if isinstance(text, str) else ""
-    message_id = await inbox_repository.insert_message(
+) -> list[dict[str, Any]]:
+    """`record_outgoing` for a bot's answers to one message, in two Core statements at most
+    (a turn's hot path: the messages, then their outbox entries); the answers as recorded,
+    in Rasa's REST shape."""
+    recorded: list[Message] = []
+    for answer in answers:
+        payload = {key: value for key, value in answer.items() if key != "recipient_id"}
+        payload.update(extra or {})
+        text = answer.get("text")
+        recorded.append(
+            Message(
+                conversation_id=conversation_id,
+                sender="bot",
+                text=text if isinstance(text, str) else "",
+                payload=payload,
+            )
+        )
+    message_ids = await inbox_repository.insert_messages(
         session,
-        conversation_id,
-        "bot",
-        text,
-        payload,
-        now,
-        reply_to=reply_to,
+        [
+            {
+                "conversation_id": conversation_id,
+                "sender": "bot",
+                "text": message.text,
+                "payload": message.payload,
+                "created_at": now,
+                "reply_to": reply_to,
+            }
+            for message in recorded
+        ],
     )
     if channel in PUSH_CHANNELS:
-        await outbox_repository.insert_entry(session, message_id, conversation_id, channel, now)
-    recorded = Message(
-        id=message_id, conversation_id=conversation_id, sender="bot", text=text, payload=payload
-    )
-    return MessageView.of(recorded).rest_fields()
+        await outbox_repository.insert_entries(session, message_ids, conversation_id, channel, now)
+    for message, message_id in zip(recorded, message_ids, strict=True):
+        message.id = message_id
+    return [MessageView.of(message).rest_fields() for message in recorded]
 
 
 def retry_delay(attempts: int) -> float:

@@ -27,7 +27,7 @@ from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
 from backend.services.handoff import PUSHED
-from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_answer
+from backend.services.outbox import PUSH_CHANNELS, Dispatcher, queue_push, record_answers
 from backend.services.ports import Answer, AssistantUnavailable, EventBus, Responder, RetryLater
 from backend.services.unit_of_work import Sessions
 
@@ -202,34 +202,29 @@ class Turns:
         the same transaction)."""
         now = self._clock()
         async with self._sessions.session() as session:
-            inline = await inbox_repository.change_state(
-                session, message_id, "done", only_from=("queued",), answered_at=now
+            answered = await inbox_repository.mark_answered(
+                session, conversation.id, message_id, now
             )
-            if not inline and not await inbox_repository.change_state(
-                session, message_id, "done", only_from=("late",), answered_at=now
-            ):
+            if answered is None:
                 await session.rollback()
                 return True  # answered already (cannot happen while runs are exclusive)
-            shown: list[dict[str, Any]] = []
-            for answer in answers:
-                payload = await record_answer(
-                    session,
-                    conversation.id,
-                    conversation.channel,
-                    answer,
-                    now=now,
-                    reply_to=message_id,
-                    extra=None if inline else {PUSHED: True},
-                )
-                shown.append(payload)
-            more = await inbox_repository.has_waiting(session, conversation.id)
+            inline = answered.inline
+            shown = await record_answers(
+                session,
+                conversation.id,
+                conversation.channel,
+                answers,
+                now=now,
+                reply_to=message_id,
+                extra=None if inline else {PUSHED: True},
+            )
             await session.commit()
         # Inline answers ride on the event: whoever waits (REST) need not read them back.
         done = turn_event(message_id, "done", shown if inline else None)
         await self._publish(conversation.id, done, turn_event(message_id, "done"))
         if answers and conversation.channel in PUSH_CHANNELS:
             self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
-        return more
+        return answered.more
 
     async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
         payload = message.payload if isinstance(message.payload, dict) else {}

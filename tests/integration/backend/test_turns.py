@@ -36,6 +36,7 @@ class FakeBot:
         self.asked: list[str] = []
         self.kept: list[str] = []
         self.tracker: dict[int, list[Answer]] = {}
+        self.parts = 1  # messages per answer
 
     async def answer(
         self, conversation_id: str, text: str, metadata: Mapping[str, Any]
@@ -44,6 +45,11 @@ class FakeBot:
             raise AssistantUnavailable("connection refused")
         self.asked.append(text)
         answers = [{"recipient_id": conversation_id, "text": f"re: {text}"}]
+        if self.parts > 1:
+            answers = [
+                {"recipient_id": conversation_id, "text": f"re: {text} ({part})"}
+                for part in range(1, self.parts + 1)
+            ]
         self.tracker[int(metadata["message_id"])] = answers
         return answers
 
@@ -141,6 +147,23 @@ async def test_waiting_messages_are_answered_oldest_first_and_pushed(db: Databas
         ),
         ("chats", {"type": "turn", "message_id": first, "state": "done"}),
     ]
+
+
+async def test_an_answer_of_several_messages_is_recorded_shown_and_pushed_in_its_order(
+    db: Database,
+) -> None:
+    world = World(db)
+    world.bot.parts = 3
+    first = await world.say("halo")
+
+    await world.run()
+
+    said = ["re: halo (1)", "re: halo (2)", "re: halo (3)"]
+    assert await world.lines() == [("user", "halo"), *(("bot", text) for text in said)]
+    assert [a["text"] for a in world.channels.sent] == said
+    topic, done = world.bus.events[0]
+    assert (topic, done["message_id"], done["state"]) == (f"chat:{CHAT}", first, "done")
+    assert [answer["text"] for answer in done["answers"]] == said
 
 
 async def test_a_message_taken_in_twice_is_stored_and_answered_once(db: Database) -> None:

@@ -154,9 +154,7 @@ def test_the_workbook_holds_every_summary_figure_and_every_case_cell_as_the_repo
     ]
 
 
-def test_the_workbook_writes_control_characters_out_and_keeps_every_name_a_quoted_text() -> (
-    None
-):
+def test_the_workbook_writes_control_characters_out_and_keeps_every_name_a_quoted_text() -> None:
     names = ("Budi\x1b[31m\x07", '=HYPERLINK("http://evil.example")', "+62 812", "-1", "@SUM(A1)")
     workbook = openpyxl.load_workbook(
         io.BytesIO(to_xlsx(report(*(line(name, 1) for name in names))))
