@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,52 @@ WAITING = ("queued", "late")
 CONVERSATIONS = Conversation.metadata.tables[Conversation.__tablename__]
 MESSAGES = Message.metadata.tables[Message.__tablename__]
 INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
+_OTHER = INBOX.alias("other")
+
+# A turn's statements are built once, with bound parameters: building one costs more than
+# SQLite running it, and a statement object also keeps its cache key.
+_HAS_LATE = (
+    exists()
+    .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state == "late")
+    .correlate(CONVERSATIONS)
+)
+_TOUCH = (
+    update(CONVERSATIONS)
+    .where(CONVERSATIONS.c.id == bindparam("chat"))
+    .values(updated_at=bindparam("now"))
+    .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, _HAS_LATE)
+)
+_TOUCH_IN_LANGUAGE = _TOUCH.values(language=bindparam("spoken"))
+_INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
+_INSERT_ENTRY = insert(INBOX)
+_NEXT_TURN = (
+    select(InboxEntry, Message, Conversation)
+    .join(Message, Message.id == InboxEntry.message_id)
+    .join(Conversation, Conversation.id == InboxEntry.conversation_id)
+    .where(
+        InboxEntry.conversation_id == bindparam("chat"),
+        InboxEntry.state.in_(WAITING),
+    )
+    .order_by(InboxEntry.message_id)
+    .limit(1)
+)
+_START_TRY = (
+    update(INBOX)
+    .where(INBOX.c.message_id == bindparam("entry"))
+    .values(attempts=INBOX.c.attempts + 1, try_started_at=bindparam("now"))
+)
+_MARK_ANSWERED = (
+    update(INBOX)
+    .where(INBOX.c.message_id == bindparam("entry"), INBOX.c.state == bindparam("was"))
+    .values(state="done", answered_at=bindparam("now"))
+    .returning(
+        exists().where(
+            _OTHER.c.conversation_id == bindparam("chat"),
+            _OTHER.c.state.in_(WAITING),
+            _OTHER.c.message_id != bindparam("entry"),
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -39,17 +85,10 @@ async def touch_conversation(
 
     One statement (UPDATE … RETURNING), the row then stays locked until the commit.
     """
-    late = (
-        exists()
-        .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state == "late")
-        .correlate(CONVERSATIONS)
-    )
-    result = await session.execute(
-        update(CONVERSATIONS)
-        .where(CONVERSATIONS.c.id == conversation_id)
-        .values(updated_at=now, **({"language": language} if language else {}))
-        .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, late)
-    )
+    parameters: dict[str, Any] = {"chat": conversation_id, "now": now}
+    if language:
+        parameters["spoken"] = language
+    result = await session.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
     row = result.first()
     return Touched(row[0], row[1], bool(row[2])) if row else None
 
@@ -66,16 +105,15 @@ async def insert_message(
     """Insert one transcript line (one Core statement, no unit of work); its id."""
     message_id = (
         await session.execute(
-            insert(MESSAGES)
-            .values(
-                conversation_id=conversation_id,
-                sender=sender,
-                text=text,
-                payload=payload,
-                created_at=now,
-                reply_to=reply_to,
-            )
-            .returning(MESSAGES.c.id)
+            _INSERT_MESSAGE,
+            {
+                "conversation_id": conversation_id,
+                "sender": sender,
+                "text": text,
+                "payload": payload,
+                "created_at": now,
+                "reply_to": reply_to,
+            },
         )
     ).scalar_one()
     return int(message_id)
@@ -112,14 +150,15 @@ async def add_entry(
 ) -> None:
     """Queue the user message's turn: its inbox entry (one Core statement)."""
     await session.execute(
-        insert(INBOX).values(
-            message_id=message_id,
-            conversation_id=conversation_id,
-            external_id=external_id,
-            state="queued",
-            attempts=0,
-            received_at=now,
-        )
+        _INSERT_ENTRY,
+        {
+            "message_id": message_id,
+            "conversation_id": conversation_id,
+            "external_id": external_id,
+            "state": "queued",
+            "attempts": 0,
+            "received_at": now,
+        },
     )
 
 
@@ -143,14 +182,7 @@ async def next_turn(
 ) -> tuple[InboxEntry, Message, Conversation] | None:
     """The conversation's earliest message still waiting for its turn, with the
     conversation, in one query; None when nothing waits."""
-    result = await session.execute(
-        select(InboxEntry, Message, Conversation)
-        .join(Message, Message.id == InboxEntry.message_id)
-        .join(Conversation, Conversation.id == InboxEntry.conversation_id)
-        .where(InboxEntry.conversation_id == conversation_id, InboxEntry.state.in_(WAITING))
-        .order_by(InboxEntry.message_id)
-        .limit(1)
-    )
+    result = await session.execute(_NEXT_TURN, {"chat": conversation_id})
     row = result.first()
     return (row[0], row[1], row[2]) if row else None
 
@@ -192,21 +224,9 @@ async def mark_answered(
     """Mark the message's waiting entry done, and say whether another one of its
     conversation waits: one statement (UPDATE … RETURNING) when it was queued; None if it
     no longer waited."""
-    other = INBOX.alias("other")
-    waiting_other = exists().where(
-        other.c.conversation_id == conversation_id,
-        other.c.state.in_(WAITING),
-        other.c.message_id != message_id,
-    )
     for state in ("queued", "late"):
-        row = (
-            await session.execute(
-                update(INBOX)
-                .where(INBOX.c.message_id == message_id, INBOX.c.state == state)
-                .values(state="done", answered_at=now)
-                .returning(waiting_other)
-            )
-        ).first()
+        parameters = {"chat": conversation_id, "entry": message_id, "was": state, "now": now}
+        row = (await session.execute(_MARK_ANSWERED, parameters)).first()
         if row is not None:
             return Answered(inline=state == "queued", more=bool(row[0]))
     return None
@@ -214,12 +234,7 @@ async def mark_answered(
 
 async def start_try(session: AsyncSession, message_id: int, now: datetime) -> None:
     """One more try with the bot begins now."""
-    await session.execute(
-        update(InboxEntry)
-        .where(InboxEntry.message_id == message_id)
-        .values(attempts=InboxEntry.attempts + 1, try_started_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_START_TRY, {"entry": message_id, "now": now})
 
 
 async def end_try(session: AsyncSession, message_id: int) -> None:
