@@ -15,7 +15,10 @@
 The apps reach Rasa through a balancer over both Rasa processes rather than each at its own
 Rasa: with the tracker store in PostgreSQL and the conversations' locks in Redis any Rasa can
 take any turn, so a Rasa that dies or restarts costs nothing but a retry, and an app replica
-never depends on one Rasa being up. The action server calls the case API through the app
+never depends on one Rasa being up. Still, a conversation's calls go to one Rasa while it is
+up (HAProxy hashes the conversation id the app sends in a header): that Rasa keeps the
+conversation's tracker between turns (engine/tracker_cache.py) instead of reading it back
+from PostgreSQL and replaying it. The action server calls the case API through the app
 balancer for the same reason. HAProxy's own timeouts sit above the turn's (backend/timeouts.py).
 
 Every server (HAProxy too) runs under a `Supervisor`: killed, it is started again. From Python:
@@ -378,8 +381,11 @@ class Cluster:
 def haproxy_config(ports: ClusterPorts, settings: Settings) -> str:
     """HAProxy in front of the app replicas and of the Rasa processes.
 
-    Round robin, no stickiness; a replica leaves the rotation after two failed checks a
-    second apart and returns after two good ones. A request whose connection is refused (a
+    The apps: round robin, no stickiness. Rasa: by a consistent hash of the conversation id
+    the app's Rasa client sends (`X-Conversation-Id`; round robin for calls without one), so
+    a process keeps the trackers of its conversations; when it is down they move to the
+    other. A server leaves the rotation after two failed checks a second apart and returns
+    after two good ones. A request whose connection is refused (a
     replica just died) is retried on another. Websockets pass through (`timeout tunnel`).
     The log names no URL: Rasa's API takes its token in the query string, and paths carry
     conversation ids.
@@ -432,7 +438,8 @@ frontend rasa
     default_backend rasa
 
 backend rasa
-    balance roundrobin
+    balance hdr(X-Conversation-Id)
+    hash-type consistent
     option httpchk GET /
     http-check expect status 200
 {rasas}

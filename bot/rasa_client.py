@@ -21,6 +21,10 @@ from backend.services.ports import AssistantUnavailable
 KEPT_CONNECTIONS = 64
 KEEPALIVE_SECONDS = 4.0
 CONNECT_SECONDS = 5.0
+# Names the conversation a call is about, so that a balancer in front of several Rasa
+# processes sends all of a conversation's calls to one of them (HAProxy hashes it): that
+# process keeps the conversation's tracker between turns instead of reading it back.
+CONVERSATION_HEADER = "X-Conversation-Id"
 
 
 class RasaUnavailable(AssistantUnavailable):
@@ -44,7 +48,9 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """Pass one user message to the REST channel and return the bot's answers."""
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
-        answers = await self._request("POST", "/webhooks/rest/webhook", payload=body)
+        answers = await self._request(
+            "POST", "/webhooks/rest/webhook", payload=body, conversation=sender
+        )
         if not isinstance(answers, list):
             raise RasaUnavailable("the REST channel answered something other than a list")
         return answers
@@ -66,6 +72,7 @@ class RasaClient:
             "GET",
             f"/conversations/{quote(sender, safe='')}/tracker",
             params={"token": self._token, "include_events": "ALL"},
+            conversation=sender,
         )
         events = (tracker.get("events") if isinstance(tracker, dict) else None) or []
         return answers_after_message(events, sender, message_id)
@@ -73,7 +80,10 @@ class RasaClient:
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's tracker (slots, events), as the HTTP API shows it."""
         tracker = await self._request(
-            "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
+            "GET",
+            f"/conversations/{sender}/tracker",
+            params={"token": self._token},
+            conversation=sender,
         )
         if not isinstance(tracker, dict):
             raise RasaUnavailable("the tracker is not a JSON object")
@@ -95,6 +105,7 @@ class RasaClient:
             f"/conversations/{quote(sender, safe='')}/tracker/events",
             params={"token": self._token, "include_events": "NONE"},
             payload=events,
+            conversation=sender,
         )
 
     async def pause(self, sender: str) -> None:
@@ -131,6 +142,7 @@ class RasaClient:
             f"/conversations/{quote(sender, safe='')}/trigger_intent",
             params={"token": self._token, "include_events": "NONE"},
             payload={"name": intent},
+            conversation=sender,
         )
         messages = answered.get("messages") if isinstance(answered, dict) else None
         if not isinstance(messages, list):
@@ -151,6 +163,7 @@ class RasaClient:
             f"/conversations/{quote(sender, safe='')}/execute",
             params={"token": self._token, "include_events": "NONE"},
             payload={"name": form},
+            conversation=sender,
         )
         messages = answered.get("messages") if isinstance(answered, dict) else None
         if not isinstance(messages, list):
@@ -186,11 +199,13 @@ class RasaClient:
         *,
         params: Mapping[str, str] | None = None,
         payload: Any = None,
+        conversation: str | None = None,
     ) -> Any:
         """The decoded JSON answer (None when empty); RasaUnavailable on any failure."""
+        headers = {CONVERSATION_HEADER: conversation} if conversation else None
         try:
             async with self._session().request(
-                method, f"{self._base_url}{path}", params=params, json=payload
+                method, f"{self._base_url}{path}", params=params, json=payload, headers=headers
             ) as response:
                 body = await response.read()
         except (TimeoutError, aiohttp.ClientError) as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backend.cluster import Cluster, ClusterPorts, Services, haproxy_config
 from backend.settings import Settings
+from bot.rasa_client import CONVERSATION_HEADER
 
 PORTS = ClusterPorts()
 
@@ -50,10 +51,11 @@ def test_the_app_balancer_rotates_both_replicas_checked_on_readyz_without_sticki
     assert not re.search(r"\b(stick|cookie|balance source)\b", apps)
 
 
-def test_the_rasa_balancer_rotates_both_rasa_processes() -> None:
+def test_the_rasa_balancer_keeps_a_conversation_on_one_of_both_rasa_processes() -> None:
     rasa = backend_section(haproxy_config(PORTS, settings()), "rasa")
 
-    assert "balance roundrobin" in rasa
+    assert f"balance hdr({CONVERSATION_HEADER})" in rasa
+    assert "hash-type consistent" in rasa
     assert "server rasa-1 127.0.0.1:5101 check" in rasa
     assert "server rasa-2 127.0.0.1:5102 check" in rasa
 
