@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from backend.db.sqlite_trips import one_trip_connector
 from backend.private_files import private_directory
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -45,7 +46,9 @@ class Database:
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             ensure_sqlite_directory(self.url)
-            options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            options["async_creator"] = one_trip_connector(
+                str(self.url.database), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
             # A returned connection is rolled back only when a transaction is still open
             # (see `_configure_sqlite`), not after every commit.
             options["pool_reset_on_return"] = None
@@ -76,9 +79,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     """WAL, foreign keys, a busy timeout, and write transactions that never deadlock.
 
     aiosqlite runs each call in the connection's thread, and each trip there and back
-    costs more than SQLite's own work: BEGIN is one trip (the driver's `execute`, not a
-    statement with its cursor made, run and closed), and a connection going back to the
-    pool is rolled back only when its transaction is still open.
+    costs more than SQLite's own work: a statement is one trip, BEGIN rides with the first
+    one (`sqlite_trips`), and a connection going back to the pool is rolled back only
+    when its transaction is still open.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -96,15 +99,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write unit of work waits
         # for a concurrent writer (busy_timeout) instead of failing with SQLITE_BUSY.
-        connection.connection.dbapi_connection.run_async(_begin_immediate)
+        connection.connection.driver_connection.begin_with_next_statement()
 
     @event.listens_for(engine.sync_engine, "reset")
     def on_reset(dbapi_connection: Any, record: Any, state: Any) -> None:
         # The pool's own rollback is off (pool_reset_on_return=None): this one runs only
-        # for a connection handed back in the middle of a transaction.
-        if state.asyncio_safe and record.driver_connection.in_transaction:
+        # for a connection handed back in the middle of a transaction (or with its BEGIN
+        # still pending).
+        driver = record.driver_connection
+        driver.begin_pending = False
+        if state.asyncio_safe and driver.in_transaction:
             dbapi_connection.rollback()
-
-
-async def _begin_immediate(driver_connection: Any) -> None:
-    await driver_connection.execute("BEGIN IMMEDIATE")

@@ -1,14 +1,19 @@
-"""The SQLite adapter: write transactions take the lock up front, and a connection handed
-back in the middle of one is rolled back before anyone else gets it."""
+"""The SQLite adapter: write transactions take the lock up front, a connection handed back
+in the middle of one is rolled back before anyone else gets it, and each statement is one
+trip to the connection's thread."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from backend.db.engine import Database
+from backend.db.sqlite_trips import OneTripConnection, one_trip_connector
 
 
 async def scratch(tmp_path: Path) -> Database:
@@ -77,3 +82,110 @@ async def test_a_connection_handed_back_in_the_middle_of_a_transaction_is_rolled
         assert await bodies(database) == ["kept"]
     finally:
         await database.dispose()
+
+
+class Trips:
+    """Counts the calls a connection sends to its thread."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = OneTripConnection._execute
+
+        async def counted(connection: OneTripConnection, fn: Any, *args: Any, **kw: Any) -> Any:
+            self.count += 1
+            return await original(connection, fn, *args, **kw)
+
+        monkeypatch.setattr(OneTripConnection, "_execute", counted)
+
+
+async def test_a_statement_with_its_rows_is_one_trip_and_begin_rides_with_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = await scratch(tmp_path)
+    trips = Trips(monkeypatch)
+    try:
+        async with database.session() as session:
+            await session.execute(text("INSERT INTO notes VALUES ('a'), ('b')"))
+            assert trips.count == 1  # BEGIN IMMEDIATE and the insert
+            rows = (await session.execute(text("SELECT body FROM notes ORDER BY body"))).all()
+            assert [row.body for row in rows] == ["a", "b"]
+            assert trips.count == 2  # executed, fetched and closed at once
+            await session.commit()
+            assert trips.count == 3
+    finally:
+        await database.dispose()
+
+
+async def test_a_unit_of_work_that_sends_no_statement_makes_no_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = await scratch(tmp_path)
+    trips = Trips(monkeypatch)
+    try:
+        async with database.session() as session:
+            await session.commit()
+        async with database.session() as session:
+            await session.rollback()
+        assert trips.count == 0
+        async with database.engine.connect() as connection:  # checked out, begun, handed back
+            raw = await connection.get_raw_connection()
+            assert isinstance(raw.driver_connection, OneTripConnection)
+            assert not raw.driver_connection.in_transaction
+        assert await bodies(database) == []
+    finally:
+        await database.dispose()
+
+
+async def test_a_cursor_reports_counts_ids_and_rows_as_sqlite3_does(tmp_path: Path) -> None:
+    connection = await one_trip_connector(str(tmp_path / "raw.db"), timeout=1)()
+    try:
+        cursor = connection.cursor()
+        await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT UNIQUE)")
+        await cursor.executemany("INSERT INTO t (body) VALUES (?)", [("a",), ("b",), ("c",)])
+        assert cursor.rowcount == 3
+        await cursor.execute("INSERT INTO t (body) VALUES (?)", ("d",))
+        assert (cursor.lastrowid, cursor.description) == (4, None)
+        await cursor.execute("UPDATE t SET body = body || '!' WHERE id > ?", (2,))
+        await cursor.close()
+        assert cursor.rowcount == 2  # still readable after the close, as on sqlite3
+        await cursor.execute("SELECT id, body FROM t ORDER BY id")
+        assert [column[0] for column in cursor.description] == ["id", "body"]
+        assert await cursor.fetchone() == (1, "a")
+        assert await cursor.fetchmany(2) == [(2, "b"), (3, "c!")]
+        assert await cursor.fetchall() == [(4, "d!")]
+        assert await cursor.fetchone() is None
+        with pytest.raises(sqlite3.IntegrityError):
+            await cursor.execute("INSERT INTO t (body) VALUES ('a')")
+        await cursor.execute("SELECT count(*) FROM t")
+        assert await cursor.fetchall() == [(4,)]  # the connection goes on after an error
+    finally:
+        await connection.close()
+
+
+async def test_the_pending_begin_takes_the_write_lock_with_the_first_statement(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lock.db"
+    connect = one_trip_connector(str(path), timeout=0)
+    first, second = await connect(), await connect()
+    try:
+        await first.cursor().execute("PRAGMA journal_mode=WAL")
+        await first.cursor().execute("CREATE TABLE t (body TEXT)")
+        first.begin_with_next_statement()
+        assert not first.in_transaction  # nothing sent yet
+        await first.cursor().execute("SELECT count(*) FROM t")
+        assert first.in_transaction
+        second.begin_with_next_statement()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await second.cursor().execute("SELECT count(*) FROM t")
+        await second.rollback()
+        await first.commit()
+        assert not first.in_transaction
+        second.begin_with_next_statement()
+        await second.cursor().execute("INSERT INTO t VALUES ('after')")
+        await second.commit()
+        cursor = await first.cursor().execute("SELECT body FROM t")
+        assert await cursor.fetchall() == [("after",)]
+    finally:
+        await first.close()
+        await second.close()
