@@ -14,6 +14,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import coredis
 from limits import RateLimitItem, WindowStats, parse_many, storage, strategies
@@ -84,11 +85,17 @@ def parse_limits(text: str) -> list[RateLimitItem]:
 
 def client_address(request: Request) -> str:
     """Who a request counts against per IP: the peer (or the proxy's client), IPv6 by /64."""
-    address = request.remote_addr or request.ip or "unknown"
+    # An address is at most 45 characters (IPv6 with an IPv4 tail); the cache keeps short keys.
+    return counted_address((request.remote_addr or request.ip or "unknown")[:64])
+
+
+@lru_cache(maxsize=4096)
+def counted_address(address: str) -> str:
+    """The key of an address: IPv4 as is, IPv6 by its /64; cached, as it is read per message."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return address[:64]
+        return address
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
