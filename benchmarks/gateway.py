@@ -7,8 +7,10 @@ The real app (`backend.app.create_app`, the embedded default: in-process turn qu
 bus) runs in a child process on a scratch SQLite file, or on a scratch PostgreSQL database
 created from `--database-url` (dropped at the end). A fake Rasa in another child process
 answers at once in Rasa's REST shape (an echo) on loopback, with keep-alive. This process
-drives the REST turns: first straight to the fake Rasa (the floor), then through the
-gateway one user at a time, then `--concurrency` users at once. The app process counts
+drives the REST turns: first straight to the fake Rasa (the floor), then through a bare
+proxy (the same Sanic and Rasa client, storing nothing: the floor of any gateway on this
+stack), then through the gateway one user at a time, then `--concurrency` users at once.
+The app process counts
 every SQL statement it sends (`before_cursor_execute`) and every transaction it begins,
 and reports its CPU seconds (`time.process_time`, its background sweeps included) for
 each phase. Not part of the test suite.
@@ -145,6 +147,30 @@ def _run_app(settings: Any, sock: socket.socket, control: Connection) -> None:
     app.run(sock=sock, single_process=True, access_log=False, motd=False)
 
 
+def _run_bare_proxy(rasa_url: str, sock: socket.socket) -> None:
+    """The floor of any gateway on this stack: the same Sanic and the same Rasa client,
+    each message forwarded and its answer returned, nothing stored, queued or counted."""
+    from sanic import Request, Sanic
+    from sanic.response import HTTPResponse
+    from sanic.response import json as json_response
+
+    from bot.rasa_client import RasaClient
+
+    app = Sanic("bare_proxy_benchmark")
+    client = RasaClient(rasa_url, "unused")
+
+    @app.post("/webhooks/rest/webhook")
+    async def forward(request: Request) -> HTTPResponse:
+        body = json.loads(request.body)
+        return json_response(await client.answer(body["sender"], body["message"], {}))
+
+    @app.get("/livez")
+    async def alive(_request: Request) -> HTTPResponse:
+        return json_response({"status": "ok"})
+
+    app.run(sock=sock, single_process=True, access_log=False, motd=False)
+
+
 # --- the load ----------------------------------------------------------------------------
 
 
@@ -258,6 +284,7 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
     context = multiprocessing.get_context("fork")
     rasa_sock, rasa_url = _listening()
     app_sock, app_url = _listening()
+    proxy_sock, proxy_url = _listening()
     with tempfile.TemporaryDirectory() as var_dir:
         settings = Settings(
             database_url=database_url,
@@ -275,8 +302,12 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
         ours, theirs = context.Pipe()
         app = context.Process(target=_run_app, args=(settings, app_sock, theirs), daemon=True)
         app.start()
+        proxy = context.Process(target=_run_bare_proxy, args=(rasa_url, proxy_sock), daemon=True)
+        proxy.start()
         try:
             _wait_ready(app_url)
+            _wait_ready(proxy_url)
+            asyncio.run(_drive(proxy_url, "/webhooks/rest/webhook", "warm", WARM_UP_TURNS, 1))
             path = "/webhooks/rest/webhook"
             asyncio.run(_drive(app_url, path, "warm", WARM_UP_TURNS, 1))
             if show:
@@ -288,6 +319,7 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
                 ours.recv()
             phases = [
                 asyncio.run(_drive(rasa_url, path, "rasa_direct_1_user", turns, 1)),
+                asyncio.run(_drive(proxy_url, path, "bare_proxy_1_user", turns, 1)),
                 _measured(
                     ours, lambda: asyncio.run(_drive(app_url, path, "gateway_1_user", turns, 1))
                 ),
@@ -300,10 +332,10 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
                 ),
             ]
         finally:
-            app.terminate()
-            rasa.terminate()
-            app.join(10)
-            rasa.join(10)
+            for process in (app, proxy, rasa):
+                process.terminate()
+            for process in (app, proxy, rasa):
+                process.join(10)
     return phases
 
 
@@ -348,9 +380,12 @@ def main(argv: list[str] | None = None) -> int:
     for phase in phases:
         for line in phase.lines():
             print(line)
-    one_direct, one_gateway = phases[0], phases[1]
-    added = statistics.median(one_gateway.latencies) - statistics.median(one_direct.latencies)
-    print(f"added latency per turn, one user (p50 gateway - p50 direct): {added * 1000:.2f} ms")
+    one_direct, one_proxy, one_gateway = (statistics.median(p.latencies) for p in phases[:3])
+    print(
+        "added latency per turn, one user (p50 - p50 direct): "
+        f"bare proxy {(one_proxy - one_direct) * 1000:.2f} ms, "
+        f"gateway {(one_gateway - one_direct) * 1000:.2f} ms"
+    )
     return 0
 
 
