@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -98,42 +99,46 @@ class Trips:
         monkeypatch.setattr(OneTripConnection, "_execute", counted)
 
 
-async def test_a_statement_with_its_rows_is_one_trip_and_begin_rides_with_the_first(
+@pytest.fixture
+async def counted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> AsyncIterator[tuple[Database, Trips]]:
+    """A scratch database whose connections' trips to their threads are counted."""
     database = await scratch(tmp_path)
-    trips = Trips(monkeypatch)
     try:
-        async with database.session() as session:
-            await session.execute(text("INSERT INTO notes VALUES ('a'), ('b')"))
-            assert trips.count == 1  # BEGIN IMMEDIATE and the insert
-            rows = (await session.execute(text("SELECT body FROM notes ORDER BY body"))).all()
-            assert [row.body for row in rows] == ["a", "b"]
-            assert trips.count == 2  # executed, fetched and closed at once
-            await session.commit()
-            assert trips.count == 3
+        yield database, Trips(monkeypatch)
     finally:
         await database.dispose()
+
+
+async def test_a_statement_with_its_rows_is_one_trip_and_begin_rides_with_the_first(
+    counted: tuple[Database, Trips],
+) -> None:
+    database, trips = counted
+    async with database.session() as session:
+        await session.execute(text("INSERT INTO notes VALUES ('a'), ('b')"))
+        assert trips.count == 1  # BEGIN IMMEDIATE and the insert
+        rows = (await session.execute(text("SELECT body FROM notes ORDER BY body"))).all()
+        assert [row.body for row in rows] == ["a", "b"]
+        assert trips.count == 2  # executed, fetched and closed at once
+        await session.commit()
+        assert trips.count == 3
 
 
 async def test_a_unit_of_work_that_sends_no_statement_makes_no_trip(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    counted: tuple[Database, Trips],
 ) -> None:
-    database = await scratch(tmp_path)
-    trips = Trips(monkeypatch)
-    try:
-        async with database.session() as session:
-            await session.commit()
-        async with database.session() as session:
-            await session.rollback()
-        assert trips.count == 0
-        async with database.engine.connect() as connection:  # checked out, begun, handed back
-            raw = await connection.get_raw_connection()
-            assert isinstance(raw.driver_connection, OneTripConnection)
-            assert not raw.driver_connection.in_transaction
-        assert await bodies(database) == []
-    finally:
-        await database.dispose()
+    database, trips = counted
+    async with database.session() as session:
+        await session.commit()
+    async with database.session() as session:
+        await session.rollback()
+    assert trips.count == 0
+    async with database.engine.connect() as connection:  # checked out, begun, handed back
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, OneTripConnection)
+        assert not raw.driver_connection.in_transaction
+    assert await bodies(database) == []
 
 
 async def test_a_cursor_reports_counts_ids_and_rows_as_sqlite3_does(tmp_path: Path) -> None:
