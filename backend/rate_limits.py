@@ -169,9 +169,11 @@ class RateLimits:
                 log.warning("rate limits: the login count was not cleared: %s", exc)
 
     async def aclose(self) -> None:
-        """Close the Redis connections, if any."""
+        """Close the Redis connections, if any, or stop the in-process sweeper."""
         if self._pool is not None:
             self._pool.disconnect()
+        if isinstance(self._limiter, InProcessLimiter):
+            self._limiter.close()
 
     async def _hit(self, *checks: tuple[str, str]) -> Throttled | None:
         """Count one hit against each (rule, key) in order; the first refusal stops counting."""
@@ -213,6 +215,10 @@ class InProcessLimiter:
 
     async def clear(self, item: RateLimitItem, *identifiers: str) -> None:
         self._limiter.clear(item, *identifiers)
+
+    def close(self) -> None:
+        """Stop the sweeper (the app stops)."""
+        self.storage.timer.cancel()
 
 
 class SweptMemoryStorage(storage.MemoryStorage):

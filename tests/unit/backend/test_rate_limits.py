@@ -8,7 +8,14 @@ import time
 
 import pytest
 
-from backend.rate_limits import InProcessLimiter, counted_address, parse_limits
+from backend.rate_limits import (
+    SCOPES,
+    InProcessLimiter,
+    LimitRules,
+    RateLimits,
+    counted_address,
+    parse_limits,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +53,14 @@ def test_in_process_hits_start_no_thread_and_expired_ones_are_swept(
         time.sleep(0.05)
     assert limiter.storage.events == {}  # the window passed: nothing kept
     assert asyncio.run(hits()) == [True, True, False]
+
+
+def test_closing_the_limits_stops_the_sweeper() -> None:
+    limits = RateLimits(LimitRules(*["5 per minute"] * len(SCOPES)))
+    sweeper = limits._limiter.storage.timer  # type: ignore[union-attr]
+    assert sweeper.is_alive()
+
+    asyncio.run(limits.aclose())
+
+    sweeper.join(timeout=5)
+    assert not sweeper.is_alive()
