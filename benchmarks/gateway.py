@@ -307,9 +307,9 @@ def run(database_url: str, turns: int, users: int, *, show: bool = False) -> lis
         try:
             _wait_ready(app_url)
             _wait_ready(proxy_url)
-            asyncio.run(_drive(proxy_url, "/webhooks/rest/webhook", "warm", WARM_UP_TURNS, 1))
             path = "/webhooks/rest/webhook"
-            asyncio.run(_drive(app_url, path, "warm", WARM_UP_TURNS, 1))
+            for warmed in (proxy_url, app_url):
+                asyncio.run(_drive(warmed, path, "warm", WARM_UP_TURNS, 1))
             if show:
                 ours.send("show")
                 ours.recv()

@@ -46,8 +46,11 @@ class Database:
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             ensure_sqlite_directory(self.url)
+            # The URL read as SQLAlchemy's aiosqlite dialect reads it (a file, :memory:, a
+            # URI with its options), connected through `sqlite_trips`.
+            args, kwargs = self.url.get_dialect()().create_connect_args(self.url)
             options["async_creator"] = one_trip_connector(
-                str(self.url.database), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+                args, {**kwargs, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
             )
             # A returned connection is rolled back only when a transaction is still open
             # (see `_configure_sqlite`), not after every commit.

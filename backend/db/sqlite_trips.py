@@ -13,7 +13,7 @@ statement, and a commit or rollback with no transaction open makes no trip at al
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -151,14 +151,13 @@ class OneTripCursor(aiosqlite.Cursor):
 
 
 def one_trip_connector(
-    database: str, *, timeout: float
+    args: Sequence[Any], kwargs: Mapping[str, Any]
 ) -> Callable[[], Awaitable[OneTripConnection]]:
-    """An `async_creator` for SQLAlchemy: a new connection to the file, opened in its thread."""
+    """An `async_creator` for SQLAlchemy: a new connection, opened in its thread with
+    `sqlite3.connect(*args, **kwargs)` (the dialect's arguments for the URL)."""
 
     async def connect() -> OneTripConnection:
-        connection = OneTripConnection(
-            partial(sqlite3.connect, database, timeout=timeout, check_same_thread=False)
-        )
+        connection = OneTripConnection(partial(sqlite3.connect, *args, **kwargs))
         await connection  # starts its thread and opens the file there
         return connection
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +141,30 @@ async def test_a_unit_of_work_that_sends_no_statement_makes_no_trip(
     assert await bodies(database) == []
 
 
+async def test_an_in_memory_database_stays_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    database = Database("sqlite+aiosqlite://")
+    try:
+        async with database.session() as session:
+            await session.execute(text("CREATE TABLE notes (body TEXT NOT NULL)"))
+            await session.execute(text("INSERT INTO notes VALUES ('kept')"))
+            await session.commit()
+            assert (await session.execute(text("SELECT body FROM notes"))).scalars().all() == [
+                "kept"
+            ]
+    finally:
+        await database.dispose()
+    assert list(tmp_path.iterdir()) == []  # no file made of the URL's missing name
+
+
+def connector(path: Path, timeout: float) -> Callable[[], Awaitable[OneTripConnection]]:
+    return one_trip_connector([str(path)], {"timeout": timeout, "check_same_thread": False})
+
+
 async def test_a_cursor_reports_counts_ids_and_rows_as_sqlite3_does(tmp_path: Path) -> None:
-    connection = await one_trip_connector(str(tmp_path / "raw.db"), timeout=1)()
+    connection = await connector(tmp_path / "raw.db", timeout=1)()
     try:
         cursor = connection.cursor()
         await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT UNIQUE)")
@@ -171,7 +193,7 @@ async def test_the_pending_begin_takes_the_write_lock_with_the_first_statement(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "lock.db"
-    connect = one_trip_connector(str(path), timeout=0)
+    connect = connector(path, timeout=0)
     first, second = await connect(), await connect()
     try:
         await first.cursor().execute("PRAGMA journal_mode=WAL")
