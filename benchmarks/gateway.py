@@ -126,10 +126,15 @@ def _run_app(settings: Any, sock: socket.socket, control: Connection) -> None:
 
     @app.before_server_start
     async def count_statements(app: Any) -> None:
-        engine = app.ctx.db.engine.sync_engine
+        for engine in (app.ctx.db.engine.sync_engine, app.ctx.db.unit_engine):
+            if engine is not None:
+                count(engine)
 
+    def count(engine: Any) -> None:
         @event.listens_for(engine, "before_cursor_execute")
         def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+            if sql == "BEGIN IMMEDIATE":
+                return  # the sync engine's BEGIN (the async one's rides with a statement)
             counters.statements += 1
             if counters.show:
                 print("SQL", " ".join(sql.split())[:160], file=sys.stderr)

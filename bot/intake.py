@@ -70,18 +70,17 @@ class Intake:
 
         ChannelMismatch when the conversation belongs to another channel.
         """
-        async with self._sessions.session() as session:
-            taken = await inbox.take_in(
-                session,
-                inbound.conversation_id,
-                inbound.channel,
-                inbound.text,
-                inbound.metadata or None,
-                external_id=external_id,
-                sent_at=sent_at,
-                now=self._clock(),
-                platform_title=inbound.title,
-            )
+        taken = await self._sessions.run(
+            inbox.take_in,
+            inbound.conversation_id,
+            inbound.channel,
+            inbound.text,
+            inbound.metadata or None,
+            external_id=external_id,
+            sent_at=sent_at,
+            now=self._clock(),
+            platform_title=inbound.title,
+        )
         if taken.fresh:
             await self.notify(inbound.conversation_id)
             if taken.message_id is not None:

@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db.channel_tables import ChannelDelivery
 from backend.db.tables import Message
 
 
-async def claim_delivery(
-    session: AsyncSession,
+def claim_delivery(
+    session: Session,
     channel: str,
     external_id: str,
     conversation_id: str,
@@ -33,7 +34,7 @@ async def claim_delivery(
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         .returning(ChannelDelivery.external_id)
     )
-    return (await session.execute(statement)).first() is not None
+    return (session.execute(statement)).first() is not None
 
 
 async def last_delivery_at(session: AsyncSession, conversation_id: str) -> datetime | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,11 +15,16 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
-from backend.db.sqlite_trips import one_trip_connector
+from backend.db.sqlite_trips import BEGIN, one_trip_connector
+from backend.db.sqlite_units import UnitThread
 from backend.private_files import private_directory
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -44,14 +49,16 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         options: dict[str, Any] = {"echo": echo}
+        self._units: UnitThread | None = None
         if self.is_sqlite:
             ensure_sqlite_directory(self.url)
             # The URL read as SQLAlchemy's aiosqlite dialect reads it (a file, :memory:, a
             # URI with its options), connected through `sqlite_trips`.
             args, kwargs = self.url.get_dialect()().create_connect_args(self.url)
-            options["async_creator"] = one_trip_connector(
-                args, {**kwargs, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-            )
+            kwargs = {**kwargs, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            options["async_creator"] = one_trip_connector(args, kwargs)
+            if sqlite_file(self.url) is not None:  # an in-memory database is per connection
+                self._units = UnitThread(args, kwargs, _configure_sqlite_units)
             # A returned connection is rolled back only when a transaction is still open
             # (see `_configure_sqlite`), not after every commit.
             options["pool_reset_on_return"] = None
@@ -68,6 +75,25 @@ class Database:
         async with self._sessions() as session:
             yield session
 
+    @property
+    def unit_engine(self) -> Engine | None:
+        """The sync engine of `run` on a SQLite file (None elsewhere)."""
+        return None if self._units is None else self._units.engine
+
+    async def run(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a unit of work written against a sync `Session` (`work(session, *args)`, which
+        commits what it keeps); its result.
+
+        On a SQLite file the whole unit is one trip to a database thread (`sqlite_units`);
+        elsewhere it runs in an async session (`run_sync`), each statement awaited.
+        """
+        if self._units is not None:
+            return await self._units.run(work, *args, **kwargs)
+        async with self.session() as session:
+            return await session.run_sync(work, *args, **kwargs)
+
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
         async with self.engine.connect() as connection:
@@ -75,6 +101,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._units is not None:
+            await self._units.aclose()
         await self.engine.dispose()
 
 
@@ -87,16 +115,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     when its transaction is still open.
     """
 
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take over BEGIN from the driver: see the "begin" listener below.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+    _set_pragmas_on_connect(engine.sync_engine)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
@@ -113,3 +132,25 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         driver.begin_pending = False
         if state.asyncio_safe and driver.in_transaction:
             dbapi_connection.rollback()
+
+
+def _configure_sqlite_units(engine: Engine) -> None:
+    """The sync engine of `Database.run`: the same pragmas, the same `BEGIN IMMEDIATE`."""
+    _set_pragmas_on_connect(engine)
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(BEGIN)
+
+
+def _set_pragmas_on_connect(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over BEGIN from the driver: the engines' "begin" listeners send it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

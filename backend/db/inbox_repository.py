@@ -1,4 +1,9 @@
-"""Queries of the inbox: user messages waiting for their turn, and the answers they got."""
+"""Queries of the inbox: user messages waiting for their turn, and the answers they got.
+
+The statements of a turn's hot path (taking a message in, starting its try, recording its
+answers) are sync functions of a `Session`, run as whole units of work (`Sessions.run`);
+the rest are async.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
@@ -77,8 +83,8 @@ class Touched:
     has_late: bool
 
 
-async def touch_conversation(
-    session: AsyncSession, conversation_id: str, now: datetime, language: str | None = None
+def touch_conversation(
+    session: Session, conversation_id: str, now: datetime, language: str | None = None
 ) -> Touched | None:
     """Mark the conversation active now (and in `language`, when given) and say what taking
     a message in needs to know; None if it is missing.
@@ -88,13 +94,13 @@ async def touch_conversation(
     parameters: dict[str, Any] = {"chat": conversation_id, "now": now}
     if language:
         parameters["spoken"] = language
-    result = await session.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
+    result = session.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
     row = result.first()
     return Touched(row[0], row[1], bool(row[2])) if row else None
 
 
-async def insert_message(
-    session: AsyncSession,
+def insert_message(
+    session: Session,
     conversation_id: str,
     sender: str,
     text: str,
@@ -104,7 +110,7 @@ async def insert_message(
 ) -> int:
     """Insert one transcript line (one Core statement, no unit of work); its id."""
     message_id = (
-        await session.execute(
+        session.execute(
             _INSERT_MESSAGE,
             {
                 "conversation_id": conversation_id,
@@ -119,37 +125,37 @@ async def insert_message(
     return int(message_id)
 
 
-async def insert_messages(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+def insert_messages(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert transcript lines (the columns of `insert_message` each) in one statement;
     their ids, in the order of `rows`."""
     if not rows:
         return []
-    result = await session.execute(
+    result = session.execute(
         insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True), list(rows)
     )
     return [int(message_id) for message_id in result.scalars()]
 
 
-async def insert_user_message(
-    session: AsyncSession,
+def insert_user_message(
+    session: Session,
     conversation_id: str,
     text: str,
     payload: dict[str, Any] | None,
     now: datetime,
 ) -> int:
     """Insert a user message; its id."""
-    return await insert_message(session, conversation_id, "user", text, payload, now)
+    return insert_message(session, conversation_id, "user", text, payload, now)
 
 
-async def add_entry(
-    session: AsyncSession,
+def add_entry(
+    session: Session,
     message_id: int,
     conversation_id: str,
     external_id: str | None,
     now: datetime,
 ) -> None:
     """Queue the user message's turn: its inbox entry (one Core statement)."""
-    await session.execute(
+    session.execute(
         _INSERT_ENTRY,
         {
             "message_id": message_id,
@@ -162,10 +168,10 @@ async def add_entry(
     )
 
 
-async def entry_by_external_id(
-    session: AsyncSession, conversation_id: str, external_id: str
+def entry_by_external_id(
+    session: Session, conversation_id: str, external_id: str
 ) -> InboxEntry | None:
-    result = await session.execute(
+    result = session.execute(
         select(InboxEntry).where(
             InboxEntry.conversation_id == conversation_id, InboxEntry.external_id == external_id
         )
@@ -177,12 +183,12 @@ async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None
     return await session.get(InboxEntry, message_id, populate_existing=True)
 
 
-async def next_turn(
-    session: AsyncSession, conversation_id: str
+def next_turn(
+    session: Session, conversation_id: str
 ) -> tuple[InboxEntry, Message, Conversation] | None:
     """The conversation's earliest message still waiting for its turn, with the
     conversation, in one query; None when nothing waits."""
-    result = await session.execute(_NEXT_TURN, {"chat": conversation_id})
+    result = session.execute(_NEXT_TURN, {"chat": conversation_id})
     row = result.first()
     return (row[0], row[1], row[2]) if row else None
 
@@ -218,23 +224,23 @@ class Answered:
     more: bool
 
 
-async def mark_answered(
-    session: AsyncSession, conversation_id: str, message_id: int, now: datetime
+def mark_answered(
+    session: Session, conversation_id: str, message_id: int, now: datetime
 ) -> Answered | None:
     """Mark the message's waiting entry done, and say whether another one of its
     conversation waits: one statement (UPDATE … RETURNING) when it was queued; None if it
     no longer waited."""
     for state in ("queued", "late"):
         parameters = {"chat": conversation_id, "entry": message_id, "was": state, "now": now}
-        row = (await session.execute(_MARK_ANSWERED, parameters)).first()
+        row = (session.execute(_MARK_ANSWERED, parameters)).first()
         if row is not None:
             return Answered(inline=state == "queued", more=bool(row[0]))
     return None
 
 
-async def start_try(session: AsyncSession, message_id: int, now: datetime) -> None:
+def start_try(session: Session, message_id: int, now: datetime) -> None:
     """One more try with the bot begins now."""
-    await session.execute(_START_TRY, {"entry": message_id, "now": now})
+    session.execute(_START_TRY, {"entry": message_id, "now": now})
 
 
 async def end_try(session: AsyncSession, message_id: int) -> None:

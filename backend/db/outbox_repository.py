@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db.delivery_tables import OutboxEntry
 from backend.db.tables import Message
@@ -17,8 +18,8 @@ def add_entry(session: AsyncSession, entry: OutboxEntry) -> None:
     session.add(entry)
 
 
-async def insert_entries(
-    session: AsyncSession,
+def insert_entries(
+    session: Session,
     message_ids: Sequence[int],
     conversation_id: str,
     channel: str,
@@ -27,7 +28,7 @@ async def insert_entries(
     """A pending entry for each recorded message, due now (one Core statement)."""
     if not message_ids:
         return
-    await session.execute(
+    session.execute(
         insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__]),
         [
             {

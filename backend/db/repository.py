@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db.tables import (
     Agent,
@@ -25,7 +26,7 @@ from backend.db.tables import (
 )
 
 
-def _insert(session: AsyncSession, table: Any) -> Any:
+def _insert(session: AsyncSession | Session, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -41,8 +42,8 @@ async def next_register_sequence(session: AsyncSession, prefix: str, period: str
     return int((await session.execute(statement)).scalar_one())
 
 
-async def insert_conversation(
-    session: AsyncSession, conversation_id: str, channel: str, now: datetime
+def insert_conversation(
+    session: Session, conversation_id: str, channel: str, now: datetime
 ) -> bool:
     """Insert the conversation row unless it exists; True when this call inserted it."""
     statement = (
@@ -53,14 +54,14 @@ async def insert_conversation(
         .on_conflict_do_nothing(index_elements=[Conversation.id])
         .returning(Conversation.id)
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    return (session.execute(statement)).scalar_one_or_none() is not None
 
 
 async def ensure_conversation(
     session: AsyncSession, conversation_id: str, channel: str, now: datetime
 ) -> Conversation:
     """The conversation row, inserted first if missing (safe against a concurrent insert)."""
-    await insert_conversation(session, conversation_id, channel, now)
+    await session.run_sync(insert_conversation, conversation_id, channel, now)
     conversation = await session.get(Conversation, conversation_id, populate_existing=True)
     if conversation is None:  # deleted between the insert and the read
         raise LookupError(conversation_id)

@@ -17,8 +17,8 @@ async def claim_delivery(
     received_at: datetime,
 ) -> bool:
     """Record a platform message; False when it was seen before (a retried delivery)."""
-    claimed = await channel_repository.claim_delivery(
-        session, channel, external_id, conversation_id, received_at
+    claimed = await session.run_sync(
+        channel_repository.claim_delivery, channel, external_id, conversation_id, received_at
     )
     await session.commit()
     return claimed

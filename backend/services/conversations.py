@@ -67,8 +67,8 @@ async def open_conversation(
     was opened by another channel; the channel is fixed by whoever opened it first.
     """
     check_channel(conversation_id, channel)
-    created = await repository.insert_conversation(
-        session, conversation_id, channel, now or datetime.now(UTC)
+    created = await session.run_sync(
+        repository.insert_conversation, conversation_id, channel, now or datetime.now(UTC)
     )
     if not created:
         conversation = await repository.get_conversation(session, conversation_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db import channel_repository, inbox_repository, repository, transcript_repository
 from backend.db.tables import Message
@@ -43,8 +44,8 @@ class TakenIn:
     behind_late: bool = False
 
 
-async def take_in(
-    session: AsyncSession,
+def take_in(
+    session: Session,
     conversation_id: str,
     channel: str,
     text: str,
@@ -56,7 +57,7 @@ async def take_in(
     platform_title: str | None = None,
 ) -> TakenIn:
     """Store one user message and queue its turn, in one transaction (opening the
-    conversation if it is the first message).
+    conversation if it is the first message); a unit of work for `Sessions.run`.
 
     A click keeps the title the customer saw beside its payload (`payload["display"]`;
     `platform_title` is the title the platform reported). ChannelMismatch when the
@@ -65,41 +66,41 @@ async def take_in(
     check_channel(conversation_id, channel)
     now = now or datetime.now(UTC)
     if external_id is not None:
-        known = await inbox_repository.entry_by_external_id(session, conversation_id, external_id)
+        known = inbox_repository.entry_by_external_id(session, conversation_id, external_id)
         if known is not None:
             return TakenIn(known.message_id, fresh=False)
-        if channel in PLATFORMS and not await channel_repository.claim_delivery(
+        if channel in PLATFORMS and not channel_repository.claim_delivery(
             session, channel, external_id, conversation_id, min(sent_at or now, now)
         ):
-            await session.rollback()
+            session.rollback()
             return TakenIn(None, fresh=False)
     payload = dict(metadata or {})
     payload.pop(DISPLAY_KEY, None)  # only the gateway says what a message looked like
     language = payload.get("language")
     language = language if language in LANGUAGES else None  # as the bot's session start reads it
-    found = await inbox_repository.touch_conversation(session, conversation_id, now, language)
+    found = inbox_repository.touch_conversation(session, conversation_id, now, language)
     opened = False
     if found is None:
-        opened = await repository.insert_conversation(session, conversation_id, channel, now)
+        opened = repository.insert_conversation(session, conversation_id, channel, now)
         # Inserted by another request just now: read it (with its channel) after all.
         found = (
             inbox_repository.Touched(channel, "bot", has_late=False)
             if opened and language is None
-            else await inbox_repository.touch_conversation(session, conversation_id, now, language)
+            else inbox_repository.touch_conversation(session, conversation_id, now, language)
         )
         if found is None:  # deleted between the insert and the read
             raise LookupError(conversation_id)
     check_channel(conversation_id, channel, found.channel)
-    if title := await _clicked(session, conversation_id, text, platform_title):
+    if title := _clicked(session, conversation_id, text, platform_title):
         payload[DISPLAY_KEY] = title
     try:
-        message_id = await inbox_repository.insert_user_message(
+        message_id = inbox_repository.insert_user_message(
             session, conversation_id, text, payload or None, now
         )
-        await inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
-        await session.commit()
+        inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
+        session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
-        await session.rollback()
+        session.rollback()
         return TakenIn(None, fresh=False)
     # (Every earlier message of the conversation was taken in before this one: has_late.)
     return TakenIn(
@@ -112,13 +113,13 @@ async def take_in(
     )
 
 
-async def _clicked(
-    session: AsyncSession, conversation_id: str, text: str, platform_title: str | None
+def _clicked(
+    session: Session, conversation_id: str, text: str, platform_title: str | None
 ) -> str | None:
     """The title of the button the message clicked (payloads start with `/`), else None."""
     if not text.startswith("/") and not platform_title:
         return None
-    answers = await transcript_repository.last_answers(session, conversation_id, OFFER_DEPTH)
+    answers = transcript_repository.last_answers(session, conversation_id, OFFER_DEPTH)
     offered = [
         button
         for answer in answers

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db import inbox_repository, outbox_repository
 from backend.db.delivery_tables import OutboxEntry
@@ -85,8 +86,8 @@ async def record_outgoing(
     return message
 
 
-async def record_answers(
-    session: AsyncSession,
+def record_answers(
+    session: Session,
     conversation_id: str,
     channel: str,
     answers: list[Answer],
@@ -96,8 +97,8 @@ async def record_answers(
     extra: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """`record_outgoing` for a bot's answers to one message, in two Core statements at most
-    (a turn's hot path: the messages, then their outbox entries); the answers as recorded,
-    in Rasa's REST shape."""
+    (a turn's hot path, in a sync unit of work: the messages, then their outbox entries);
+    the answers as recorded, in Rasa's REST shape."""
     recorded: list[Message] = []
     for answer in answers:
         payload = {key: value for key, value in answer.items() if key != "recipient_id"}
@@ -111,7 +112,7 @@ async def record_answers(
                 payload=payload,
             )
         )
-    message_ids = await inbox_repository.insert_messages(
+    message_ids = inbox_repository.insert_messages(
         session,
         [
             {
@@ -126,7 +127,7 @@ async def record_answers(
         ],
     )
     if channel in PUSH_CHANNELS:
-        await outbox_repository.insert_entries(session, message_ids, conversation_id, channel, now)
+        outbox_repository.insert_entries(session, message_ids, conversation_id, channel, now)
     for message, message_id in zip(recorded, message_ids, strict=True):
         message.id = message_id
     return [MessageView.of(message).rest_fields() for message in recorded]

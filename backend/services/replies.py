@@ -39,8 +39,12 @@ async def record_reply(
     if (
         external_id is not None
         and channel in PLATFORMS
-        and not await channel_repository.claim_delivery(
-            session, channel, external_id, conversation_id, min(sent_at or now, now)
+        and not await session.run_sync(
+            channel_repository.claim_delivery,
+            channel,
+            external_id,
+            conversation_id,
+            min(sent_at or now, now),
         )
     ):
         await session.rollback()

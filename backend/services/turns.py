@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db import inbox_repository, repository
 from backend.db.delivery_tables import InboxEntry
@@ -86,6 +88,77 @@ async def answer_later(
     return notice
 
 
+@dataclass(frozen=True)
+class NextTry:
+    """A conversation's oldest waiting message, as `begin_try` found it."""
+
+    entry: InboxEntry  # as read before this try began (`attempts` counts the earlier ones)
+    message: Message
+    conversation: Conversation
+    # Set when an earlier try did not end and may still be with the bot until then: no
+    # try began now.
+    alive_until: datetime | None = None
+
+
+def begin_try(
+    session: Session, conversation_id: str, now: datetime, try_lifetime: timedelta
+) -> NextTry | None:
+    """Begin a try of the conversation's oldest waiting message (a unit of work for
+    `Sessions.run`); None when nothing waits.
+
+    An earlier try that never ended (its worker died) begins no new one while it may still
+    be alive (`try_lifetime` after it began): the result says until when.
+    """
+    found = inbox_repository.next_turn(session, conversation_id)
+    if found is None:
+        return None
+    entry, message, conversation = found
+    cut_short = entry.try_started_at
+    if conversation.handled_by != "agent" and cut_short is not None:
+        alive_until = cut_short + try_lifetime
+        if now < alive_until:
+            return NextTry(entry, message, conversation, alive_until)
+    inbox_repository.start_try(session, entry.message_id, now)
+    session.commit()
+    return NextTry(entry, message, conversation)
+
+
+@dataclass(frozen=True)
+class RecordedTurn:
+    """A turn's answers, recorded."""
+
+    inline: bool  # its caller still waits for them (the message was not late)
+    shown: list[dict[str, Any]]  # as recorded, in Rasa's REST fields
+    more: bool  # another message of the conversation waits
+
+
+def record_turn(
+    session: Session,
+    conversation_id: str,
+    channel: str,
+    message_id: int,
+    answers: list[Answer],
+    now: datetime,
+) -> RecordedTurn | None:
+    """Record the bot's answers and the message done (a unit of work for `Sessions.run`);
+    None if the message no longer waited."""
+    answered = inbox_repository.mark_answered(session, conversation_id, message_id, now)
+    if answered is None:
+        session.rollback()
+        return None
+    shown = record_answers(
+        session,
+        conversation_id,
+        channel,
+        answers,
+        now=now,
+        reply_to=message_id,
+        extra=None if answered.inline else {PUSHED: True},
+    )
+    session.commit()
+    return RecordedTurn(answered.inline, shown, answered.more)
+
+
 class Turns:
     """Runs the turns of conversations; `run` is the turn queue's handler."""
 
@@ -111,23 +184,18 @@ class Turns:
     async def run(self, conversation_id: str) -> None:
         """Answer every waiting message of the conversation, oldest first."""
         while True:
-            async with self._sessions.session() as session:
-                found = await inbox_repository.next_turn(session, conversation_id)
-                if found is None:
-                    return
-                entry, message, conversation = found
-                cut_short = entry.try_started_at
-                if conversation.handled_by != "agent" and cut_short is not None:
-                    await session.commit()
-                    # A worker died while its try was with the bot: that request may still
-                    # be queued in Rasa behind the conversation's lock. Sending again now
-                    # would have the message read twice; wait until it cannot be alive.
-                    alive_until = cut_short + self._try_lifetime
-                    if self._clock() < alive_until:
-                        await self._await_cut_short(conversation, entry, message, alive_until)
-                        continue
-                await inbox_repository.start_try(session, entry.message_id, self._clock())
-                await session.commit()
+            found = await self._sessions.run(
+                begin_try, conversation_id, self._clock(), self._try_lifetime
+            )
+            if found is None:
+                return
+            entry, message, conversation = found.entry, found.message, found.conversation
+            if found.alive_until is not None:
+                # A worker died while its try was with the bot: that request may still
+                # be queued in Rasa behind the conversation's lock. Sending again now
+                # would have the message read twice; wait until it cannot be alive.
+                await self._await_cut_short(conversation, entry, message, found.alive_until)
+                continue
             more = True
             if conversation.handled_by == "agent":
                 await self._keep_for_agent(conversation, message)
@@ -200,31 +268,17 @@ class Turns:
     ) -> bool:
         """Record the answers, the message done; whether another message waits (read in
         the same transaction)."""
-        now = self._clock()
-        async with self._sessions.session() as session:
-            answered = await inbox_repository.mark_answered(
-                session, conversation.id, message_id, now
-            )
-            if answered is None:
-                await session.rollback()
-                return True  # answered already (cannot happen while runs are exclusive)
-            inline = answered.inline
-            shown = await record_answers(
-                session,
-                conversation.id,
-                conversation.channel,
-                answers,
-                now=now,
-                reply_to=message_id,
-                extra=None if inline else {PUSHED: True},
-            )
-            await session.commit()
+        recorded = await self._sessions.run(
+            record_turn, conversation.id, conversation.channel, message_id, answers, self._clock()
+        )
+        if recorded is None:
+            return True  # answered already (cannot happen while runs are exclusive)
         # Inline answers ride on the event: whoever waits (REST) need not read them back.
-        done = turn_event(message_id, "done", shown if inline else None)
+        done = turn_event(message_id, "done", recorded.shown if recorded.inline else None)
         await self._publish(conversation.id, done, turn_event(message_id, "done"))
         if answers and conversation.channel in PUSH_CHANNELS:
             self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
-        return answered.more
+        return recorded.more
 
     async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
         payload = message.payload if isinstance(message.payload, dict) else {}

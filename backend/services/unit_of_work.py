@@ -6,13 +6,17 @@ The app factory opens the database (`backend.db.engine.Database`) and hands it o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from backend.db.engine import Database
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Sessions(Protocol):
@@ -20,6 +24,12 @@ class Sessions(Protocol):
 
     def session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One unit of work."""
+
+    async def run(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """One unit of work written against a sync session (`work` commits); its result.
+        The turn's hot path is written so: on SQLite it is one trip to the database."""
 
 
 @asynccontextmanager

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from backend.db.engine import Database
 from backend.db.sqlite_trips import OneTripConnection, one_trip_connector
@@ -216,3 +218,87 @@ async def test_the_pending_begin_takes_the_write_lock_with_the_first_statement(
     finally:
         await first.close()
         await second.close()
+
+
+def keep(session: Session, body: str) -> str:
+    """A unit of work: one row kept, and the name of the thread that ran it."""
+    session.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+    session.commit()
+    return threading.current_thread().name
+
+
+def keep_then_fail(session: Session, body: str) -> None:
+    session.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+    raise RuntimeError("the unit of work failed before its commit")
+
+
+async def test_a_unit_of_work_on_a_sqlite_file_runs_whole_in_the_database_thread(
+    tmp_path: Path,
+) -> None:
+    database = await scratch(tmp_path)
+    try:
+        ran_in = await database.run(keep, "kept")
+
+        assert ran_in.startswith("sqlite-units")
+        assert ran_in != threading.current_thread().name
+        assert await bodies(database) == ["kept"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_unit_of_work_that_fails_keeps_nothing_and_the_next_one_runs(
+    tmp_path: Path,
+) -> None:
+    database = await scratch(tmp_path)
+    try:
+        with pytest.raises(RuntimeError, match="before its commit"):
+            await database.run(keep_then_fail, "lost")
+        await database.run(keep, "kept")
+
+        assert await bodies(database) == ["kept"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_unit_of_work_waits_for_an_async_writer_without_blocking_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    database = await scratch(tmp_path)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    try:
+        ticker = asyncio.create_task(tick())
+        async with database.session() as session:
+            await session.execute(text("INSERT INTO notes VALUES ('async first')"))
+            unit = asyncio.create_task(database.run(keep, "unit second"))
+            await asyncio.sleep(0.3)  # the unit waits for the write lock in its thread
+            assert not unit.done()
+            await session.commit()
+        await unit
+        ticker.cancel()
+
+        assert ticks >= 10  # the loop went on while the unit waited
+        assert await bodies(database) == ["async first", "unit second"]
+    finally:
+        await database.dispose()
+
+
+async def test_an_in_memory_database_runs_units_of_work_in_its_own_session() -> None:
+    database = Database("sqlite+aiosqlite:///:memory:")
+    try:
+        async with database.session() as session:  # the pool's one in-memory connection
+            await session.execute(text("CREATE TABLE notes (body TEXT NOT NULL)"))
+            await session.commit()
+        ran_in = await database.run(keep, "kept")
+
+        assert database.unit_engine is None
+        assert ran_in == threading.current_thread().name
+        assert await bodies(database) == ["kept"]
+    finally:
+        await database.dispose()

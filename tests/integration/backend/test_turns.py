@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from backend.db.engine import Database
 from backend.services import inbox
@@ -105,10 +106,9 @@ class World:
     async def say(
         self, text: str, *, external_id: str | None = None, chat: str = CHAT
     ) -> int | None:
-        async with self.db.session() as session:
-            taken = await inbox.take_in(
-                session, chat, chat.split("-")[0], text, external_id=external_id, now=self.clock()
-            )
+        taken = await self.db.run(
+            inbox.take_in, chat, chat.split("-")[0], text, external_id=external_id, now=self.clock()
+        )
         return taken.message_id
 
     async def run(self, chat: str = CHAT) -> None:
@@ -249,9 +249,11 @@ async def cut_short(world: World, message_id: int) -> None:
     """A worker took the message to the bot and died before it heard back."""
     from backend.db import inbox_repository
 
-    async with world.db.session() as session:
-        await inbox_repository.start_try(session, message_id, world.clock())
-        await session.commit()
+    def start(session: Session) -> None:
+        inbox_repository.start_try(session, message_id, world.clock())
+        session.commit()
+
+    await world.db.run(start)
 
 
 async def test_a_message_to_an_agent_is_kept_for_the_bot_but_not_answered(db: Database) -> None:
@@ -328,10 +330,8 @@ async def test_two_dispatchers_send_each_message_once(db: Database) -> None:
 
 
 async def test_taking_in_says_which_message_opened_the_conversation(db: Database) -> None:
-    async with db.session() as session:
-        first = await inbox.take_in(session, "budi", "rest", "halo")
-    async with db.session() as session:
-        second = await inbox.take_in(session, "budi", "rest", "saya mau mengadu")
+    first = await db.run(inbox.take_in, "budi", "rest", "halo")
+    second = await db.run(inbox.take_in, "budi", "rest", "saya mau mengadu")
 
     assert (first.opened, second.opened) == (True, False)
     assert (first.fresh, second.fresh) == (True, True)
@@ -345,10 +345,8 @@ async def test_taking_in_behind_a_late_message_says_so(db: Database) -> None:
         await world.turns.run(CHAT)
     await world.dispatcher.aclose()
 
-    async with db.session() as session:
-        behind = await inbox.take_in(session, CHAT, "web", "masih di sana?")
-    async with db.session() as session:
-        elsewhere = await inbox.take_in(session, "web-zyxwvutsrqponmlkjihgfe", "web", "halo")
+    behind = await db.run(inbox.take_in, CHAT, "web", "masih di sana?")
+    elsewhere = await db.run(inbox.take_in, "web-zyxwvutsrqponmlkjihgfe", "web", "halo")
 
     assert behind.behind_late
     assert not elsewhere.behind_late
@@ -377,12 +375,11 @@ async def test_an_external_id_taken_in_by_another_replica_meanwhile_is_a_duplica
     world = World(db)
     await world.say("Ya", external_id="confirm-1")
 
-    async def not_seen_yet(*_: Any) -> None:  # the other replica had not committed yet
+    def not_seen_yet(*_: Any) -> None:  # the other replica had not committed yet
         return None
 
     monkeypatch.setattr(inbox.inbox_repository, "entry_by_external_id", not_seen_yet)
-    async with db.session() as session:
-        again = await inbox.take_in(session, CHAT, "web", "Ya", external_id="confirm-1")
+    again = await db.run(inbox.take_in, CHAT, "web", "Ya", external_id="confirm-1")
 
     assert again == inbox.TakenIn(None, fresh=False)
     assert await world.lines() == [("user", "Ya")]

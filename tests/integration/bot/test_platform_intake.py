@@ -167,10 +167,10 @@ async def test_a_telegram_update_whose_storing_fails_leaves_nothing_and_its_retr
     add_entry = inbox.inbox_repository.add_entry
     failures = [RuntimeError("the database went away")]
 
-    async def failing(*args: Any) -> None:
+    def failing(*args: Any) -> None:
         if failures:
             raise failures.pop()
-        await add_entry(*args)
+        add_entry(*args)
 
     monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing)
 
@@ -226,10 +226,10 @@ async def test_a_whatsapp_delivery_whose_storing_fails_leaves_nothing_and_is_tak
     add_entry = inbox.inbox_repository.add_entry
     failures = [RuntimeError("the database went away")]
 
-    async def failing(*args: Any) -> None:
+    def failing(*args: Any) -> None:
         if failures:
             raise failures.pop()
-        await add_entry(*args)
+        add_entry(*args)
 
     monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing)
 

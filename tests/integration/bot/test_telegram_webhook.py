@@ -157,10 +157,10 @@ async def test_an_update_that_could_not_be_stored_is_refused_and_its_retry_taken
     add_entry = inbox.inbox_repository.add_entry
     failures = [RuntimeError("the database went away")]
 
-    async def failing_once(*args: Any) -> None:
+    def failing_once(*args: Any) -> None:
         if failures:
             raise failures.pop()
-        await add_entry(*args)
+        add_entry(*args)
 
     monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing_once)
 
