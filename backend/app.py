@@ -73,7 +73,8 @@ def create_app(
         await web.documents.remove_expired()
         dispatcher = pipeline.start_dispatcher(app.ctx.senders)
         if settings.run_worker:
-            await pipeline.start_worker(app.ctx.rasa, after_turn=web.after_turn)
+            turns = await pipeline.start_worker(app.ctx.rasa, after_turn=web.after_turn)
+            app.ctx.intake.run_turns_here(turns)
         app.ctx.live_chat = LiveChat(app.ctx.db, app.ctx.rasa, dispatcher, lambda: app.ctx.clock())
         app.ctx.passwords = Argon2Passwords()
 

@@ -68,8 +68,8 @@ class Pipeline:
         self._tasks.append(asyncio.create_task(self.dispatcher.run()))
         return self.dispatcher
 
-    async def start_worker(self, responder: Responder, *, after_turn: AfterTurn | None) -> None:
-        """Consume the turn queue here, and queue again what waited too long."""
+    async def start_worker(self, responder: Responder, *, after_turn: AfterTurn | None) -> Turns:
+        """Consume the turn queue here, and queue again what waited too long; the turns."""
         if self.dispatcher is None:
             raise RuntimeError("start the dispatcher first")
         self.turns = Turns(
@@ -83,6 +83,7 @@ class Pipeline:
         )
         await self.queue.start(self.turns.run)
         self._tasks.append(asyncio.create_task(self._sweep(self.turns)))
+        return self.turns
 
     async def requeue_waiting(self, older_than: timedelta = timedelta(0)) -> int:
         """Queue again every conversation with a message waiting longer than `older_than`."""

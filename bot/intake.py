@@ -3,6 +3,11 @@
 `take` stores the message (once per external id) and notifies the turn queue; the
 channels answer their platform right after. `answer` (the REST channel) also waits for
 the turn to end and returns what the bot said, or the notice that the answer follows.
+
+When this process runs turns (`run_turns_here`) and the queue lets it hold a conversation
+that has no run (`TurnQueue.claim`: the in-process queue does), the message's try begins
+in the transaction that stores it and its turn starts at once, with no trip through the
+queue; anything else of that conversation goes through the queue after it.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from backend.services import inbox
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, message_event
 from backend.services.inbox import TakenIn, TurnOutcome
 from backend.services.message_views import MessageView
-from backend.services.ports import EventBus, Subscription, TurnQueue
+from backend.services.ports import EventBus, Subscription, TurnClaim, TurnQueue
+from backend.services.turns import Turns
 from backend.services.unit_of_work import Sessions
 from bot.inbound import Inbound
 from bot.masking import mask_digits
@@ -58,6 +65,12 @@ class Intake:
         self._bus = bus
         self._clock = clock
         self.wait_seconds = wait_seconds
+        self._turns: Turns | None = None
+        self._taking: set[asyncio.Task[TakenIn]] = set()
+
+    def run_turns_here(self, turns: Turns) -> None:
+        """This process runs turns: begin a message's turn as it is stored, when it may."""
+        self._turns = turns
 
     async def take(
         self,
@@ -66,26 +79,57 @@ class Intake:
         external_id: str | None = None,
         sent_at: datetime | None = None,
     ) -> TakenIn:
-        """Store the message and queue its turn; a duplicate external id stores nothing.
+        """Store the message and start or queue its turn; a duplicate external id stores
+        nothing. Once begun, the storing goes to its end even if the caller goes away.
 
         ChannelMismatch when the conversation belongs to another channel.
         """
-        taken = await self._sessions.run(
-            inbox.take_in,
-            inbound.conversation_id,
-            inbound.channel,
-            inbound.text,
-            inbound.metadata or None,
-            external_id=external_id,
-            sent_at=sent_at,
-            now=self._clock(),
-            platform_title=inbound.title,
-        )
+        taking = asyncio.create_task(self._take(inbound, external_id, sent_at))
+        self._taking.add(taking)
+        taking.add_done_callback(self._taken)
+        return await asyncio.shield(taking)
+
+    def _taken(self, taking: asyncio.Task[TakenIn]) -> None:
+        self._taking.discard(taking)
+        if not taking.cancelled() and taking.exception() is not None:
+            log.debug("intake: a message not taken in after its caller left")
+
+    async def _take(
+        self, inbound: Inbound, external_id: str | None, sent_at: datetime | None
+    ) -> TakenIn:
+        conversation_id = inbound.conversation_id
+        claim = self._claim(conversation_id)
+        try:
+            taken = await self._sessions.run(
+                inbox.take_in,
+                conversation_id,
+                inbound.channel,
+                inbound.text,
+                inbound.metadata or None,
+                external_id=external_id,
+                sent_at=sent_at,
+                now=self._clock(),
+                platform_title=inbound.title,
+                begin_try=claim is not None,
+            )
+        except BaseException:
+            if claim is not None:
+                claim.release()
+            raise
+        if claim is not None and taken.turn is not None and self._turns is not None:
+            claim.start(partial(self._turns.answer_taken, taken.turn))
+        elif claim is not None:
+            claim.release()
         if taken.fresh:
-            await self.notify(inbound.conversation_id)
+            if taken.turn is None:
+                await self.notify(conversation_id)
             if taken.message_id is not None:
-                await self._announce(inbound.conversation_id, taken.message_id)
+                await self._announce(conversation_id, taken.message_id)
         return taken
+
+    def _claim(self, conversation_id: str) -> TurnClaim | None:
+        """The conversation's run, held for the turn of the message about to be stored."""
+        return None if self._turns is None else self._queue.claim(conversation_id)
 
     async def _announce(self, conversation_id: str, message_id: int) -> None:
         """Wake the console's live views on every replica (they read the database)."""

@@ -34,11 +34,16 @@ _HAS_LATE = (
     .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state == "late")
     .correlate(CONVERSATIONS)
 )
+_HAS_WAITING = (
+    exists()
+    .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state.in_(WAITING))
+    .correlate(CONVERSATIONS)
+)
 _TOUCH = (
     update(CONVERSATIONS)
     .where(CONVERSATIONS.c.id == bindparam("chat"))
     .values(updated_at=bindparam("now"))
-    .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, _HAS_LATE)
+    .returning(CONVERSATIONS.c.channel, CONVERSATIONS.c.handled_by, _HAS_LATE, _HAS_WAITING)
 )
 _TOUCH_IN_LANGUAGE = _TOUCH.values(language=bindparam("spoken"))
 _INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
@@ -81,6 +86,8 @@ class Touched:
     handled_by: str
     # One of its messages already had its 'answer comes later' (the bot is down).
     has_late: bool
+    # One of its messages waits for its turn (queued or late).
+    has_waiting: bool
 
 
 def touch_conversation(
@@ -96,7 +103,7 @@ def touch_conversation(
         parameters["spoken"] = language
     result = session.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
     row = result.first()
-    return Touched(row[0], row[1], bool(row[2])) if row else None
+    return Touched(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
 
 
 def insert_message(
@@ -153,8 +160,11 @@ def add_entry(
     conversation_id: str,
     external_id: str | None,
     now: datetime,
+    *,
+    try_begun: bool = False,
 ) -> None:
-    """Queue the user message's turn: its inbox entry (one Core statement)."""
+    """Queue the user message's turn: its inbox entry (one Core statement); with
+    `try_begun`, its first try with the bot begins now too."""
     session.execute(
         _INSERT_ENTRY,
         {
@@ -162,7 +172,8 @@ def add_entry(
             "conversation_id": conversation_id,
             "external_id": external_id,
             "state": "queued",
-            "attempts": 0,
+            "attempts": 1 if try_begun else 0,
+            "try_started_at": now if try_begun else None,
             "received_at": now,
         },
     )

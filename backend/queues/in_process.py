@@ -11,6 +11,11 @@
 - any other exception is logged (the conversation id with its digits masked) and the
   conversation runs again after a pause that doubles from 1 s up to 60 s: nothing is dropped.
 
+A conversation with no run can be claimed (`claim`) by the intake of this process, which
+then begins the turn of the message it just stored itself (`TurnClaim.start`): the claim
+is the conversation's run, so notices that come meanwhile run the handler after it, and its
+RetryLater or failure hands the conversation to the handler after the pause.
+
 Notices live in memory: after a restart the app must enqueue again the conversations that
 still have messages waiting in the database.
 """
@@ -19,12 +24,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Final
 
 from backend.domain.personal_data import mask_digits
 from backend.services.ports import RetryLater, TurnHandler
 
 __all__ = ["InProcessTurnQueue", "backoff"]
+
+Turn = Callable[[], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +90,17 @@ class InProcessTurnQueue:
             return
         self._notify(conversation_id)
 
+    def claim(self, conversation_id: str, /) -> Claim | None:
+        """Hold the conversation's run for a turn begun by the caller; None if it has a run
+        already, or the queue is not started (no worker here) or closed."""
+        if self._closed or self._handler is None or conversation_id in self._runs:
+            return None
+        chosen: asyncio.Future[Turn | None] = asyncio.get_running_loop().create_future()
+        self._runs[conversation_id] = asyncio.create_task(
+            self._run(conversation_id, chosen), name=f"turn {mask_digits(conversation_id)}"
+        )
+        return Claim(chosen)
+
     async def aclose(self) -> None:
         """Cancel the runs and wait for them to end. Notices after this raise RuntimeError."""
         self._closed = True
@@ -100,13 +120,23 @@ class InProcessTurnQueue:
             self._run(conversation_id), name=f"turn {mask_digits(conversation_id)}"
         )
 
-    async def _run(self, conversation_id: str) -> None:
-        """Run the conversation until no notice came during the last successful run."""
+    async def _run(
+        self, conversation_id: str, claimed: asyncio.Future[Turn | None] | None = None
+    ) -> None:
+        """Run the conversation until no notice came during the last successful run; a
+        claimed run first waits for its claim's turn (None: released) and runs it."""
         failures = 0
         try:
+            turn = None if claimed is None else await claimed
+            if claimed is not None and turn is None and conversation_id not in self._again:
+                return
             while True:
-                self._again.discard(conversation_id)
-                pause = await self._attempt(conversation_id, failures)
+                if turn is None:
+                    # A notice before the handler starts is answered by this run of it.
+                    self._again.discard(conversation_id)
+                    turn = partial(self._handled, conversation_id)
+                pause = await self._attempt(conversation_id, failures, turn)
+                turn = None
                 if pause is None:
                     failures = 0
                     if conversation_id not in self._again:
@@ -116,17 +146,23 @@ class InProcessTurnQueue:
                     failures += 1
                 await asyncio.sleep(pause.seconds)
         finally:
-            self._runs.pop(conversation_id, None)
-            self._again.discard(conversation_id)
+            self._free(conversation_id)
 
-    async def _attempt(self, conversation_id: str, failures: int) -> _Pause | None:
-        """One run of the handler in a slot; the pause before the next try if it must retry."""
+    def _free(self, conversation_id: str) -> None:
+        self._runs.pop(conversation_id, None)
+        self._again.discard(conversation_id)
+
+    async def _handled(self, conversation_id: str) -> None:
         handler = self._handler
         if handler is None:  # pragma: no cover - runs exist only once started
             raise RuntimeError("the turn queue is not started")
+        await handler(conversation_id)
+
+    async def _attempt(self, conversation_id: str, failures: int, turn: Turn) -> _Pause | None:
+        """One run of the turn in a slot; the pause before the next try if it must retry."""
         async with self._slots:
             try:
-                await handler(conversation_id)
+                await turn()
             except RetryLater as retry:
                 log.info(
                     "Turn of %s retried in %.3g s: %s",
@@ -147,6 +183,21 @@ class InProcessTurnQueue:
 def backoff(failures: int, first: float, longest: float) -> float:
     """The pause after `failures` failures in a row: first, 2 × first, 4 × first … longest."""
     return min(first * (1 << min(failures, 32)), longest)
+
+
+class Claim:
+    """The `TurnClaim` of this queue: its run waits for `start` or `release`."""
+
+    def __init__(self, chosen: asyncio.Future[Turn | None]) -> None:
+        self._chosen = chosen
+
+    def start(self, turn: Turn, /) -> None:
+        if not self._chosen.done():
+            self._chosen.set_result(turn)
+
+    def release(self) -> None:
+        if not self._chosen.done():
+            self._chosen.set_result(None)
 
 
 class _Pause:

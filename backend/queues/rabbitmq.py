@@ -137,6 +137,11 @@ class RabbitTurnQueue:
             raise
         self._connection, self._publisher = connection, publisher
 
+    def claim(self, conversation_id: str, /) -> None:
+        """None: a replica never holds a conversation alone here; every turn is queued, so
+        its shard's one consumer keeps the turns of a conversation in order, cluster-wide."""
+        return None
+
     async def enqueue(self, conversation_id: str, /) -> None:
         """Publish a notice; returns once RabbitMQ confirmed it (persistent, on its shard)."""
         if self._publisher is None or self._closing.is_set():

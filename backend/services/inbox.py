@@ -19,7 +19,7 @@ from backend.db import channel_repository, inbox_repository, repository, transcr
 from backend.db.tables import Message
 from backend.domain.conversation_ids import check_channel
 from backend.domain.transcript_display import DISPLAY_KEY, clicked_title, offered_buttons
-from backend.services.turns import answer_later
+from backend.services.turns import TurnTry, answer_later
 
 # Channels whose platform retries a delivery it thinks was lost; their deliveries are
 # recorded by external id (the time also opens WhatsApp's 24-hour window).
@@ -42,6 +42,8 @@ class TakenIn:
     opened: bool = False
     # An earlier message of the conversation waits for the bot already (it is down).
     behind_late: bool = False
+    # Its try with the bot began as it was stored (`begin_try`): the caller runs it.
+    turn: TurnTry | None = None
 
 
 def take_in(
@@ -55,10 +57,14 @@ def take_in(
     sent_at: datetime | None = None,
     now: datetime | None = None,
     platform_title: str | None = None,
+    begin_try: bool = False,
 ) -> TakenIn:
     """Store one user message and queue its turn, in one transaction (opening the
     conversation if it is the first message); a unit of work for `Sessions.run`.
 
+    With `begin_try` (the caller holds the conversation's run) the message's first try
+    with the bot begins in the same transaction when nothing else of the conversation
+    waits and the bot holds the chat: `turn` is then set, for the caller to run.
     A click keeps the title the customer saw beside its payload (`payload["display"]`;
     `platform_title` is the title the platform reported). ChannelMismatch when the
     conversation belongs to another channel (nothing is stored).
@@ -84,7 +90,7 @@ def take_in(
         opened = repository.insert_conversation(session, conversation_id, channel, now)
         # Inserted by another request just now: read it (with its channel) after all.
         found = (
-            inbox_repository.Touched(channel, "bot", has_late=False)
+            inbox_repository.Touched(channel, "bot", has_late=False, has_waiting=False)
             if opened and language is None
             else inbox_repository.touch_conversation(session, conversation_id, now, language)
         )
@@ -93,11 +99,14 @@ def take_in(
     check_channel(conversation_id, channel, found.channel)
     if title := _clicked(session, conversation_id, text, platform_title):
         payload[DISPLAY_KEY] = title
+    begun = begin_try and found.handled_by == "bot" and not found.has_waiting
     try:
         message_id = inbox_repository.insert_user_message(
             session, conversation_id, text, payload or None, now
         )
-        inbox_repository.add_entry(session, message_id, conversation_id, external_id, now)
+        inbox_repository.add_entry(
+            session, message_id, conversation_id, external_id, now, try_begun=begun
+        )
         session.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
         session.rollback()
@@ -110,6 +119,7 @@ def take_in(
         created_at=now,
         opened=opened,
         behind_late=found.has_late,
+        turn=TurnTry(conversation_id, found.channel, message_id, text, payload) if begun else None,
     )
 
 

@@ -114,6 +114,23 @@ class TurnQueue(Protocol):
     async def enqueue(self, conversation_id: str, /) -> None:
         """Have a worker run the conversation's waiting messages."""
 
+    def claim(self, conversation_id: str, /) -> TurnClaim | None:
+        """Hold the conversation's run for a turn this process begins itself (the intake,
+        right after storing a message); None when it cannot: the conversation has a run,
+        no worker runs here, or the queue is shared by replicas (then every turn is queued).
+        Notices that come while it is held make the handler run after it."""
+
+
+class TurnClaim(Protocol):
+    """A conversation's run, held by whoever claimed it until `start` or `release`."""
+
+    def start(self, turn: Callable[[], Awaitable[None]], /) -> None:
+        """Run `turn` as the conversation's run (in one of the queue's slots); RetryLater or a
+        failure from it makes the handler run the conversation after the pause."""
+
+    def release(self) -> None:
+        """No turn after all: the conversation is free (or runs, if notified meanwhile)."""
+
 
 class Subscription(Protocol):
     """The events of one topic published after `subscribe`, in order."""

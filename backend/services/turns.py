@@ -12,7 +12,7 @@ what it already answered before the message is sent again, so nothing is answere
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from backend.db import inbox_repository, repository
-from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
 from backend.domain.personal_data import mask_digits
 from backend.services.chat_events import CHATS_TOPIC, chat_topic, turn_event
@@ -89,12 +88,27 @@ async def answer_later(
 
 
 @dataclass(frozen=True)
+class TurnTry:
+    """A user message on its way to the bot, with what its turn needs."""
+
+    conversation_id: str
+    channel: str
+    message_id: int
+    text: str
+    payload: dict[str, Any]
+    earlier_attempts: int = 0  # tries of it that began before this one (and never ended)
+
+    def metadata(self) -> dict[str, Any]:
+        """What the bot gets with the text: the stored payload, the channel, the message id."""
+        return {**self.payload, "channel": self.channel, "message_id": self.message_id}
+
+
+@dataclass(frozen=True)
 class NextTry:
     """A conversation's oldest waiting message, as `begin_try` found it."""
 
-    entry: InboxEntry  # as read before this try began (`attempts` counts the earlier ones)
-    message: Message
-    conversation: Conversation
+    turn: TurnTry
+    handled_by: str
     # Set when an earlier try did not end and may still be with the bot until then: no
     # try began now.
     alive_until: datetime | None = None
@@ -113,14 +127,22 @@ def begin_try(
     if found is None:
         return None
     entry, message, conversation = found
+    turn = TurnTry(
+        conversation.id,
+        conversation.channel,
+        message.id,
+        message.text,
+        message.payload if isinstance(message.payload, dict) else {},
+        entry.attempts,
+    )
     cut_short = entry.try_started_at
     if conversation.handled_by != "agent" and cut_short is not None:
         alive_until = cut_short + try_lifetime
         if now < alive_until:
-            return NextTry(entry, message, conversation, alive_until)
+            return NextTry(turn, conversation.handled_by, alive_until)
     inbox_repository.start_try(session, entry.message_id, now)
     session.commit()
-    return NextTry(entry, message, conversation)
+    return NextTry(turn, conversation.handled_by)
 
 
 @dataclass(frozen=True)
@@ -189,25 +211,32 @@ class Turns:
             )
             if found is None:
                 return
-            entry, message, conversation = found.entry, found.message, found.conversation
+            turn = found.turn
             if found.alive_until is not None:
                 # A worker died while its try was with the bot: that request may still
                 # be queued in Rasa behind the conversation's lock. Sending again now
                 # would have the message read twice; wait until it cannot be alive.
-                await self._await_cut_short(conversation, entry, message, found.alive_until)
+                await self._await_cut_short(turn, found.alive_until)
                 continue
             more = True
-            if conversation.handled_by == "agent":
-                await self._keep_for_agent(conversation, message)
+            if found.handled_by == "agent":
+                await self._keep_for_agent(turn)
             else:
-                answers = await self._ask(conversation, entry, message)
-                more = await self._finish(conversation, entry.message_id, answers)
+                more = await self._finish(turn, await self._ask(turn))
             if self._after_turn is not None:
                 await self._after_turn(conversation_id)
             if not more:
                 # A message taken in after the answers were committed notifies the queue,
                 # which runs the conversation once more.
                 return
+
+    async def answer_taken(self, turn: TurnTry) -> None:
+        """The turn of a message whose try began as it was taken in (`take_in` with
+        `begin_try`), while its conversation's run is held for it (the queue's claim):
+        messages that came meanwhile notified the queue, which runs them after this."""
+        await self._finish(turn, await self._ask(turn))
+        if self._after_turn is not None:
+            await self._after_turn(turn.conversation_id)
 
     async def stale(self, older_than: timedelta, limit: int = 500) -> list[str]:
         """Conversations with a message waiting longer than `older_than` (a lost notice)."""
@@ -216,84 +245,75 @@ class Turns:
                 session, self._clock() - older_than, limit
             )
 
-    async def _ask(
-        self, conversation: Conversation, entry: InboxEntry, message: Message
-    ) -> list[Answer]:
-        payload = message.payload if isinstance(message.payload, dict) else {}
-        metadata: Mapping[str, Any] = {
-            **payload,
-            "channel": conversation.channel,
-            "message_id": message.id,
-        }
+    async def _ask(self, turn: TurnTry) -> list[Answer]:
         try:
-            if entry.attempts > 0:  # an earlier try did not finish: did the bot answer it?
-                given = await self._responder.answers_given(conversation.id, message.id)
+            if turn.earlier_attempts > 0:  # an earlier try did not end: did the bot answer?
+                given = await self._responder.answers_given(turn.conversation_id, turn.message_id)
                 if given is not None:
                     return given
-            return await self._responder.answer(conversation.id, message.text, metadata)
+            return await self._responder.answer(turn.conversation_id, turn.text, turn.metadata())
         except AssistantUnavailable as exc:
             async with self._sessions.session() as session:
-                await inbox_repository.end_try(session, message.id)  # the request is over
+                await inbox_repository.end_try(session, turn.message_id)  # the request is over
                 await session.commit()
-            await self._tell_later(conversation, message.id)
-            raise RetryLater(retry_after(entry.attempts + 1), str(exc)) from exc
+            await self._tell_later(turn.conversation_id, turn.message_id)
+            raise RetryLater(retry_after(turn.earlier_attempts + 1), str(exc)) from exc
 
-    async def _await_cut_short(
-        self, conversation: Conversation, entry: InboxEntry, message: Message, until: datetime
-    ) -> None:
+    async def _await_cut_short(self, turn: TurnTry, until: datetime) -> None:
         """Take the cut-short try's answers if the bot gave them, else retry after `until`."""
         try:
-            given = await self._responder.answers_given(conversation.id, message.id)
+            given = await self._responder.answers_given(turn.conversation_id, turn.message_id)
         except AssistantUnavailable:
             given = None
         if given is not None:
-            await self._finish(conversation, message.id, given)
+            await self._finish(turn, given)
             return
-        await self._tell_later(conversation, message.id)
+        await self._tell_later(turn.conversation_id, turn.message_id)
         wait = max(0.5, (until - self._clock()).total_seconds())
         raise RetryLater(min(wait, LAST_RETRY_SECONDS), "an earlier try may still be with the bot")
 
-    async def _tell_later(self, conversation: Conversation, message_id: int) -> None:
+    async def _tell_later(self, conversation_id: str, message_id: int) -> None:
         async with self._sessions.session() as session:
-            fresh = await repository.get_conversation(session, conversation.id)
-            notice = await answer_later(session, fresh or conversation, message_id, self._clock())
-            await session.commit()
+            conversation = await repository.get_conversation(session, conversation_id)
+            notice = None
+            if conversation is not None:
+                notice = await answer_later(session, conversation, message_id, self._clock())
+                await session.commit()
         if notice is not None:
-            log.warning("turns: the bot is down; %s told to wait", self._who(conversation.id))
-        await self._publish(conversation.id, turn_event(message_id, "late"))
-        self._dispatcher.kick(conversation.id)
+            log.warning("turns: the bot is down; %s told to wait", self._who(conversation_id))
+        await self._publish(conversation_id, turn_event(message_id, "late"))
+        self._dispatcher.kick(conversation_id)
 
-    async def _finish(
-        self, conversation: Conversation, message_id: int, answers: list[Answer]
-    ) -> bool:
+    async def _finish(self, turn: TurnTry, answers: list[Answer]) -> bool:
         """Record the answers, the message done; whether another message waits (read in
         the same transaction)."""
+        conversation_id, message_id = turn.conversation_id, turn.message_id
         recorded = await self._sessions.run(
-            record_turn, conversation.id, conversation.channel, message_id, answers, self._clock()
+            record_turn, conversation_id, turn.channel, message_id, answers, self._clock()
         )
         if recorded is None:
             return True  # answered already (cannot happen while runs are exclusive)
         # Inline answers ride on the event: whoever waits (REST) need not read them back.
         done = turn_event(message_id, "done", recorded.shown if recorded.inline else None)
-        await self._publish(conversation.id, done, turn_event(message_id, "done"))
-        if answers and conversation.channel in PUSH_CHANNELS:
-            self._dispatcher.kick(conversation.id)  # REST answers inline, or from its pull
+        await self._publish(conversation_id, done, turn_event(message_id, "done"))
+        if answers and turn.channel in PUSH_CHANNELS:
+            self._dispatcher.kick(conversation_id)  # REST answers inline, or from its pull
         return recorded.more
 
-    async def _keep_for_agent(self, conversation: Conversation, message: Message) -> None:
-        payload = message.payload if isinstance(message.payload, dict) else {}
-        metadata = {**payload, "channel": conversation.channel, "message_id": message.id}
+    async def _keep_for_agent(self, turn: TurnTry) -> None:
         try:
-            await self._responder.keep_user_message(conversation.id, message.text, metadata)
+            await self._responder.keep_user_message(
+                turn.conversation_id, turn.text, turn.metadata()
+            )
         except AssistantUnavailable as exc:
             # The transcript has it; only the bot's copy misses this message.
             log.warning("turns: message not copied to the paused bot: %s", exc)
         async with self._sessions.session() as session:
             await inbox_repository.change_state(
-                session, message.id, "done", only_from=WAITING, answered_at=self._clock()
+                session, turn.message_id, "done", only_from=WAITING, answered_at=self._clock()
             )
             await session.commit()
-        await self._publish(conversation.id, turn_event(message.id, "done"))
+        await self._publish(turn.conversation_id, turn_event(turn.message_id, "done"))
 
     async def _publish(
         self,

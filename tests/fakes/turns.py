@@ -12,7 +12,9 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
+from backend.queues import InProcessTurnQueue
 from backend.services.ports import TurnQueue
 
 
@@ -51,12 +53,41 @@ class Conversations:
         self.waiting[conversation_id].append(text)
         await queue.enqueue(conversation_id)
 
-    async def handle(self, conversation_id: str) -> None:
-        """The turn handler: answer every waiting message of the conversation, oldest first."""
+    async def say_first(self, queue: InProcessTurnQueue, conversation_id: str, text: str) -> bool:
+        """The intake's way: hold the conversation's run and begin this message's turn at
+        once when nothing else of it waits (True); else store it and notify the queue."""
+        claim = queue.claim(conversation_id)
+        self.said[conversation_id].append(text)
+        if claim is not None and not self.waiting[conversation_id]:
+            claim.start(partial(self.answer_one, conversation_id, text))
+            return True
+        self.waiting[conversation_id].append(text)
+        if claim is not None:
+            claim.release()
+        await queue.enqueue(conversation_id)
+        return False
+
+    async def answer_one(self, conversation_id: str, text: str) -> None:
+        """A claimed turn: answer the one message whose turn began as it was stored."""
+        self._enter(conversation_id)
+        turn = Turn(conversation_id, time.monotonic())
+        self.turns.append(turn)
+        try:
+            await asyncio.sleep(self.turn_seconds)
+            turn.messages.append(text)
+            self.handled[conversation_id].append(text)
+        finally:
+            self.running.discard(conversation_id)
+
+    def _enter(self, conversation_id: str) -> None:
         if conversation_id in self.running:
             self.overlaps.append(conversation_id)
         self.running.add(conversation_id)
         self.most_at_once = max(self.most_at_once, len(self.running))
+
+    async def handle(self, conversation_id: str) -> None:
+        """The turn handler: answer every waiting message of the conversation, oldest first."""
+        self._enter(conversation_id)
         turn = Turn(conversation_id, time.monotonic())
         self.turns.append(turn)
         try:

@@ -69,6 +69,9 @@ class Queue:
     async def enqueue(self, conversation_id: str, /) -> None:
         self.enqueued.append(conversation_id)
 
+    def claim(self, conversation_id: str, /) -> None:
+        return None  # every turn is queued: these tests look at what was taken in
+
 
 class NoBus:
     """`take` publishes nothing; the EventBus is only needed to build the Intake."""
@@ -167,10 +170,10 @@ async def test_a_telegram_update_whose_storing_fails_leaves_nothing_and_its_retr
     add_entry = inbox.inbox_repository.add_entry
     failures = [RuntimeError("the database went away")]
 
-    def failing(*args: Any) -> None:
+    def failing(*args: Any, **kwargs: Any) -> None:
         if failures:
             raise failures.pop()
-        add_entry(*args)
+        add_entry(*args, **kwargs)
 
     monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing)
 
@@ -226,10 +229,10 @@ async def test_a_whatsapp_delivery_whose_storing_fails_leaves_nothing_and_is_tak
     add_entry = inbox.inbox_repository.add_entry
     failures = [RuntimeError("the database went away")]
 
-    def failing(*args: Any) -> None:
+    def failing(*args: Any, **kwargs: Any) -> None:
         if failures:
             raise failures.pop()
-        add_entry(*args)
+        add_entry(*args, **kwargs)
 
     monkeypatch.setattr(inbox.inbox_repository, "add_entry", failing)
 

@@ -233,3 +233,12 @@ async def test_with_a_rabbitmq_url_the_turn_queue_is_a_connected_rabbitmq_queue(
     finally:
         await queue.aclose()
         await delete_queues(rabbitmq_url, prefix, 2)
+
+
+async def test_no_replica_may_hold_a_conversation_alone_so_every_turn_is_queued(
+    replica: Replica,
+) -> None:
+    queue = replica()
+    await queue.start(Conversations().handle)
+
+    assert queue.claim("budi") is None

@@ -205,3 +205,118 @@ async def test_without_a_rabbitmq_url_the_turn_queue_runs_in_process() -> None:
 
     assert isinstance(queue, InProcessTurnQueue)
     await queue.aclose()
+
+
+async def test_a_claimed_conversation_runs_the_claimed_turn_then_the_notices_that_came_meanwhile(
+    queue: InProcessTurnQueue,
+) -> None:
+    chats = Conversations(turn_seconds=0.03)
+    await queue.start(chats.handle)
+
+    began = await chats.say_first(queue, BUDI, "halo")
+    await asyncio.sleep(0.005)  # the claimed turn runs
+    queued = await chats.say_first(queue, BUDI, "saya mau mengadu")
+    await until(chats.all_handled)
+
+    assert (began, queued) == (True, False)
+    assert chats.handled[BUDI] == ["halo", "saya mau mengadu"]
+    assert [turn.messages for turn in chats.turns_of(BUDI)] == [["halo"], ["saya mau mengadu"]]
+    assert chats.overlaps == []
+
+
+async def test_messages_begun_at_once_or_queued_keep_their_order_and_never_overlap(
+    queue: InProcessTurnQueue,
+) -> None:
+    chats = Conversations(turn_seconds=0.004)
+    await queue.start(chats.handle)
+    begun = 0
+
+    for n in range(40):
+        for chat in (BUDI, SITI):
+            begun += await chats.say_first(queue, chat, f"pesan {n}")
+        await asyncio.sleep(0.003 * (n % 3))  # sometimes between turns, sometimes during one
+    await until(chats.all_handled)
+
+    assert chats.handled[BUDI] == [f"pesan {n}" for n in range(40)]
+    assert chats.handled[SITI] == [f"pesan {n}" for n in range(40)]
+    assert chats.overlaps == []
+    assert 0 < begun < 80  # some turns began at once, some went through the queue
+
+
+async def test_a_conversation_with_a_run_cannot_be_claimed(queue: InProcessTurnQueue) -> None:
+    chats = Conversations(turn_seconds=0.05)
+    await queue.start(chats.handle)
+    await chats.say(queue, BUDI, "halo")
+    await until(lambda: BUDI in chats.running)
+
+    assert queue.claim(BUDI) is None
+    assert queue.claim(SITI) is not None
+
+
+async def test_no_claim_before_the_queue_starts_or_after_it_closes() -> None:
+    queue = InProcessTurnQueue()
+    assert queue.claim(BUDI) is None
+    await queue.start(Conversations().handle)
+    await queue.aclose()
+
+    assert queue.claim(BUDI) is None
+
+
+async def test_a_released_claim_frees_the_conversation_or_runs_what_was_noticed_meanwhile(
+    queue: InProcessTurnQueue,
+) -> None:
+    chats = Conversations(turn_seconds=0.001)
+    await queue.start(chats.handle)
+
+    claim = queue.claim(BUDI)
+    assert claim is not None
+    claim.release()
+    await until(lambda: not queue.running(BUDI), what="the released conversation is free")
+
+    claim = queue.claim(BUDI)
+    assert claim is not None
+    await chats.say(queue, BUDI, "halo")  # stored by someone else while it was held
+    await asyncio.sleep(0.01)
+    assert chats.handled[BUDI] == []  # held: the handler waits for the claim
+    claim.release()
+    await until(chats.all_handled)
+
+    assert chats.handled[BUDI] == ["halo"]
+
+
+async def test_a_claimed_turn_that_must_retry_hands_the_conversation_to_the_handler(
+    queue: InProcessTurnQueue,
+) -> None:
+    handled: list[str] = []
+
+    async def handle(conversation_id: str) -> None:
+        handled.append(conversation_id)
+
+    async def bot_down() -> None:
+        raise RetryLater(0.05, "the bot is down")
+
+    await queue.start(handle)
+    claim = queue.claim(BUDI)
+    assert claim is not None
+    claim.start(bot_down)
+    await asyncio.sleep(0.02)
+    assert handled == [] and queue.running(BUDI)  # paused, still the conversation's run
+    await until(lambda: handled == [BUDI], what="the handler ran after the pause")
+    await until(lambda: not queue.running(BUDI))
+
+
+async def test_a_claimed_turn_waits_for_a_free_slot() -> None:
+    queue = InProcessTurnQueue(concurrency=1)
+    chats = Conversations(turn_seconds=0.05)
+    await queue.start(chats.handle)
+    try:
+        await chats.say(queue, SITI, "halo")
+        await until(lambda: SITI in chats.running)
+        assert await chats.say_first(queue, BUDI, "halo")
+        await asyncio.sleep(0.02)
+        assert BUDI not in chats.running  # the one slot is SITI's
+        await until(chats.all_handled)
+    finally:
+        await queue.aclose()
+
+    assert chats.most_at_once == 1
