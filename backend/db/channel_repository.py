@@ -5,24 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db.channel_tables import ChannelDelivery
 from backend.db.tables import Message
 
 
 def claim_delivery(
-    session: Session,
+    connection: Connection,
     channel: str,
     external_id: str,
     conversation_id: str,
     received_at: datetime,
 ) -> bool:
     """Record a platform message; False when it was already recorded (a retried delivery)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(ChannelDelivery)
         .values(
@@ -34,7 +33,7 @@ def claim_delivery(
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         .returning(ChannelDelivery.external_id)
     )
-    return (session.execute(statement)).first() is not None
+    return connection.execute(statement).first() is not None
 
 
 async def last_delivery_at(session: AsyncSession, conversation_id: str) -> datetime | None:

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
 
 from backend.db.sqlite_trips import BEGIN, one_trip_connector
 from backend.db.sqlite_units import UnitThread
@@ -81,18 +80,18 @@ class Database:
         return None if self._units is None else self._units.engine
 
     async def run(
-        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run a unit of work written against a sync `Session` (`work(session, *args)`, which
-        commits what it keeps); its result.
+        """Run a unit of work written against a sync Core `Connection` (`work(connection,
+        *args)`, which commits what it keeps: the rest is rolled back); its result.
 
         On a SQLite file the whole unit is one trip to a database thread (`sqlite_units`);
-        elsewhere it runs in an async session (`run_sync`), each statement awaited.
+        elsewhere it runs on an async connection (`run_sync`), each statement awaited.
         """
         if self._units is not None:
             return await self._units.run(work, *args, **kwargs)
-        async with self.session() as session:
-            return await session.run_sync(work, *args, **kwargs)
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(work, *args, **kwargs)
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""

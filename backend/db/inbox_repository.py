@@ -1,8 +1,8 @@
 """Queries of the inbox: user messages waiting for their turn, and the answers they got.
 
 The statements of a turn's hot path (taking a message in, starting its try, recording its
-answers) are sync functions of a `Session`, run as whole units of work (`Sessions.run`);
-the rest are async.
+answers) are sync Core functions of a `Connection`, run as whole units of work
+(`Sessions.run`); the rest are async.
 """
 
 from __future__ import annotations
@@ -12,10 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
@@ -27,6 +37,13 @@ MESSAGES = Message.metadata.tables[Message.__tablename__]
 INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
 _OTHER = INBOX.alias("other")
 
+
+def _waiting(inbox: Table | Any) -> ColumnElement[bool]:
+    """Its entry waits for its turn (queued or late): equalities, not an IN list, which
+    SQLAlchemy would render again at every execution."""
+    return or_(inbox.c.state == "queued", inbox.c.state == "late")
+
+
 # A turn's statements are built once, with bound parameters: building one costs more than
 # SQLite running it, and a statement object also keeps its cache key.
 _HAS_LATE = (
@@ -36,7 +53,7 @@ _HAS_LATE = (
 )
 _HAS_WAITING = (
     exists()
-    .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, INBOX.c.state.in_(WAITING))
+    .where(INBOX.c.conversation_id == CONVERSATIONS.c.id, _waiting(INBOX))
     .correlate(CONVERSATIONS)
 )
 _TOUCH = (
@@ -49,14 +66,19 @@ _TOUCH_IN_LANGUAGE = _TOUCH.values(language=bindparam("spoken"))
 _INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
 _INSERT_ENTRY = insert(INBOX)
 _NEXT_TURN = (
-    select(InboxEntry, Message, Conversation)
-    .join(Message, Message.id == InboxEntry.message_id)
-    .join(Conversation, Conversation.id == InboxEntry.conversation_id)
-    .where(
-        InboxEntry.conversation_id == bindparam("chat"),
-        InboxEntry.state.in_(WAITING),
+    select(
+        INBOX.c.message_id,
+        INBOX.c.attempts,
+        INBOX.c.try_started_at,
+        MESSAGES.c.text,
+        MESSAGES.c.payload,
+        CONVERSATIONS.c.channel,
+        CONVERSATIONS.c.handled_by,
     )
-    .order_by(InboxEntry.message_id)
+    .join(MESSAGES, MESSAGES.c.id == INBOX.c.message_id)
+    .join(CONVERSATIONS, CONVERSATIONS.c.id == INBOX.c.conversation_id)
+    .where(INBOX.c.conversation_id == bindparam("chat"), _waiting(INBOX))
+    .order_by(INBOX.c.message_id)
     .limit(1)
 )
 _START_TRY = (
@@ -71,7 +93,7 @@ _MARK_ANSWERED = (
     .returning(
         exists().where(
             _OTHER.c.conversation_id == bindparam("chat"),
-            _OTHER.c.state.in_(WAITING),
+            _waiting(_OTHER),
             _OTHER.c.message_id != bindparam("entry"),
         )
     )
@@ -91,7 +113,7 @@ class Touched:
 
 
 def touch_conversation(
-    session: Session, conversation_id: str, now: datetime, language: str | None = None
+    connection: Connection, conversation_id: str, now: datetime, language: str | None = None
 ) -> Touched | None:
     """Mark the conversation active now (and in `language`, when given) and say what taking
     a message in needs to know; None if it is missing.
@@ -101,13 +123,13 @@ def touch_conversation(
     parameters: dict[str, Any] = {"chat": conversation_id, "now": now}
     if language:
         parameters["spoken"] = language
-    result = session.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
+    result = connection.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
     row = result.first()
     return Touched(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
 
 
 def insert_message(
-    session: Session,
+    connection: Connection,
     conversation_id: str,
     sender: str,
     text: str,
@@ -117,7 +139,7 @@ def insert_message(
 ) -> int:
     """Insert one transcript line (one Core statement, no unit of work); its id."""
     message_id = (
-        session.execute(
+        connection.execute(
             _INSERT_MESSAGE,
             {
                 "conversation_id": conversation_id,
@@ -132,30 +154,30 @@ def insert_message(
     return int(message_id)
 
 
-def insert_messages(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert transcript lines (the columns of `insert_message` each) in one statement;
     their ids, in the order of `rows`."""
     if not rows:
         return []
-    result = session.execute(
+    result = connection.execute(
         insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True), list(rows)
     )
     return [int(message_id) for message_id in result.scalars()]
 
 
 def insert_user_message(
-    session: Session,
+    connection: Connection,
     conversation_id: str,
     text: str,
     payload: dict[str, Any] | None,
     now: datetime,
 ) -> int:
     """Insert a user message; its id."""
-    return insert_message(session, conversation_id, "user", text, payload, now)
+    return insert_message(connection, conversation_id, "user", text, payload, now)
 
 
 def add_entry(
-    session: Session,
+    connection: Connection,
     message_id: int,
     conversation_id: str,
     external_id: str | None,
@@ -165,7 +187,7 @@ def add_entry(
 ) -> None:
     """Queue the user message's turn: its inbox entry (one Core statement); with
     `try_begun`, its first try with the bot begins now too."""
-    session.execute(
+    connection.execute(
         _INSERT_ENTRY,
         {
             "message_id": message_id,
@@ -179,12 +201,13 @@ def add_entry(
     )
 
 
-def entry_by_external_id(
-    session: Session, conversation_id: str, external_id: str
-) -> InboxEntry | None:
-    result = session.execute(
-        select(InboxEntry).where(
-            InboxEntry.conversation_id == conversation_id, InboxEntry.external_id == external_id
+def message_by_external_id(
+    connection: Connection, conversation_id: str, external_id: str
+) -> int | None:
+    """The id of the message taken in with this external id (a platform's message id)."""
+    result = connection.execute(
+        select(INBOX.c.message_id).where(
+            INBOX.c.conversation_id == conversation_id, INBOX.c.external_id == external_id
         )
     )
     return result.scalar_one_or_none()
@@ -194,14 +217,35 @@ async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None
     return await session.get(InboxEntry, message_id, populate_existing=True)
 
 
-def next_turn(
-    session: Session, conversation_id: str
-) -> tuple[InboxEntry, Message, Conversation] | None:
-    """The conversation's earliest message still waiting for its turn, with the
-    conversation, in one query; None when nothing waits."""
-    result = session.execute(_NEXT_TURN, {"chat": conversation_id})
-    row = result.first()
-    return (row[0], row[1], row[2]) if row else None
+@dataclass(frozen=True)
+class Waiting:
+    """A conversation's oldest message waiting for its turn, with what the turn needs."""
+
+    message_id: int
+    attempts: int  # tries that began already
+    try_started_at: datetime | None  # the last try began then and never ended
+    text: str
+    payload: dict[str, Any]
+    channel: str
+    handled_by: str
+
+
+def next_turn(connection: Connection, conversation_id: str) -> Waiting | None:
+    """The conversation's earliest message still waiting for its turn, in one query; None
+    when nothing waits."""
+    row = connection.execute(_NEXT_TURN, {"chat": conversation_id}).first()
+    if row is None:
+        return None
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    return Waiting(
+        row.message_id,
+        row.attempts,
+        row.try_started_at,
+        row.text,
+        payload,
+        row.channel,
+        row.handled_by,
+    )
 
 
 async def change_state(
@@ -236,22 +280,22 @@ class Answered:
 
 
 def mark_answered(
-    session: Session, conversation_id: str, message_id: int, now: datetime
+    connection: Connection, conversation_id: str, message_id: int, now: datetime
 ) -> Answered | None:
     """Mark the message's waiting entry done, and say whether another one of its
     conversation waits: one statement (UPDATE … RETURNING) when it was queued; None if it
     no longer waited."""
     for state in ("queued", "late"):
         parameters = {"chat": conversation_id, "entry": message_id, "was": state, "now": now}
-        row = (session.execute(_MARK_ANSWERED, parameters)).first()
+        row = (connection.execute(_MARK_ANSWERED, parameters)).first()
         if row is not None:
             return Answered(inline=state == "queued", more=bool(row[0]))
     return None
 
 
-def start_try(session: Session, message_id: int, now: datetime) -> None:
+def start_try(connection: Connection, message_id: int, now: datetime) -> None:
     """One more try with the bot begins now."""
-    session.execute(_START_TRY, {"entry": message_id, "now": now})
+    connection.execute(_START_TRY, {"entry": message_id, "now": now})
 
 
 async def end_try(session: AsyncSession, message_id: int) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db.delivery_tables import OutboxEntry
 from backend.db.tables import Message
@@ -19,7 +18,7 @@ def add_entry(session: AsyncSession, entry: OutboxEntry) -> None:
 
 
 def insert_entries(
-    session: Session,
+    connection: Connection,
     message_ids: Sequence[int],
     conversation_id: str,
     channel: str,
@@ -28,7 +27,7 @@ def insert_entries(
     """A pending entry for each recorded message, due now (one Core statement)."""
     if not message_ids:
         return
-    session.execute(
+    connection.execute(
         insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__]),
         [
             {

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db.tables import (
     Agent,
@@ -26,15 +25,15 @@ from backend.db.tables import (
 )
 
 
-def _insert(session: AsyncSession | Session, table: Any) -> Any:
+def _insert(dialect: str, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
-    dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 async def next_register_sequence(session: AsyncSession, prefix: str, period: str) -> int:
     """Atomically take the next sequence number of `prefix` in `period` (1, 2, …)."""
-    statement = _insert(session, RegisterCounter).values(prefix=prefix, period=period, last_value=1)
+    dialect = session.get_bind().dialect.name
+    statement = _insert(dialect, RegisterCounter).values(prefix=prefix, period=period, last_value=1)
     statement = statement.on_conflict_do_update(
         index_elements=[RegisterCounter.prefix, RegisterCounter.period],
         set_={"last_value": RegisterCounter.last_value + 1},
@@ -43,25 +42,26 @@ async def next_register_sequence(session: AsyncSession, prefix: str, period: str
 
 
 def insert_conversation(
-    session: Session, conversation_id: str, channel: str, now: datetime
+    connection: Connection, conversation_id: str, channel: str, now: datetime
 ) -> bool:
     """Insert the conversation row unless it exists; True when this call inserted it."""
     statement = (
-        _insert(session, Conversation)
+        _insert(connection.dialect.name, Conversation)
         .values(
             id=conversation_id, channel=channel, handled_by="bot", created_at=now, updated_at=now
         )
         .on_conflict_do_nothing(index_elements=[Conversation.id])
         .returning(Conversation.id)
     )
-    return (session.execute(statement)).scalar_one_or_none() is not None
+    return connection.execute(statement).scalar_one_or_none() is not None
 
 
 async def ensure_conversation(
     session: AsyncSession, conversation_id: str, channel: str, now: datetime
 ) -> Conversation:
     """The conversation row, inserted first if missing (safe against a concurrent insert)."""
-    await session.run_sync(insert_conversation, conversation_id, channel, now)
+    connection = await session.connection()
+    await connection.run_sync(insert_conversation, conversation_id, channel, now)
     conversation = await session.get(Conversation, conversation_id, populate_existing=True)
     if conversation is None:  # deleted between the insert and the read
         raise LookupError(conversation_id)
@@ -156,7 +156,7 @@ async def insert_complainant(
 ) -> int | None:
     """Insert a complainant; None when a concurrent one already holds the phone or e-mail."""
     statement = (
-        _insert(session, Complainant)
+        _insert(session.get_bind().dialect.name, Complainant)
         .values(full_name=full_name, phone=phone, email=email, created_at=now, updated_at=now)
         .on_conflict_do_nothing()
         .returning(Complainant.id)

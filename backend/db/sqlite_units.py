@@ -3,7 +3,7 @@
 Through the async engine every statement of a unit of work is its own trip to a database
 thread and back, and each trip also goes through SQLAlchemy's async layer (a greenlet, an
 awaited cursor): on the turn's hot path that cost several times what SQLite spends. A unit
-of work written against a sync `Session` is sent to this thread once instead: its
+of work written against a sync `Connection` (Core) is sent to this thread once instead: its
 statements, its commit and its rows make one trip, and the sync engine's path per
 statement is the short one.
 
@@ -22,8 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 P = ParamSpec("P")
@@ -31,7 +30,7 @@ T = TypeVar("T")
 
 
 class UnitThread:
-    """Runs `work(session, *args)` in the thread; the work commits what it keeps."""
+    """Runs `work(connection, *args)` in the thread; the work commits what it keeps."""
 
     def __init__(
         self,
@@ -49,7 +48,7 @@ class UnitThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-units")
 
     async def run(
-        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """The work's result, once it ran in the thread (it runs to its end even if the
         caller is cancelled meanwhile, as a statement already sent would)."""
@@ -57,8 +56,8 @@ class UnitThread:
         return await asyncio.get_running_loop().run_in_executor(self._executor, unit)
 
     def _unit(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        with Session(self.engine, expire_on_commit=False) as session:
-            return work(session, *args)
+        with self.engine.connect() as connection:  # rolled back at the end unless committed
+            return work(connection, *args)
 
     async def aclose(self) -> None:
         """Close the connection in its thread, then end the thread."""

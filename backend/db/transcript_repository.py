@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, or_, select
 
 from backend.db.tables import Message
 
-
-def last_answers(session: Session, conversation_id: str, limit: int) -> Sequence[Message]:
-    """The newest `limit` bot or agent messages of the conversation, newest first."""
-    result = session.execute(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.sender.in_(("bot", "agent")))
-        .order_by(Message.id.desc())
-        .limit(limit)
+_MESSAGES = Message.metadata.tables[Message.__tablename__]
+_LAST_ANSWER_PAYLOADS = (
+    select(_MESSAGES.c.payload)
+    .where(
+        _MESSAGES.c.conversation_id == bindparam("chat"),
+        or_(_MESSAGES.c.sender == "bot", _MESSAGES.c.sender == "agent"),
     )
-    return result.scalars().all()
+    .order_by(_MESSAGES.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def last_answer_payloads(connection: Connection, conversation_id: str, limit: int) -> list[Any]:
+    """The payloads of the newest `limit` bot or agent messages of the conversation,
+    newest first (one Core query: what a click is checked against)."""
+    result = connection.execute(_LAST_ANSWER_PAYLOADS, {"chat": conversation_id, "limit": limit})
+    return list(result.scalars())

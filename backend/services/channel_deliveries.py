@@ -17,7 +17,7 @@ async def claim_delivery(
     received_at: datetime,
 ) -> bool:
     """Record a platform message; False when it was seen before (a retried delivery)."""
-    claimed = await session.run_sync(
+    claimed = await (await session.connection()).run_sync(
         channel_repository.claim_delivery, channel, external_id, conversation_id, received_at
     )
     await session.commit()

@@ -67,7 +67,7 @@ async def open_conversation(
     was opened by another channel; the channel is fixed by whoever opened it first.
     """
     check_channel(conversation_id, channel)
-    created = await session.run_sync(
+    created = await (await session.connection()).run_sync(
         repository.insert_conversation, conversation_id, channel, now or datetime.now(UTC)
     )
     if not created:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db import channel_repository, inbox_repository, repository, transcript_repository
 from backend.db.tables import Message
@@ -47,7 +47,7 @@ class TakenIn:
 
 
 def take_in(
-    session: Session,
+    connection: Connection,
     conversation_id: str,
     channel: str,
     text: str,
@@ -72,44 +72,44 @@ def take_in(
     check_channel(conversation_id, channel)
     now = now or datetime.now(UTC)
     if external_id is not None:
-        known = inbox_repository.entry_by_external_id(session, conversation_id, external_id)
+        known = inbox_repository.message_by_external_id(connection, conversation_id, external_id)
         if known is not None:
-            return TakenIn(known.message_id, fresh=False)
+            return TakenIn(known, fresh=False)
         if channel in PLATFORMS and not channel_repository.claim_delivery(
-            session, channel, external_id, conversation_id, min(sent_at or now, now)
+            connection, channel, external_id, conversation_id, min(sent_at or now, now)
         ):
-            session.rollback()
+            connection.rollback()
             return TakenIn(None, fresh=False)
     payload = dict(metadata or {})
     payload.pop(DISPLAY_KEY, None)  # only the gateway says what a message looked like
     language = payload.get("language")
     language = language if language in LANGUAGES else None  # as the bot's session start reads it
-    found = inbox_repository.touch_conversation(session, conversation_id, now, language)
+    found = inbox_repository.touch_conversation(connection, conversation_id, now, language)
     opened = False
     if found is None:
-        opened = repository.insert_conversation(session, conversation_id, channel, now)
+        opened = repository.insert_conversation(connection, conversation_id, channel, now)
         # Inserted by another request just now: read it (with its channel) after all.
         found = (
             inbox_repository.Touched(channel, "bot", has_late=False, has_waiting=False)
             if opened and language is None
-            else inbox_repository.touch_conversation(session, conversation_id, now, language)
+            else inbox_repository.touch_conversation(connection, conversation_id, now, language)
         )
         if found is None:  # deleted between the insert and the read
             raise LookupError(conversation_id)
     check_channel(conversation_id, channel, found.channel)
-    if title := _clicked(session, conversation_id, text, platform_title):
+    if title := _clicked(connection, conversation_id, text, platform_title):
         payload[DISPLAY_KEY] = title
     begun = begin_try and found.handled_by == "bot" and not found.has_waiting
     try:
         message_id = inbox_repository.insert_user_message(
-            session, conversation_id, text, payload or None, now
+            connection, conversation_id, text, payload or None, now
         )
         inbox_repository.add_entry(
-            session, message_id, conversation_id, external_id, now, try_begun=begun
+            connection, message_id, conversation_id, external_id, now, try_begun=begun
         )
-        session.commit()
+        connection.commit()
     except IntegrityError:  # the same external id, taken in by another replica just now
-        session.rollback()
+        connection.rollback()
         return TakenIn(None, fresh=False)
     # (Every earlier message of the conversation was taken in before this one: has_late.)
     return TakenIn(
@@ -124,17 +124,17 @@ def take_in(
 
 
 def _clicked(
-    session: Session, conversation_id: str, text: str, platform_title: str | None
+    connection: Connection, conversation_id: str, text: str, platform_title: str | None
 ) -> str | None:
     """The title of the button the message clicked (payloads start with `/`), else None."""
     if not text.startswith("/") and not platform_title:
         return None
-    answers = transcript_repository.last_answers(session, conversation_id, OFFER_DEPTH)
+    payloads = transcript_repository.last_answer_payloads(connection, conversation_id, OFFER_DEPTH)
     offered = [
         button
-        for answer in answers
-        if isinstance(answer.payload, dict)
-        for button in offered_buttons(answer.payload)
+        for payload in payloads
+        if isinstance(payload, dict)
+        for button in offered_buttons(payload)
     ]
     return clicked_title(text, offered, platform_title)
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db import inbox_repository, outbox_repository
 from backend.db.delivery_tables import OutboxEntry
@@ -87,7 +87,7 @@ async def record_outgoing(
 
 
 def record_answers(
-    session: Session,
+    connection: Connection,
     conversation_id: str,
     channel: str,
     answers: list[Answer],
@@ -113,7 +113,7 @@ def record_answers(
             )
         )
     message_ids = inbox_repository.insert_messages(
-        session,
+        connection,
         [
             {
                 "conversation_id": conversation_id,
@@ -127,7 +127,7 @@ def record_answers(
         ],
     )
     if channel in PUSH_CHANNELS:
-        outbox_repository.insert_entries(session, message_ids, conversation_id, channel, now)
+        outbox_repository.insert_entries(connection, message_ids, conversation_id, channel, now)
     for message, message_id in zip(recorded, message_ids, strict=True):
         message.id = message_id
     return [MessageView.of(message).rest_fields() for message in recorded]

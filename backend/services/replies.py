@@ -39,7 +39,7 @@ async def record_reply(
     if (
         external_id is not None
         and channel in PLATFORMS
-        and not await session.run_sync(
+        and not await (await session.connection()).run_sync(
             channel_repository.claim_delivery,
             channel,
             external_id,

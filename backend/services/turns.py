@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db import inbox_repository, repository
 from backend.db.tables import Conversation, Message
@@ -115,7 +115,7 @@ class NextTry:
 
 
 def begin_try(
-    session: Session, conversation_id: str, now: datetime, try_lifetime: timedelta
+    connection: Connection, conversation_id: str, now: datetime, try_lifetime: timedelta
 ) -> NextTry | None:
     """Begin a try of the conversation's oldest waiting message (a unit of work for
     `Sessions.run`); None when nothing waits.
@@ -123,26 +123,25 @@ def begin_try(
     An earlier try that never ended (its worker died) begins no new one while it may still
     be alive (`try_lifetime` after it began): the result says until when.
     """
-    found = inbox_repository.next_turn(session, conversation_id)
-    if found is None:
+    waiting = inbox_repository.next_turn(connection, conversation_id)
+    if waiting is None:
         return None
-    entry, message, conversation = found
     turn = TurnTry(
-        conversation.id,
-        conversation.channel,
-        message.id,
-        message.text,
-        message.payload if isinstance(message.payload, dict) else {},
-        entry.attempts,
+        conversation_id,
+        waiting.channel,
+        waiting.message_id,
+        waiting.text,
+        waiting.payload,
+        waiting.attempts,
     )
-    cut_short = entry.try_started_at
-    if conversation.handled_by != "agent" and cut_short is not None:
+    cut_short = waiting.try_started_at
+    if waiting.handled_by != "agent" and cut_short is not None:
         alive_until = cut_short + try_lifetime
         if now < alive_until:
-            return NextTry(turn, conversation.handled_by, alive_until)
-    inbox_repository.start_try(session, entry.message_id, now)
-    session.commit()
-    return NextTry(turn, conversation.handled_by)
+            return NextTry(turn, waiting.handled_by, alive_until)
+    inbox_repository.start_try(connection, waiting.message_id, now)
+    connection.commit()
+    return NextTry(turn, waiting.handled_by)
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ class RecordedTurn:
 
 
 def record_turn(
-    session: Session,
+    connection: Connection,
     conversation_id: str,
     channel: str,
     message_id: int,
@@ -164,12 +163,12 @@ def record_turn(
 ) -> RecordedTurn | None:
     """Record the bot's answers and the message done (a unit of work for `Sessions.run`);
     None if the message no longer waited."""
-    answered = inbox_repository.mark_answered(session, conversation_id, message_id, now)
+    answered = inbox_repository.mark_answered(connection, conversation_id, message_id, now)
     if answered is None:
-        session.rollback()
+        connection.rollback()
         return None
     shown = record_answers(
-        session,
+        connection,
         conversation_id,
         channel,
         answers,
@@ -177,7 +176,7 @@ def record_turn(
         reply_to=message_id,
         extra=None if answered.inline else {PUSHED: True},
     )
-    session.commit()
+    connection.commit()
     return RecordedTurn(answered.inline, shown, answered.more)
 
 

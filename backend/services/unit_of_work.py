@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from backend.db.engine import Database
 
@@ -26,9 +26,9 @@ class Sessions(Protocol):
         """One unit of work."""
 
     async def run(
-        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """One unit of work written against a sync session (`work` commits); its result.
+        """One unit of work written against a sync Core connection (`work` commits); its result.
         The turn's hot path is written so: on SQLite it is one trip to the database."""
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, text
 
 from backend.db.engine import Database
 from backend.db.sqlite_trips import OneTripConnection, one_trip_connector
@@ -220,15 +219,15 @@ async def test_the_pending_begin_takes_the_write_lock_with_the_first_statement(
         await second.close()
 
 
-def keep(session: Session, body: str) -> str:
+def keep(connection: Connection, body: str) -> str:
     """A unit of work: one row kept, and the name of the thread that ran it."""
-    session.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
-    session.commit()
+    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+    connection.commit()
     return threading.current_thread().name
 
 
-def keep_then_fail(session: Session, body: str) -> None:
-    session.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+def keep_then_fail(connection: Connection, body: str) -> None:
+    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
     raise RuntimeError("the unit of work failed before its commit")
 
 

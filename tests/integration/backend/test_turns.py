@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from backend.db.engine import Database
 from backend.services import inbox
@@ -249,9 +249,9 @@ async def cut_short(world: World, message_id: int) -> None:
     """A worker took the message to the bot and died before it heard back."""
     from backend.db import inbox_repository
 
-    def start(session: Session) -> None:
-        inbox_repository.start_try(session, message_id, world.clock())
-        session.commit()
+    def start(connection: Connection) -> None:
+        inbox_repository.start_try(connection, message_id, world.clock())
+        connection.commit()
 
     await world.db.run(start)
 
@@ -378,7 +378,7 @@ async def test_an_external_id_taken_in_by_another_replica_meanwhile_is_a_duplica
     def not_seen_yet(*_: Any) -> None:  # the other replica had not committed yet
         return None
 
-    monkeypatch.setattr(inbox.inbox_repository, "entry_by_external_id", not_seen_yet)
+    monkeypatch.setattr(inbox.inbox_repository, "message_by_external_id", not_seen_yet)
     again = await db.run(inbox.take_in, CHAT, "web", "Ya", external_id="confirm-1")
 
     assert again == inbox.TakenIn(None, fresh=False)
