@@ -64,6 +64,7 @@ _TOUCH = (
 )
 _TOUCH_IN_LANGUAGE = _TOUCH.values(language=bindparam("spoken"))
 _INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
+_INSERT_MESSAGES = insert(MESSAGES)
 _INSERT_ENTRY = insert(INBOX)
 _NEXT_TURN = (
     select(
@@ -154,15 +155,11 @@ def insert_message(
     return int(message_id)
 
 
-def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert transcript lines (the columns of `insert_message` each) in one statement;
-    their ids, in the order of `rows`."""
-    if not rows:
-        return []
-    result = connection.execute(
-        insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True), list(rows)
-    )
-    return [int(message_id) for message_id in result.scalars()]
+def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert transcript lines (the columns of `insert_message` each): one statement run
+    for every row, no ids read back."""
+    if rows:
+        connection.execute(_INSERT_MESSAGES, list(rows))
 
 
 def insert_user_message(

@@ -96,9 +96,12 @@ def record_answers(
     reply_to: int,
     extra: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """`record_outgoing` for a bot's answers to one message, in two Core statements at most
-    (a turn's hot path, in a sync unit of work: the messages, then their outbox entries);
-    the answers as recorded, in Rasa's REST shape."""
+    """`record_outgoing` for a bot's answers to one message (a turn's hot path, in a sync
+    unit of work); the answers as recorded, in Rasa's REST shape.
+
+    REST answers are one statement (nothing is pushed, so no id is needed); the answers of
+    a channel that pushes are inserted one by one, for their ids, then their outbox entries.
+    """
     recorded: list[Message] = []
     for answer in answers:
         payload = {key: value for key, value in answer.items() if key != "recipient_id"}
@@ -110,26 +113,31 @@ def record_answers(
                 sender="bot",
                 text=text if isinstance(text, str) else "",
                 payload=payload,
+                created_at=now,
+                reply_to=reply_to,
             )
         )
-    message_ids = inbox_repository.insert_messages(
-        connection,
-        [
-            {
-                "conversation_id": conversation_id,
-                "sender": "bot",
-                "text": message.text,
-                "payload": message.payload,
-                "created_at": now,
-                "reply_to": reply_to,
-            }
-            for message in recorded
-        ],
-    )
+    rows = [
+        {
+            "conversation_id": conversation_id,
+            "sender": "bot",
+            "text": message.text,
+            "payload": message.payload,
+            "created_at": now,
+            "reply_to": reply_to,
+        }
+        for message in recorded
+    ]
     if channel in PUSH_CHANNELS:
+        message_ids = [
+            inbox_repository.insert_message(
+                connection, conversation_id, "bot", message.text, message.payload, now, reply_to
+            )
+            for message in recorded
+        ]
         outbox_repository.insert_entries(connection, message_ids, conversation_id, channel, now)
-    for message, message_id in zip(recorded, message_ids, strict=True):
-        message.id = message_id
+    else:
+        inbox_repository.insert_messages(connection, rows)
     return [MessageView.of(message).rest_fields() for message in recorded]
 
 
