@@ -7,18 +7,20 @@ of work written against a sync `Connection` (Core) is sent to this thread once i
 statements, its commit and its rows make one trip, and the sync engine's path per
 statement is the short one.
 
-One thread and one connection serve every such unit: SQLite takes one writer at a time
-anyway, so the units queue here, in order, rather than in SQLite's busy handler (which
-sleeps milliseconds between its tries). Async sessions on the same file still wait for the
-write lock as before (`busy_timeout`), in their own threads.
+One thread and one connection, kept open, serve every such unit: SQLite takes one writer at
+a time anyway, so the units queue here, in order, rather than in SQLite's busy handler
+(which sleeps milliseconds between its tries). Async sessions on the same file still wait
+for the write lock as before (`busy_timeout`), in their own threads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -30,7 +32,8 @@ T = TypeVar("T")
 
 
 class UnitThread:
-    """Runs `work(connection, *args)` in the thread; the work commits what it keeps."""
+    """Runs `work(connection, *args)` in the thread, on the connection it keeps open; the
+    work commits what it keeps, and whatever it left uncommitted is rolled back."""
 
     def __init__(
         self,
@@ -45,22 +48,68 @@ class UnitThread:
         )
         self.engine = create_engine("sqlite://", creator=connect, poolclass=StaticPool)
         configure(self.engine)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-units")
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="sqlite-units", daemon=True)
+        self._thread.start()
 
     async def run(
         self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """The work's result, once it ran in the thread (it runs to its end even if the
         caller is cancelled meanwhile, as a statement already sent would)."""
-        unit = partial(self._unit, partial(work, **kwargs), args)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, unit)
-
-    def _unit(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        with self.engine.connect() as connection:  # rolled back at the end unless committed
-            return work(connection, *args)
+        if not self._thread.is_alive():
+            raise RuntimeError("the database thread is closed")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(loop, done, lambda connection: work(connection, *args, **kwargs)))
+        return await done
 
     async def aclose(self) -> None:
         """Close the connection in its thread, then end the thread."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self.engine.dispose)
-        self._executor.shutdown(wait=True)
+        self._jobs.put(None)
+        await asyncio.to_thread(self._thread.join)
+
+    def _serve(self) -> None:
+        connection: Connection | None = None
+        while (job := self._jobs.get()) is not None:
+            try:
+                connection = connection or self.engine.connect()
+                outcome: tuple[bool, Any] = (True, job.work(connection))
+            except BaseException as exc:  # handed to the caller, whatever it is
+                outcome = (False, exc)
+            connection = _ended(connection)
+            job.loop.call_soon_threadsafe(_settle, job.done, outcome)
+        if connection is not None:
+            connection.close()
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Job:
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[Any]
+    work: Callable[[Connection], Any]
+
+
+def _ended(connection: Connection | None) -> Connection | None:
+    """The connection for the next unit: what this one left open rolled back; None (a new
+    one next time) when even that failed."""
+    if connection is None or not connection.in_transaction():
+        return connection
+    try:
+        connection.rollback()
+    except Exception:
+        connection.invalidate()
+        connection.close()
+        return None
+    return connection
+
+
+def _settle(done: asyncio.Future[Any], outcome: tuple[bool, Any]) -> None:
+    if done.cancelled():
+        return
+    succeeded, value = outcome
+    if succeeded:
+        done.set_result(value)
+    else:
+        done.set_exception(value)

@@ -301,3 +301,20 @@ async def test_an_in_memory_database_runs_units_of_work_in_its_own_session() -> 
         assert await bodies(database) == ["kept"]
     finally:
         await database.dispose()
+
+
+def keep_uncommitted(connection: Connection, body: str) -> None:
+    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+
+
+async def test_what_a_unit_of_work_leaves_uncommitted_is_rolled_back_before_the_next(
+    tmp_path: Path,
+) -> None:
+    database = await scratch(tmp_path)
+    try:
+        await database.run(keep_uncommitted, "forgotten")
+        await database.run(keep, "kept")
+
+        assert await bodies(database) == ["kept"]
+    finally:
+        await database.dispose()

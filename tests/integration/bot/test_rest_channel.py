@@ -4,15 +4,17 @@ answer that the reply follows when the bot is down."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
+import httpx
 from sqlalchemy import event
 
 from backend.db.engine import Database
 from backend.services.turns import delayed_notice
 from tests.fakes.platforms import FakeRasa
-from tests.integration.bot.support import Gateway
+from tests.integration.bot.support import Gateway, transcript
 
 # The background sweeps (outbox retries, waiting messages) may run during a turn.
 SWEEPS = ("SELECT outbox.conversation_id FROM outbox", "SELECT inbox.conversation_id FROM inbox")
@@ -105,3 +107,26 @@ async def test_a_message_behind_one_the_bot_could_not_answer_is_told_at_once(
     assert [answer["text"] for answer in first.json()] == [delayed_notice("id")]
     assert second.json() == []  # told once already; the answers follow at the pull endpoint
     assert time.monotonic() - began < 5
+
+
+async def test_a_caller_who_leaves_mid_turn_loses_neither_the_message_nor_its_answer(
+    gateway: Gateway, fake_rasa: FakeRasa
+) -> None:
+    echo = fake_rasa.reply
+
+    def slowly(sender: str, message: str) -> list[dict[str, Any]]:
+        time.sleep(0.4)  # in the fake's own thread
+        return echo(sender, message)
+
+    fake_rasa.reply = slowly
+    with contextlib.suppress(httpx.TimeoutException):
+        await gateway.client.post(
+            "/webhooks/rest/webhook",
+            json={"sender": "budi", "message": "halo"},
+            timeout=0.1,  # the caller hangs up while the bot thinks
+        )
+    await asyncio.sleep(1.0)
+
+    lines = [(sender, text) for sender, text, _ in await transcript(gateway.app.ctx.db, "budi")]
+    assert lines == [("user", "halo"), ("bot", "echo: halo")]
+    assert [body["message"] for body in fake_rasa.messages] == ["halo"]
