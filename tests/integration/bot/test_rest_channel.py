@@ -26,6 +26,17 @@ async def say(gateway: Gateway, sender: str, message: str) -> Any:
     )
 
 
+def thinks_slowly(fake_rasa: FakeRasa, seconds: float) -> None:
+    """The bot takes `seconds` over each answer (in the fake's own thread)."""
+    echo = fake_rasa.reply
+
+    def slowly(sender: str, message: str) -> list[dict[str, Any]]:
+        time.sleep(seconds)
+        return echo(sender, message)
+
+    fake_rasa.reply = slowly
+
+
 class Statements:
     """The SQL the app sends, and the transactions it begins, while counting."""
 
@@ -79,13 +90,7 @@ async def test_a_rest_turn_is_answered_inline_in_two_transactions(
 async def test_a_message_sent_while_its_conversation_has_a_turn_is_answered_after_it(
     gateway: Gateway, fake_rasa: FakeRasa
 ) -> None:
-    echo = fake_rasa.reply
-
-    def slowly(sender: str, message: str) -> list[dict[str, Any]]:
-        time.sleep(0.3)  # in the fake's own thread
-        return echo(sender, message)
-
-    fake_rasa.reply = slowly
+    thinks_slowly(fake_rasa, 0.3)
     first = asyncio.create_task(say(gateway, "budi", "halo"))
     await asyncio.sleep(0.1)  # the first message's turn is with the bot
     second = await say(gateway, "budi", "saya mau mengadu")
@@ -112,13 +117,7 @@ async def test_a_message_behind_one_the_bot_could_not_answer_is_told_at_once(
 async def test_a_caller_who_leaves_mid_turn_loses_neither_the_message_nor_its_answer(
     gateway: Gateway, fake_rasa: FakeRasa
 ) -> None:
-    echo = fake_rasa.reply
-
-    def slowly(sender: str, message: str) -> list[dict[str, Any]]:
-        time.sleep(0.4)  # in the fake's own thread
-        return echo(sender, message)
-
-    fake_rasa.reply = slowly
+    thinks_slowly(fake_rasa, 0.4)
     with contextlib.suppress(httpx.TimeoutException):
         await gateway.client.post(
             "/webhooks/rest/webhook",
