@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Table,
+    FromClause,
     bindparam,
     exists,
     func,
@@ -38,7 +38,7 @@ INBOX = InboxEntry.metadata.tables[InboxEntry.__tablename__]
 _OTHER = INBOX.alias("other")
 
 
-def _waiting(inbox: Table | Any) -> ColumnElement[bool]:
+def _waiting(inbox: FromClause) -> ColumnElement[bool]:
     """Its entry waits for its turn (queued or late): equalities, not an IN list, which
     SQLAlchemy would render again at every execution."""
     return or_(inbox.c.state == "queued", inbox.c.state == "late")

@@ -146,11 +146,8 @@ class InProcessTurnQueue:
                     failures += 1
                 await asyncio.sleep(pause.seconds)
         finally:
-            self._free(conversation_id)
-
-    def _free(self, conversation_id: str) -> None:
-        self._runs.pop(conversation_id, None)
-        self._again.discard(conversation_id)
+            self._runs.pop(conversation_id, None)
+            self._again.discard(conversation_id)
 
     async def _handled(self, conversation_id: str) -> None:
         handler = self._handler

@@ -117,17 +117,6 @@ def record_answers(
                 reply_to=reply_to,
             )
         )
-    rows = [
-        {
-            "conversation_id": conversation_id,
-            "sender": "bot",
-            "text": message.text,
-            "payload": message.payload,
-            "created_at": now,
-            "reply_to": reply_to,
-        }
-        for message in recorded
-    ]
     if channel in PUSH_CHANNELS:
         message_ids = [
             inbox_repository.insert_message(
@@ -137,7 +126,20 @@ def record_answers(
         ]
         outbox_repository.insert_entries(connection, message_ids, conversation_id, channel, now)
     else:
-        inbox_repository.insert_messages(connection, rows)
+        inbox_repository.insert_messages(
+            connection,
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "sender": "bot",
+                    "text": message.text,
+                    "payload": message.payload,
+                    "created_at": now,
+                    "reply_to": reply_to,
+                }
+                for message in recorded
+            ],
+        )
     return [MessageView.of(message).rest_fields() for message in recorded]
 
 

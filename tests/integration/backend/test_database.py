@@ -219,50 +219,64 @@ async def test_the_pending_begin_takes_the_write_lock_with_the_first_statement(
         await second.close()
 
 
+@pytest.fixture
+async def notes(tmp_path: Path) -> AsyncIterator[Database]:
+    """A scratch database file with its `notes` table, disposed after the test."""
+    database = await scratch(tmp_path)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+def note(connection: Connection, body: str) -> None:
+    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+
+
 def keep(connection: Connection, body: str) -> str:
     """A unit of work: one row kept, and the name of the thread that ran it."""
-    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+    note(connection, body)
     connection.commit()
     return threading.current_thread().name
 
 
 def keep_then_fail(connection: Connection, body: str) -> None:
-    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
+    note(connection, body)
     raise RuntimeError("the unit of work failed before its commit")
 
 
 async def test_a_unit_of_work_on_a_sqlite_file_runs_whole_in_the_database_thread(
-    tmp_path: Path,
+    notes: Database,
 ) -> None:
-    database = await scratch(tmp_path)
-    try:
-        ran_in = await database.run(keep, "kept")
+    ran_in = await notes.run(keep, "kept")
 
-        assert ran_in.startswith("sqlite-units")
-        assert ran_in != threading.current_thread().name
-        assert await bodies(database) == ["kept"]
-    finally:
-        await database.dispose()
+    assert ran_in.startswith("sqlite-units")
+    assert ran_in != threading.current_thread().name
+    assert await bodies(notes) == ["kept"]
 
 
 async def test_a_unit_of_work_that_fails_keeps_nothing_and_the_next_one_runs(
-    tmp_path: Path,
+    notes: Database,
 ) -> None:
-    database = await scratch(tmp_path)
-    try:
-        with pytest.raises(RuntimeError, match="before its commit"):
-            await database.run(keep_then_fail, "lost")
-        await database.run(keep, "kept")
+    with pytest.raises(RuntimeError, match="before its commit"):
+        await notes.run(keep_then_fail, "lost")
+    await notes.run(keep, "kept")
 
-        assert await bodies(database) == ["kept"]
-    finally:
-        await database.dispose()
+    assert await bodies(notes) == ["kept"]
+
+
+async def test_what_a_unit_of_work_leaves_uncommitted_is_rolled_back_before_the_next(
+    notes: Database,
+) -> None:
+    await notes.run(note, "forgotten")
+    await notes.run(keep, "kept")
+
+    assert await bodies(notes) == ["kept"]
 
 
 async def test_a_unit_of_work_waits_for_an_async_writer_without_blocking_the_event_loop(
-    tmp_path: Path,
+    notes: Database,
 ) -> None:
-    database = await scratch(tmp_path)
     ticks = 0
 
     async def tick() -> None:
@@ -271,21 +285,18 @@ async def test_a_unit_of_work_waits_for_an_async_writer_without_blocking_the_eve
             await asyncio.sleep(0.01)
             ticks += 1
 
-    try:
-        ticker = asyncio.create_task(tick())
-        async with database.session() as session:
-            await session.execute(text("INSERT INTO notes VALUES ('async first')"))
-            unit = asyncio.create_task(database.run(keep, "unit second"))
-            await asyncio.sleep(0.3)  # the unit waits for the write lock in its thread
-            assert not unit.done()
-            await session.commit()
-        await unit
-        ticker.cancel()
+    ticker = asyncio.create_task(tick())
+    async with notes.session() as session:
+        await session.execute(text("INSERT INTO notes VALUES ('async first')"))
+        unit = asyncio.create_task(notes.run(keep, "unit second"))
+        await asyncio.sleep(0.3)  # the unit waits for the write lock in its thread
+        assert not unit.done()
+        await session.commit()
+    await unit
+    ticker.cancel()
 
-        assert ticks >= 10  # the loop went on while the unit waited
-        assert await bodies(database) == ["async first", "unit second"]
-    finally:
-        await database.dispose()
+    assert ticks >= 10  # the loop went on while the unit waited
+    assert await bodies(notes) == ["async first", "unit second"]
 
 
 async def test_an_in_memory_database_runs_units_of_work_in_its_own_session() -> None:
@@ -298,23 +309,6 @@ async def test_an_in_memory_database_runs_units_of_work_in_its_own_session() -> 
 
         assert database.unit_engine is None
         assert ran_in == threading.current_thread().name
-        assert await bodies(database) == ["kept"]
-    finally:
-        await database.dispose()
-
-
-def keep_uncommitted(connection: Connection, body: str) -> None:
-    connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body})
-
-
-async def test_what_a_unit_of_work_leaves_uncommitted_is_rolled_back_before_the_next(
-    tmp_path: Path,
-) -> None:
-    database = await scratch(tmp_path)
-    try:
-        await database.run(keep_uncommitted, "forgotten")
-        await database.run(keep, "kept")
-
         assert await bodies(database) == ["kept"]
     finally:
         await database.dispose()
