@@ -126,22 +126,26 @@ def _run_app(settings: Any, sock: socket.socket, control: Connection) -> None:
 
     @app.before_server_start
     async def count_statements(app: Any) -> None:
-        for engine in (app.ctx.db.engine.sync_engine, app.ctx.db.unit_engine):
-            if engine is not None:
-                count(engine)
+        engines = [app.ctx.db.engine.sync_engine]
+        if app.ctx.db.unit_engine is not None:  # the units' statements, as SQLite runs them
+            engines.append(app.ctx.db.unit_engine)
+            await app.ctx.db.trace_units(traced)
+        event.listen(app.ctx.db.engine.sync_engine, "before_cursor_execute", sent)
+        for engine in engines:
+            event.listen(engine, "begin", begin)
 
-    def count(engine: Any) -> None:
-        @event.listens_for(engine, "before_cursor_execute")
-        def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-            if sql == "BEGIN IMMEDIATE":
-                return  # the sync engine's BEGIN (the async one's rides with a statement)
-            counters.statements += 1
-            if counters.show:
-                print("SQL", " ".join(sql.split())[:160], file=sys.stderr)
+    def sent(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        traced(sql)
 
-        @event.listens_for(engine, "begin")
-        def begin(*_: Any) -> None:
-            counters.transactions += 1
+    def traced(sql: str) -> None:
+        if sql.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            return  # a transaction's own statements: counted as transactions
+        counters.statements += 1
+        if counters.show:
+            print("SQL", " ".join(sql.split())[:160], file=sys.stderr)
+
+    def begin(*_: Any) -> None:
+        counters.transactions += 1
 
     def answer_control() -> None:
         while True:

@@ -93,6 +93,13 @@ class Database:
         async with self.engine.connect() as connection:
             return await connection.run_sync(work, *args, **kwargs)
 
+    async def trace_units(self, callback: Callable[[str], object] | None) -> None:
+        """Diagnostics (tests, benchmarks): `callback` gets each SQL statement SQLite runs for
+        `run`'s units on a SQLite file, those sent straight to its cursor included
+        (`driver_statements`); None stops it. Nothing to trace elsewhere."""
+        if self._units is not None:
+            await self._units.run(_trace, callback)
+
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
         async with self.engine.connect() as connection:
@@ -103,6 +110,10 @@ class Database:
         if self._units is not None:
             await self._units.aclose()
         await self.engine.dispose()
+
+
+def _trace(connection: Connection, callback: Callable[[str], object] | None) -> None:
+    connection.connection.driver_connection.set_trace_callback(callback)  # type: ignore[union-attr]
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import driver_statements as statements
 from backend.db.delivery_tables import InboxEntry
 from backend.db.tables import Conversation, Message
 
@@ -82,6 +83,9 @@ _NEXT_TURN = (
     .order_by(INBOX.c.message_id)
     .limit(1)
 )
+_BY_EXTERNAL_ID = select(INBOX.c.message_id).where(
+    INBOX.c.conversation_id == bindparam("chat"), INBOX.c.external_id == bindparam("external")
+)
 _START_TRY = (
     update(INBOX)
     .where(INBOX.c.message_id == bindparam("entry"))
@@ -124,8 +128,8 @@ def touch_conversation(
     parameters: dict[str, Any] = {"chat": conversation_id, "now": now}
     if language:
         parameters["spoken"] = language
-    result = connection.execute(_TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
-    row = result.first()
+    rows = statements.fetch(connection, _TOUCH_IN_LANGUAGE if language else _TOUCH, parameters)
+    row = rows[0] if rows else None
     return Touched(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
 
 
@@ -139,27 +143,25 @@ def insert_message(
     reply_to: int | None = None,
 ) -> int:
     """Insert one transcript line (one Core statement, no unit of work); its id."""
-    message_id = (
-        connection.execute(
-            _INSERT_MESSAGE,
-            {
-                "conversation_id": conversation_id,
-                "sender": sender,
-                "text": text,
-                "payload": payload,
-                "created_at": now,
-                "reply_to": reply_to,
-            },
-        )
-    ).scalar_one()
+    [(message_id,)] = statements.fetch(
+        connection,
+        _INSERT_MESSAGE,
+        {
+            "conversation_id": conversation_id,
+            "sender": sender,
+            "text": text,
+            "payload": payload,
+            "created_at": now,
+            "reply_to": reply_to,
+        },
+    )
     return int(message_id)
 
 
 def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert transcript lines (the columns of `insert_message` each): one statement run
     for every row, no ids read back."""
-    if rows:
-        connection.execute(_INSERT_MESSAGES, list(rows))
+    statements.execute_many(connection, _INSERT_MESSAGES, rows)
 
 
 def insert_user_message(
@@ -184,7 +186,8 @@ def add_entry(
 ) -> None:
     """Queue the user message's turn: its inbox entry (one Core statement); with
     `try_begun`, its first try with the bot begins now too."""
-    connection.execute(
+    statements.execute(
+        connection,
         _INSERT_ENTRY,
         {
             "message_id": message_id,
@@ -202,12 +205,9 @@ def message_by_external_id(
     connection: Connection, conversation_id: str, external_id: str
 ) -> int | None:
     """The id of the message taken in with this external id (a platform's message id)."""
-    result = connection.execute(
-        select(INBOX.c.message_id).where(
-            INBOX.c.conversation_id == conversation_id, INBOX.c.external_id == external_id
-        )
-    )
-    return result.scalar_one_or_none()
+    parameters = {"chat": conversation_id, "external": external_id}
+    rows = statements.fetch(connection, _BY_EXTERNAL_ID, parameters)
+    return int(rows[0][0]) if rows else None
 
 
 async def get_entry(session: AsyncSession, message_id: int) -> InboxEntry | None:
@@ -230,19 +230,12 @@ class Waiting:
 def next_turn(connection: Connection, conversation_id: str) -> Waiting | None:
     """The conversation's earliest message still waiting for its turn, in one query; None
     when nothing waits."""
-    row = connection.execute(_NEXT_TURN, {"chat": conversation_id}).first()
-    if row is None:
+    rows = statements.fetch(connection, _NEXT_TURN, {"chat": conversation_id})
+    if not rows:
         return None
-    payload = row.payload if isinstance(row.payload, dict) else {}
-    return Waiting(
-        row.message_id,
-        row.attempts,
-        row.try_started_at,
-        row.text,
-        payload,
-        row.channel,
-        row.handled_by,
-    )
+    message_id, attempts, try_started_at, text, payload, channel, handled_by = rows[0]
+    payload = payload if isinstance(payload, dict) else {}
+    return Waiting(message_id, attempts, try_started_at, text, payload, channel, handled_by)
 
 
 async def change_state(
@@ -284,15 +277,15 @@ def mark_answered(
     no longer waited."""
     for state in ("queued", "late"):
         parameters = {"chat": conversation_id, "entry": message_id, "was": state, "now": now}
-        row = (connection.execute(_MARK_ANSWERED, parameters)).first()
-        if row is not None:
-            return Answered(inline=state == "queued", more=bool(row[0]))
+        rows = statements.fetch(connection, _MARK_ANSWERED, parameters)
+        if rows:
+            return Answered(inline=state == "queued", more=bool(rows[0][0]))
     return None
 
 
 def start_try(connection: Connection, message_id: int, now: datetime) -> None:
     """One more try with the bot begins now."""
-    connection.execute(_START_TRY, {"entry": message_id, "now": now})
+    statements.execute(connection, _START_TRY, {"entry": message_id, "now": now})
 
 
 async def end_try(session: AsyncSession, message_id: int) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, or_, select
 
+from backend.db import driver_statements as statements
 from backend.db.tables import Message
 
 _MESSAGES = Message.metadata.tables[Message.__tablename__]
@@ -23,5 +24,6 @@ _LAST_ANSWER_PAYLOADS = (
 def last_answer_payloads(connection: Connection, conversation_id: str, limit: int) -> list[Any]:
     """The payloads of the newest `limit` bot or agent messages of the conversation,
     newest first (one Core query: what a click is checked against)."""
-    result = connection.execute(_LAST_ANSWER_PAYLOADS, {"chat": conversation_id, "limit": limit})
-    return list(result.scalars())
+    parameters = {"chat": conversation_id, "limit": limit}
+    rows = statements.fetch(connection, _LAST_ANSWER_PAYLOADS, parameters)
+    return [payload for (payload,) in rows]

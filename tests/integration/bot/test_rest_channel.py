@@ -38,22 +38,32 @@ def thinks_slowly(fake_rasa: FakeRasa, seconds: float) -> None:
 
 
 class Statements:
-    """The SQL the app sends, and the transactions it begins, while counting."""
+    """The SQL the app sends, and the transactions it begins, while counting: the async
+    engine's statements as SQLAlchemy sends them, the units' as SQLite runs them (some go
+    straight to its cursor)."""
 
     def __init__(self, db: Database) -> None:
         self.sql: list[str] = []
         self.transactions = 0
         self.sweeps = 0
+        self._db = db
         self._engines = [db.engine.sync_engine]
         if db.unit_engine is not None:  # the turn's units of work on a SQLite file
             self._engines.append(db.unit_engine)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", self._sent)
         for engine in self._engines:
-            event.listen(engine, "before_cursor_execute", self._statement)
             event.listen(engine, "begin", self._begin)
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    async def start(self) -> Statements:
+        await self._db.trace_units(self._statement)
+        return self
+
+    def _sent(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self._statement(statement)
+
+    def _statement(self, statement: str) -> None:
         sql = " ".join(statement.split())
-        if sql.startswith("BEGIN"):
+        if sql.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
             return
         if sql.startswith(SWEEPS):
             self.sweeps += 1
@@ -63,9 +73,10 @@ class Statements:
     def _begin(self, *_: Any) -> None:
         self.transactions += 1
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        await self._db.trace_units(None)
+        event.remove(self._db.engine.sync_engine, "before_cursor_execute", self._sent)
         for engine in self._engines:
-            event.remove(engine, "before_cursor_execute", self._statement)
             event.remove(engine, "begin", self._begin)
 
 
@@ -73,12 +84,12 @@ async def test_a_rest_turn_is_answered_inline_in_two_transactions(
     gateway: Gateway, fake_rasa: FakeRasa
 ) -> None:
     await say(gateway, "budi", "halo")
-    counting = Statements(gateway.app.ctx.db)
+    counting = await Statements(gateway.app.ctx.db).start()
     try:
         answer = await say(gateway, "budi", "saya mau mengadu")
         await asyncio.sleep(0.3)  # anything the turn still does after the answer
     finally:
-        counting.stop()
+        await counting.stop()
 
     assert answer.json() == [{"recipient_id": "budi", "text": "echo: saya mau mengadu"}]
     # The message stored with its try begun, then the answers recorded with it done.
