@@ -145,12 +145,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def _configure_sqlite_units(engine: Engine) -> None:
-    """The sync engine of `Database.run`: the same pragmas, the same `BEGIN IMMEDIATE`."""
+    """The sync engine of `Database.run`: the same pragmas, the same `BEGIN IMMEDIATE` (sent
+    on the driver's connection: SQLAlchemy's execution path would cost more than SQLite)."""
     _set_pragmas_on_connect(engine)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(BEGIN)
+        connection.connection.driver_connection.execute(BEGIN)
 
 
 def _set_pragmas_on_connect(engine: Engine) -> None:
