@@ -56,3 +56,38 @@ class Latency:
             else (None if math.isnan(value) else round(value * 1000, 1))
             for name, value in asdict(self).items()
         }
+
+
+@dataclass(frozen=True)
+class Added:
+    """What the gateway adds to Rasa direct at one level, from rounds run in turn (gateway,
+    Rasa, gateway, …): the machine's speed drifts within minutes, a round's two phases
+    share the drift, so each round's ratio is compared, not one phase with another."""
+
+    ratios: tuple[float, ...]  # each round's p50 through the gateway / p50 of Rasa direct
+    gateway_p50: float  # all the rounds' turns pooled, in seconds
+    rasa_p50: float
+
+    @classmethod
+    def of(cls, gateway: Sequence[Sequence[float]], rasa: Sequence[Sequence[float]]) -> Added:
+        """From each round's turn times, the rounds in order; unpaired rounds are left out."""
+        rounds = list(zip(gateway, rasa, strict=False))
+        ratios = tuple(
+            percentile(through, 0.5) / percentile(direct, 0.5)
+            for through, direct in rounds
+            if through and direct
+        )
+        return cls(
+            ratios,
+            percentile([turn for through, _ in rounds for turn in through], 0.5),
+            percentile([turn for _, direct in rounds for turn in direct], 0.5),
+        )
+
+    @property
+    def median_share(self) -> float:
+        """The median round's share added (0.08: the gateway adds 8 %); NaN without rounds."""
+        return percentile(self.ratios, 0.5) - 1.0 if self.ratios else math.nan
+
+    @property
+    def pooled_share(self) -> float:
+        return self.gateway_p50 / self.rasa_p50 - 1.0

@@ -1,7 +1,7 @@
 """Load benchmark: C concurrent customers through the intake, via the gateway and Rasa direct.
 
     .venv/bin/python -m benchmarks.load [--stack embedded|cluster] [--concurrency 1,10,50]
-        [--duration 60] [--warmup 10] [--think 0] [--profile]
+        [--duration 60] [--warmup 10] [--think 0] [--rounds 1] [--profile]
     .venv/bin/python -m benchmarks.load --gateway URL --rasa URL [--pid rasa=PID --pid app=PID]
 
 Closed loop: each of the C customers sends its next message as soon as it has the answer to
@@ -14,6 +14,9 @@ Two targets, one after the other at each concurrency level (so the CPU of each i
   gateway  POST {gateway}/webhooks/rest/webhook  the app's REST channel (stored, queued, the
            worker's turn at Rasa, the answer read back), as a customer's client uses it;
   rasa     POST {rasa}/webhooks/rest/webhook     Rasa's own REST channel, no gateway.
+`--rounds N` runs the targets in turn N times at each level; the report then says what the
+gateway adds to Rasa direct's p50 as the median of the rounds' ratios (and pooled): the
+machine's speed drifts within minutes, and a round's two phases share the drift.
 Each phase is `--warmup` seconds then `--duration` seconds measured: the customers run on
 from the warm-up into the measured window (so it sees conversations at every step, not C
 greetings at once), and what ends after the window is awaited but not counted.
@@ -79,7 +82,7 @@ from backend.settings import ROOT, Settings
 from benchmarks.action_relay import ActionRelay
 from benchmarks.flame import render
 from benchmarks.intake_flow import PERSONAS, Customer, texts
-from benchmarks.latency import Latency
+from benchmarks.latency import Added, Latency
 from benchmarks.process_cpu import cpu_seconds, machine_busy_seconds, self_cpu_seconds
 from benchmarks.profiler import Recording, start_recordings
 
@@ -374,10 +377,11 @@ class Bench:
         )  # fmt: skip
 
 
-def run_levels(bench: Bench, targets: list[Target]) -> list[Phase]:
+def run_levels(bench: Bench, targets: list[Target], rounds: int = 1) -> list[Phase]:
+    """Each level: the targets in turn, `rounds` times over."""
     phases = []
     for concurrency in bench.concurrency:
-        for target in targets:
+        for target in targets * rounds:
             print(f"… {target.name}, {concurrency} concurrent, {bench.duration:g}s", flush=True)
             phase = bench.phase(target, concurrency)
             print("  " + row(phase), flush=True)
@@ -560,9 +564,42 @@ HEADER = (
 )
 
 
+def added_by_level(phases: list[Phase]) -> dict[int, Added]:
+    """What the gateway adds to Rasa direct at each level where both ran (unprofiled)."""
+    found = {}
+    for concurrency in dict.fromkeys(phase.concurrency for phase in phases):
+        rounds = {
+            target: [
+                phase.tally.latencies
+                for phase in phases
+                if phase.concurrency == concurrency and phase.target == target
+                and not phase.profiled
+            ]
+            for target in ("gateway", "rasa")
+        }  # fmt: skip
+        if rounds["gateway"] and rounds["rasa"]:
+            found[concurrency] = Added.of(rounds["gateway"], rounds["rasa"])
+    return found
+
+
+def added_lines(phases: list[Phase]) -> list[str]:
+    lines = []
+    for concurrency, added in added_by_level(phases).items():
+        ratios = ", ".join(f"{ratio:.3f}" for ratio in added.ratios)
+        lines.append(
+            f"  C={concurrency:<3} p50 {added.gateway_p50 * 1000:.1f} ms against "
+            f"{added.rasa_p50 * 1000:.1f} ms: {added.median_share:+.1%} (median of the rounds' "
+            f"ratios: {ratios}; pooled {added.pooled_share:+.1%})"
+        )
+    if lines:
+        lines.insert(0, "What the gateway adds to Rasa direct (p50; --rounds N runs N pairs)")
+    return lines
+
+
 def report(phases: list[Phase]) -> str:
     lines = ["", "Summary (latency per turn; done/lost: conversations; CPU ms per turn, servers)"]
-    lines += [HEADER, *(row(p) for p in phases), "", "CPU seconds per process (and ms per turn)"]
+    lines += [HEADER, *(row(p) for p in phases), "", *added_lines(phases)]
+    lines += ["", "CPU seconds per process (and ms per turn)"]
     for phase in phases:
         figures = phase.as_dict()
         per_turn = figures["cpu_ms_per_turn_by_process"]
@@ -625,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa", help="a running Rasa server's URL (instead of --stack)")
     parser.add_argument("--pid", action="append", default=[], help="name=PID, for the CPU")
     parser.add_argument("--targets", default="gateway,rasa", help="gateway, rasa or both")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the targets in turn N times at each level"
+    )
     parser.add_argument("--concurrency", default="1,10,50", help="levels, e.g. 1,10,50")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured per phase")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds before each phase")
@@ -642,6 +682,8 @@ def main(argv: list[str] | None = None) -> int:
 
     levels = [int(level) for level in args.concurrency.split(",") if level.strip()]
     wanted = [name.strip() for name in args.targets.split(",") if name.strip()]
+    if args.rounds < 1:
+        parser.error("--rounds takes a whole number ≥ 1")
     if not levels or min(levels) < 1 or not set(wanted) <= {"gateway", "rasa"} or not wanted:
         parser.error("--concurrency takes whole numbers ≥ 1; --targets gateway and/or rasa")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -674,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
             levels, args.duration, args.warmup, args.think, args.timeout, pids, relay=relay
         )
         print(f"Processes: {pids()}", flush=True)
-        phases = run_levels(bench, [targets[name] for name in wanted])
+        phases = run_levels(bench, [targets[name] for name in wanted], args.rounds)
         if args.profile:
             phase, recordings = run_profiled(
                 bench, targets["gateway"], stamp, args.profile_rate, args.top, gil=args.profile_gil
@@ -696,9 +738,18 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "think": args.think,
             "targets": wanted,
+            "rounds": args.rounds,
             "rate_limits": "lifted" if kind != "attached" else "the servers' own",
         },
         "phases": [phase.as_dict() for phase in phases],
+        "gateway_adds": {
+            str(concurrency): {
+                "median_share": added.median_share,
+                "pooled_share": added.pooled_share,
+                "round_ratios": list(added.ratios),
+            }
+            for concurrency, added in added_by_level(phases).items()
+        },
         "profiles": profiles,
     }
     OUT.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from benchmarks.latency import Latency, percentile
+from benchmarks.latency import Added, Latency, percentile
 
 
 def test_the_median_of_an_even_count_lies_between_the_middle_two() -> None:
@@ -58,3 +58,28 @@ def test_a_phase_without_turns_reports_no_figures_rather_than_zero() -> None:
         "p99": None,
         "max": None,
     }
+
+
+def test_what_the_gateway_adds_is_the_median_of_each_rounds_ratio() -> None:
+    # The machine slows down in the second round: both targets' phases with it.
+    gateway = [[0.011, 0.011, 0.011], [0.022, 0.022], [0.0105]]
+    rasa = [[0.010, 0.010], [0.020, 0.020, 0.020], [0.010]]
+
+    added = Added.of(gateway, rasa)
+
+    assert added.ratios == pytest.approx((1.1, 1.1, 1.05))
+    assert added.median_share == pytest.approx(0.10)
+    assert added.gateway_p50 == pytest.approx(0.011)
+    assert added.rasa_p50 == pytest.approx(0.015)  # pooled, the drift weighs in
+    assert added.pooled_share == pytest.approx(0.011 / 0.015 - 1)
+
+
+def test_a_round_without_its_pair_or_without_turns_is_left_out() -> None:
+    added = Added.of([[0.012], [], [0.5]], [[0.010], [0.010]])
+
+    assert added.ratios == pytest.approx((1.2,))
+    assert added.median_share == pytest.approx(0.2)
+
+
+def test_no_rounds_add_nothing_known() -> None:
+    assert math.isnan(Added.of([], []).median_share)

@@ -16,8 +16,10 @@ from benchmarks.load import (
     Snapshot,
     Tally,
     Target,
+    added_by_level,
     customer_loop,
     drive,
+    report,
     send,
 )
 
@@ -122,6 +124,30 @@ def test_a_phase_reports_rates_per_second_and_cpu_per_turn() -> None:
     assert figures["cpu_ms_per_turn_by_process"] == {"rasa": 100.0, "app": 25.0}
     assert figures["other_cpu_seconds"] == 3.5
     assert figures["action_server_calls_per_turn"] is None
+
+
+def timed(target: str, concurrency: int, p50: float, *, profiled: bool = False) -> Phase:
+    tally = Tally(latencies=[p50] * 10)
+    return Phase(target, concurrency, 10.0, tally, {}, 0.0, 0.0, profiled=profiled)
+
+
+def test_the_report_says_what_the_gateway_adds_from_the_rounds_at_each_level() -> None:
+    phases = [
+        timed("gateway", 1, 0.0220), timed("rasa", 1, 0.0200),
+        timed("gateway", 1, 0.0165), timed("rasa", 1, 0.0150),
+        timed("gateway", 10, 0.2), timed("rasa", 10, 0.25),
+        timed("gateway", 10, 0.9, profiled=True),
+    ]  # fmt: skip
+
+    added = added_by_level(phases)
+
+    assert added[1].ratios == pytest.approx((1.1, 1.1))
+    assert added[10].ratios == pytest.approx((0.8,))  # the profiled phase left out
+    assert "C=1   p50 19.2 ms against 17.5 ms: +10.0%" in report(phases)
+
+
+def test_a_level_with_one_target_only_has_nothing_to_compare() -> None:
+    assert added_by_level([timed("gateway", 1, 0.02), timed("gateway", 1, 0.03)]) == {}
 
 
 async def test_turns_and_errors_outside_the_measured_window_are_not_counted() -> None:
