@@ -71,9 +71,7 @@ def fetch(
     driven = _driven(connection, statement, parameters)
     if driven is None:
         return [tuple(row) for row in connection.execute(statement, dict(parameters))]
-    values = driven.values(parameters)
-    rows = _on_cursor(connection, driven, values, lambda cursor: cursor.execute(driven.sql, values))
-    return [driven.row(row) for row in rows]
+    return [driven.row(row) for row in _on_cursor(connection, driven, driven.values(parameters))]
 
 
 def execute(connection: Connection, statement: Executable, parameters: Mapping[str, Any]) -> None:
@@ -82,8 +80,7 @@ def execute(connection: Connection, statement: Executable, parameters: Mapping[s
     if driven is None:
         connection.execute(statement, dict(parameters))
         return
-    values = driven.values(parameters)
-    _on_cursor(connection, driven, values, lambda cursor: cursor.execute(driven.sql, values))
+    _on_cursor(connection, driven, driven.values(parameters))
 
 
 def execute_many(
@@ -96,22 +93,23 @@ def execute_many(
     if driven is None:
         connection.execute(statement, [dict(row) for row in rows])
         return
-    values = [driven.values(row) for row in rows]
-    _on_cursor(connection, driven, values, lambda cursor: cursor.executemany(driven.sql, values))
+    _on_cursor(connection, driven, [driven.values(row) for row in rows], many=True)
 
 
 def _on_cursor(
-    connection: Connection,
-    driven: _Driven,
-    values: Any,
-    run: Callable[[sqlite3.Cursor], object],
+    connection: Connection, driven: _Driven, values: Any, *, many: bool = False
 ) -> list[Any]:
+    """Run the statement on the driver's cursor (for each of `values` when `many`); its
+    rows, if it has any."""
     if not connection.in_transaction():
         connection.begin()  # the engine's listener sends BEGIN IMMEDIATE
-    cursor = _sqlite(connection).cursor()  # type: ignore[union-attr]
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        run(cursor)
-        return cursor.fetchall() if cursor.description is not None else []
+        if many:
+            cursor.executemany(driven.sql, values)
+        else:
+            cursor.execute(driven.sql, values)
+        return list(cursor.fetchall()) if cursor.description is not None else []
     except sqlite3.Error as exc:
         raise DBAPIError.instance(driven.sql, values, exc, sqlite3.Error) from exc
     finally:
