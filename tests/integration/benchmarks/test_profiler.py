@@ -16,7 +16,9 @@ import time
 def spin():
     end = time.monotonic() + 20
     while time.monotonic() < end:
-        sum(i * i for i in range(1000))
+        total = 0
+        for i in range(1000):
+            total += i * i
 spin()
 """
 
@@ -40,8 +42,8 @@ def test_a_busy_process_is_recorded_and_its_busy_function_tops_the_self_share(
     assert recording.summary is not None, recording.problem
     assert recording.path.exists()
     assert recording.summary.samples > 20
-    assert "<genexpr> (<string>)" in recording.summary.self[0].frame
-    assert any(share.frame.startswith("spin (") for share in recording.summary.inclusive)
+    assert recording.summary.self[0].frame.startswith("spin (")
+    assert recording.summary.self[0].share > 0.5
 
 
 def test_a_process_that_does_not_exist_is_reported_not_raised(tmp_path: Path) -> None:
