@@ -91,3 +91,49 @@ class Added:
     @property
     def pooled_share(self) -> float:
         return self.gateway_p50 / self.rasa_p50 - 1.0
+
+
+@dataclass(frozen=True)
+class Paired:
+    """What the gateway adds, from pairs of turn times: the same step of a conversation
+    through the gateway and with Rasa direct, one right after the other (seconds)."""
+
+    count: int
+    gateway_p50: float
+    rasa_p50: float
+    median_ratio: float  # of each pair's gateway time / Rasa direct time
+    median_difference: float  # of each pair's gateway time - Rasa direct time
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[float, float]]) -> Paired:
+        kept = [(through, direct) for through, direct in pairs if direct > 0]
+        return cls(
+            count=len(kept),
+            gateway_p50=percentile([through for through, _ in kept], 0.5),
+            rasa_p50=percentile([direct for _, direct in kept], 0.5),
+            median_ratio=percentile([through / direct for through, direct in kept], 0.5),
+            median_difference=percentile([through - direct for through, direct in kept], 0.5),
+        )
+
+    @property
+    def p50_share(self) -> float:
+        """The share the gateway adds to the p50 (0.08: 8 %); NaN without pairs."""
+        return self.gateway_p50 / self.rasa_p50 - 1.0 if self.count else math.nan
+
+    @property
+    def median_share(self) -> float:
+        """The median pair's share added; NaN without pairs."""
+        return self.median_ratio - 1.0 if self.count else math.nan
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        def rounded(value: float, digits: int) -> float | None:
+            return None if math.isnan(value) else round(value, digits)
+
+        return {
+            "pairs": self.count,
+            "gateway_p50_ms": rounded(self.gateway_p50 * 1000, 2),
+            "rasa_p50_ms": rounded(self.rasa_p50 * 1000, 2),
+            "p50_share": rounded(self.p50_share, 4),
+            "median_pair_ratio": rounded(self.median_ratio, 4),
+            "median_pair_difference_ms": rounded(self.median_difference * 1000, 2),
+        }

@@ -1,7 +1,7 @@
 """Load benchmark: C concurrent customers through the intake, via the gateway and Rasa direct.
 
     .venv/bin/python -m benchmarks.load [--stack embedded|cluster] [--concurrency 1,10,50]
-        [--duration 60] [--warmup 10] [--think 0] [--rounds 1] [--profile]
+        [--duration 60] [--warmup 10] [--think 0] [--rounds 1] [--paired] [--profile]
     .venv/bin/python -m benchmarks.load --gateway URL --rasa URL [--pid rasa=PID --pid app=PID]
 
 Closed loop: each of the C customers sends its next message as soon as it has the answer to
@@ -17,6 +17,11 @@ Two targets, one after the other at each concurrency level (so the CPU of each i
 `--rounds N` runs the targets in turn N times at each level; the report then says what the
 gateway adds to Rasa direct's p50 as the median of the rounds' ratios (and pooled): the
 machine's speed drifts within minutes, and a round's two phases share the drift.
+`--paired` then runs one more phase, at one user: two customers of the same persona hold
+the same conversation, one through each target, one message at a time, the same step to
+both in turn (benchmarks/paired_turns.py). Each step's two turn times make a pair, which
+shares the machine's drift and the step's own cost; the report gives both p50s, and the
+median pair's ratio and difference. (`--concurrency '' --paired`: that phase alone.)
 Each phase is `--warmup` seconds then `--duration` seconds measured: the customers run on
 from the warm-up into the measured window (so it sees conversations at every step, not C
 greetings at once), and what ends after the window is awaited but not counted.
@@ -62,16 +67,14 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import os
 import platform
 import secrets
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,61 +83,19 @@ import httpx
 
 from backend.settings import ROOT, Settings
 from benchmarks.action_relay import ActionRelay
+from benchmarks.customers import Tally, Target, customer_loop
 from benchmarks.flame import render
-from benchmarks.intake_flow import PERSONAS, Customer, texts
-from benchmarks.latency import Added, Latency
+from benchmarks.latency import Added, Latency, Paired
+from benchmarks.paired_turns import PairedTally, drive_paired
 from benchmarks.process_cpu import cpu_seconds, machine_busy_seconds, self_cpu_seconds
 from benchmarks.profiler import Recording, start_recordings
 
 OUT = ROOT / "var" / "benchmarks"
 PROFILES = ROOT / "var" / "profiles"
 UNLIMITED = "100000 per second"
-# The gateway's notice when the bot did not answer within REST_WAIT_SECONDS
-# (backend/services/turn_notices.yml): the answer follows at the pull endpoint.
-LATE_NOTICE = "jawabannya akan kami kirim sebentar lagi"
-SAMPLES_KEPT = 5
 PROFILED_PROCESSES = ("rasa", "app", "actions", "worker")
 # What a stack gives: the gateway's URL, Rasa's, the process ids by name, the action relay.
 Served = tuple[str, str, Callable[[], dict[str, int]], ActionRelay | None]
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the customers send their messages."""
-
-    name: str  # "gateway" | "rasa"
-    url: str
-    metadata: dict[str, Any] | None = None
-
-    @property
-    def webhook(self) -> str:
-        return f"{self.url.rstrip('/')}/webhooks/rest/webhook"
-
-
-@dataclass
-class Tally:
-    """What the customers of one phase saw."""
-
-    latencies: list[float] = field(default_factory=list)
-    errors: Counter[str] = field(default_factory=Counter)
-    finished: int = 0
-    lost: int = 0
-    lost_on: list[str] = field(default_factory=list)
-    error_samples: list[str] = field(default_factory=list)
-    transcript: list[str] = field(default_factory=list)  # the first finished conversation
-    # The measured window (time.monotonic()): what ends outside it is not counted.
-    since: float = -math.inf
-    until: float = math.inf
-
-    def counts(self, moment: float) -> bool:
-        return self.since <= moment <= self.until
-
-    def error(self, kind: str, detail: str) -> None:
-        if not self.counts(time.monotonic()):
-            return
-        self.errors[kind] += 1
-        if len(self.error_samples) < SAMPLES_KEPT:
-            self.error_samples.append(f"{kind}: {detail[:200]}")
 
 
 @dataclass
@@ -193,79 +154,7 @@ class Phase:
         }
 
 
-# -- the customers ---------------------------------------------------------------------------
-
-
-async def customer_loop(
-    client: httpx.AsyncClient,
-    target: Target,
-    number: int,
-    tag: str,
-    deadline: float,
-    think: float,
-    tally: Tally,
-) -> None:
-    """One customer: conversation after conversation until the deadline; no new message after."""
-    conversation = 0
-    while time.monotonic() < deadline:
-        conversation += 1
-        customer = Customer(PERSONAS[(number + conversation) % len(PERSONAS)])
-        sender = f"bench-{target.name}-{tag}-{number}-{conversation}"
-        message: str | None = customer.opening()
-        transcript: list[str] = []
-        while message is not None and time.monotonic() < deadline:
-            answer = await send(client, target, sender, message, tally)
-            if answer is None:
-                break  # an error: the conversation's state is unknown, start a new one
-            transcript += [f"> {message}", *(f"< {line}" for line in texts(answer).splitlines())]
-            message = customer.reply(answer)
-            if message is not None and think > 0:
-                await asyncio.sleep(think)
-        if not tally.counts(time.monotonic()):
-            continue
-        if customer.outcome == "finished":
-            tally.finished += 1
-            tally.transcript = tally.transcript or transcript
-        elif customer.outcome == "lost":
-            tally.lost += 1
-            if len(tally.lost_on) < SAMPLES_KEPT:
-                tally.lost_on.append(customer.lost_on)
-
-
-async def send(
-    client: httpx.AsyncClient, target: Target, sender: str, message: str, tally: Tally
-) -> list[dict[str, Any]] | None:
-    """One turn: the bot's answer, its latency tallied; None (and an error tallied) otherwise."""
-    body: dict[str, Any] = {"sender": sender, "message": message}
-    if target.metadata:
-        body["metadata"] = target.metadata
-    began = time.perf_counter()
-    try:
-        response = await client.post(target.webhook, json=body)
-    except httpx.TimeoutException:
-        tally.error("timeout", f"{message!r} after {time.perf_counter() - began:.1f}s")
-        return None
-    except httpx.HTTPError as exc:
-        tally.error("connection", f"{exc.__class__.__name__}: {exc}")
-        return None
-    elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        tally.error(f"http {response.status_code}", response.text)
-        return None
-    try:
-        answer = response.json()
-    except ValueError:
-        tally.error("not json", response.text)
-        return None
-    if not isinstance(answer, list) or not answer:
-        tally.error("empty answer", f"{message!r} → {response.text}")
-        return None
-    if LATE_NOTICE in texts(answer):
-        tally.error("late (the answer follows)", f"{message!r} after {elapsed:.1f}s")
-        return None
-    if tally.counts(time.monotonic()):
-        tally.latencies.append(elapsed)
-    return answer
+# -- the measured window ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -375,6 +264,65 @@ class Bench:
             last.generator - first.generator, last.machine - first.machine,
             profiled=profiled, action_calls=calls,
         )  # fmt: skip
+
+    def paired(self, gateway: Target, rasa: Target) -> PairedPhase:
+        """One user, the same steps through both targets (benchmarks/paired_turns.py)."""
+        pids = self.pids()
+        tally, first, last = asyncio.run(
+            drive_paired(
+                gateway, rasa, self.warmup, self.duration, self.timeout,
+                lambda: Snapshot.take(pids, None),
+            )
+        )  # fmt: skip
+        return PairedPhase(
+            tally, self.duration,
+            {name: last.servers[name] - first.servers[name] for name in pids},
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PairedPhase:
+    """The figures of the paired phase: both targets' turns, their pairs, the CPU of both."""
+
+    tally: PairedTally
+    seconds: float
+    cpu: dict[str, float]
+
+    @property
+    def added(self) -> Paired:
+        return Paired.of(self.tally.pairs)
+
+    def as_dict(self) -> dict[str, Any]:
+        tallies = {"gateway": self.tally.gateway, "rasa": self.tally.rasa}
+        return {
+            **self.added.as_dict(),
+            "seconds": round(self.seconds, 2),
+            "diverged": self.tally.diverged,
+            "latency_ms": {
+                name: Latency.of(tally.latencies).as_milliseconds()
+                for name, tally in tallies.items()
+            },
+            "errors": {name: dict(tally.errors) for name, tally in tallies.items()},
+            "conversations_finished": {name: tally.finished for name, tally in tallies.items()},
+            "conversations_lost": {name: tally.lost for name, tally in tallies.items()},
+            "cpu_seconds": {name: round(value, 2) for name, value in self.cpu.items()},
+        }
+
+    def lines(self) -> list[str]:
+        added = self.added
+        figures = self.as_dict()
+        errors = {name: sum(kinds.values()) for name, kinds in figures["errors"].items()}
+        return [
+            "One user, the same steps through both targets in turn (--paired)",
+            f"  {added.count} pairs: p50 {added.gateway_p50 * 1000:.1f} ms through the gateway "
+            f"against {added.rasa_p50 * 1000:.1f} ms direct: {added.p50_share:+.1%}; "
+            f"the median pair: {added.median_share:+.1%}, "
+            f"{added.median_difference * 1000:+.2f} ms",
+            f"  errors {errors['gateway']} / {errors['rasa']}, conversations finished "
+            f"{self.tally.gateway.finished} / {self.tally.rasa.finished}, lost "
+            f"{self.tally.gateway.lost} / {self.tally.rasa.lost} (gateway / direct); "
+            f"pairs ended as the bot answered them differently: {self.tally.diverged}",
+        ]
 
 
 def run_levels(bench: Bench, targets: list[Target], rounds: int = 1) -> list[Phase]:
@@ -665,7 +613,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1, help="run the targets in turn N times at each level"
     )
-    parser.add_argument("--concurrency", default="1,10,50", help="levels, e.g. 1,10,50")
+    parser.add_argument(
+        "--concurrency", default="1,10,50", help="levels, e.g. 1,10,50 ('' with --paired: none)"
+    )
+    parser.add_argument(
+        "--paired", action="store_true", help="then one user, both targets step by step"
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured per phase")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds before each phase")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between turns")
@@ -684,7 +637,12 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [name.strip() for name in args.targets.split(",") if name.strip()]
     if args.rounds < 1:
         parser.error("--rounds takes a whole number ≥ 1")
-    if not levels or min(levels) < 1 or not set(wanted) <= {"gateway", "rasa"} or not wanted:
+    if (
+        (not levels and not args.paired)
+        or min(levels, default=1) < 1
+        or not set(wanted) <= {"gateway", "rasa"}
+        or not wanted
+    ):
         parser.error("--concurrency takes whole numbers ≥ 1; --targets gateway and/or rasa")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = OUT / f"load-{stamp}"
@@ -717,6 +675,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"Processes: {pids()}", flush=True)
         phases = run_levels(bench, [targets[name] for name in wanted], args.rounds)
+        paired = None
+        if args.paired:
+            print(f"… paired: one user, both targets in turn, {bench.duration:g}s", flush=True)
+            paired = bench.paired(targets["gateway"], targets["rasa"])
         if args.profile:
             phase, recordings = run_profiled(
                 bench, targets["gateway"], stamp, args.profile_rate, args.top, gil=args.profile_gil
@@ -725,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + row(phase), flush=True)
 
     print(report(phases))
+    if paired is not None:
+        print("\n".join(["", *paired.lines()]))
     profile_text, profiles = profile_report(recordings)
     print(profile_text)
     result = {
@@ -750,6 +714,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             for concurrency, added in added_by_level(phases).items()
         },
+        "paired": paired.as_dict() if paired is not None else None,
         "profiles": profiles,
     }
     OUT.mkdir(parents=True, exist_ok=True)

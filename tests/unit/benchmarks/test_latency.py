@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from benchmarks.latency import Added, Latency, percentile
+from benchmarks.latency import Added, Latency, Paired, percentile
 
 
 def test_the_median_of_an_even_count_lies_between_the_middle_two() -> None:
@@ -83,3 +83,22 @@ def test_a_round_without_its_pair_or_without_turns_is_left_out() -> None:
 
 def test_no_rounds_add_nothing_known() -> None:
     assert math.isnan(Added.of([], []).median_share)
+
+
+def test_pairs_give_both_medians_and_what_the_median_pair_adds() -> None:
+    pairs = [(0.033, 0.030), (0.022, 0.020), (0.0105, 0.010), (0.066, 0.060), (0.044, 0.040)]
+
+    paired = Paired.of(pairs)
+
+    assert paired.count == 5
+    assert paired.gateway_p50 == pytest.approx(0.033) and paired.rasa_p50 == pytest.approx(0.030)
+    assert paired.p50_share == pytest.approx(0.10)
+    assert paired.median_ratio == pytest.approx(1.10)
+    assert paired.median_difference == pytest.approx(0.003)
+    assert paired.as_dict()["median_pair_difference_ms"] == 3.0
+
+
+def test_no_pairs_is_no_figure_rather_than_a_division_by_zero() -> None:
+    paired = Paired.of([])
+    assert paired.count == 0 and math.isnan(paired.p50_share) and math.isnan(paired.median_share)
+    assert paired.as_dict()["p50_share"] is None
