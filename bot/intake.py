@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # Without word from the bus, the turn's outcome is read from the database after 2 s, then
 # after 4 s and every 8 s: only a lost event needs it (a Redis connection that broke), and
 # under load every waiting caller polling each second cost more than the turns themselves.
+# A turn run here at once publishes its end on this process's hub, which the caller's
+# subscription hears without Redis: its first read waits LONGEST_POLL_SECONDS, as a
+# safety net only (on a slow, busy machine many turns take over 2 s, and each read costs).
 FIRST_POLL_SECONDS = 2.0
 LONGEST_POLL_SECONDS = 8.0
 
@@ -163,8 +166,13 @@ class Intake:
             taken = await self.take(inbound)
             if taken.message_id is None:
                 return Conversed([], opened=False)
+            here = taken.turn is not None and self._turns is not None  # begun at once, here
             shown = await self._wait(
-                inbound.conversation_id, taken.message_id, subscription, taken.behind_late
+                inbound.conversation_id,
+                taken.message_id,
+                subscription,
+                taken.behind_late,
+                first_poll=LONGEST_POLL_SECONDS if here else FIRST_POLL_SECONDS,
             )
         finally:
             subscription.close()
@@ -177,13 +185,16 @@ class Intake:
         message_id: int,
         subscription: Subscription,
         behind_late: bool,
+        *,
+        first_poll: float = FIRST_POLL_SECONDS,
     ) -> list[dict[str, Any]]:
         """The REST fields of the turn's answers once it ended: from the bus event that says
-        so, or read when a turn of the conversation ended (or, without word, after 2 s, 4 s,
-        then every 8 s); else, after `wait_seconds` or at once behind a late message (the bot
-        is down and the customer was told), the message becomes late (the notice, if any)."""
+        so, or read when a turn of the conversation ended (or, without word, after
+        `first_poll` seconds, then twice that, up to every 8 s); else, after `wait_seconds`
+        or at once behind a late message (the bot is down and the customer was told), the
+        message becomes late (the notice, if any)."""
         deadline = time.monotonic() + self.wait_seconds
-        poll = FIRST_POLL_SECONDS
+        poll = first_poll
         next_poll = time.monotonic() + poll
         while not behind_late:
             now = time.monotonic()

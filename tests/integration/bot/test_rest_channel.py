@@ -9,8 +9,10 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import event
 
+import bot.intake as intake_module
 from backend.db.engine import Database
 from backend.services.turns import delayed_notice
 from tests.fakes.platforms import FakeRasa
@@ -96,6 +98,22 @@ async def test_a_rest_turn_is_answered_inline_in_two_transactions(
     assert counting.transactions - counting.sweeps == 2, counting.sql
     assert len(counting.sql) == 5, counting.sql
     assert not [sql for sql in counting.sql if "outbox" in sql]  # REST answers are not pushed
+
+
+async def test_a_caller_whose_turn_runs_at_once_hears_its_end_and_reads_nothing_meanwhile(
+    gateway: Gateway, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake_module, "FIRST_POLL_SECONDS", 0.05)  # a queued turn's reads
+    await say(gateway, "budi", "halo")
+    thinks_slowly(fake_rasa, 0.5)
+    counting = await Statements(gateway.app.ctx.db).start()
+    try:
+        answer = await say(gateway, "budi", "saya mau mengadu")
+    finally:
+        await counting.stop()
+
+    assert answer.json() == [{"recipient_id": "budi", "text": "echo: saya mau mengadu"}]
+    assert counting.transactions - counting.sweeps == 2, counting.sql  # no outcome read
 
 
 async def test_a_message_sent_while_its_conversation_has_a_turn_is_answered_after_it(
