@@ -60,19 +60,18 @@ async def paired_customers(
             side.message = side.customer.opening()
         step = 0
         while all(side.message is not None for side in sides) and time.monotonic() < deadline:
-            order = sides if step % 2 == 0 else sides[::-1]
-            for side in order:
-                side.elapsed = await side.turn(client)
-                if side.elapsed is None:
+            for side in sides if step % 2 == 0 else sides[::-1]:
+                if not await side.turn(client):
                     break
-            if any(side.elapsed is None for side in sides):
-                break  # an error: the conversations' states are unknown, start a new pair
-            if all(side.counted for side in sides):
-                tally.pairs.append((sides[0].elapsed or 0.0, sides[1].elapsed or 0.0))
-            step += 1
-            if _step_of(sides[0].message) != _step_of(sides[1].message):
+            else:
+                gateway_time, rasa_time = (side.timed for side in sides)
+                if gateway_time is not None and rasa_time is not None:
+                    tally.pairs.append((gateway_time, rasa_time))
+                step += 1
+                if _step_of(sides[0].message) == _step_of(sides[1].message):
+                    continue
                 tally.diverged += 1
-                break
+            break  # an error (the states are unknown) or a divergence: start a new pair
         for side in sides:
             side.close()
 
@@ -86,24 +85,19 @@ class _Side:
     customer: Customer
     sender: str
     message: str | None = None
-    elapsed: float | None = None
-    counted: bool = False
+    timed: float | None = None  # the last turn's time, if tallied (in the measured window)
 
-    async def turn(self, client: httpx.AsyncClient) -> float | None:
-        """Send the message; the turn's time (None on an error) and the customer's reply."""
+    async def turn(self, client: httpx.AsyncClient) -> bool:
+        """Send the message and take the customer's reply; False on an error."""
         if self.message is None:
             raise RuntimeError("the conversation is over")
-        timed = len(self.tally.latencies)
-        began = time.perf_counter()
+        tallied = len(self.tally.latencies)
         answer = await send(client, self.target, self.sender, self.message, self.tally)
         if answer is None:
-            return None
-        elapsed = time.perf_counter() - began
-        self.counted = len(self.tally.latencies) > timed
-        if self.counted:
-            elapsed = self.tally.latencies[-1]
+            return False
+        self.timed = self.tally.latencies[-1] if len(self.tally.latencies) > tallied else None
         self.message = self.customer.reply(answer)
-        return elapsed
+        return True
 
     def close(self) -> None:
         """Tally how the conversation ended, when it ended in the measured window."""
